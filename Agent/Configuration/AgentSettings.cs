@@ -1,0 +1,56 @@
+namespace JumpCloudAdi.Agent.Configuration;
+
+/// <summary>
+/// Everything <c>install</c> writes and <c>run</c> reads. Secrets are held here in plaintext only in memory;
+/// <see cref="SettingsStore"/> encrypts them in the file.
+/// </summary>
+public sealed class AgentSettings
+{
+    public string ControlPlaneUrl { get; set; } = "";
+    public string? ControlPlaneCaPem { get; set; }
+    public string? ControlPlanePin { get; set; }
+    public string ServerType { get; set; } = "member";
+    public string LdapUrl { get; set; } = "";
+    public string? LdapCaPem { get; set; }
+    public bool StartTls { get; set; }
+    public bool AllowInsecureLdap { get; set; }
+    public string RootUserDn { get; set; } = "";
+    public string BindUser { get; set; } = "";
+    public string SyncGroupDn { get; set; } = "";
+    public string GroupDisconnectionAction { get; set; } = "retain";
+    public string UserDisconnectionAction { get; set; } = "disable";
+    public string MembershipDisconnectionAction { get; set; } = "remove";
+    public string GroupMembershipSyncType { get; set; } = "minimal";
+    public bool SyncAccountLockedOutStatus { get; set; }
+
+    public string? AgentId { get; set; }
+    public string? DomainId { get; set; }
+    public string? Domain { get; set; }
+
+    /// <summary>Secret: the service account's password.</summary>
+    public string? BindPassword { get; set; }
+
+    /// <summary>Secret: the one-time connect key, removed after enrollment.</summary>
+    public string? ConnectKey { get; set; }
+
+    /// <summary>Secret: the agent's long-lived credential, set at enrollment.</summary>
+    public string? AgentCredential { get; set; }
+
+    /// <summary>The non-secret settings, reported to the control plane and shown by <c>status</c>.</summary>
+    public Dictionary<string, string> Describe() => new()
+    {
+        ["controlPlane"] = ControlPlaneUrl,
+        ["serverType"] = ServerType,
+        ["ldapUrl"] = LdapUrl,
+        ["startTls"] = StartTls ? "true" : "false",
+        ["allowInsecureLdap"] = AllowInsecureLdap ? "true" : "false",
+        ["rootUserDn"] = RootUserDn,
+        ["bindUser"] = BindUser,
+        ["syncGroupDn"] = SyncGroupDn,
+        ["groupDisconnectionAction"] = GroupDisconnectionAction,
+        ["userDisconnectionAction"] = UserDisconnectionAction,
+        ["membershipDisconnectionAction"] = MembershipDisconnectionAction,
+        ["groupMembershipSyncType"] = GroupMembershipSyncType,
+        ["syncAccountLockedOutStatus"] = SyncAccountLockedOutStatus ? "true" : "false",
+    };
+}

@@ -1,0 +1,14 @@
+namespace JumpCloudAdi.Agent.Configuration;
+
+/// <summary>What <c>run</c> last observed, written beside the settings for <c>status</c> to show.</summary>
+public sealed class AgentStatus
+{
+    public string State { get; set; } = "stopped";
+    public long Epoch { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public string? LastError { get; set; }
+    public string? LastBatch { get; set; }
+    public DateTimeOffset? LastBatchAt { get; set; }
+
+    public static string PathFor(string configPath) => Path.Combine(Path.GetFullPath(configPath) + ".d", "status.json");
+}

@@ -1,0 +1,146 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace JumpCloudAdi.Agent.Configuration;
+
+/// <summary>
+/// Reads and writes the settings file. Secrets are sealed with AES-256-GCM under a key kept in a separate file
+/// (<c>FILE.key</c>); both files are created readable by the owner only.
+/// </summary>
+public static class SettingsStore
+{
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+
+    public static string KeyPath(string configPath) => configPath + ".key";
+
+    public static bool Exists(string configPath) => File.Exists(configPath);
+
+    public static AgentSettings Load(string configPath)
+    {
+        if (!File.Exists(configPath))
+        {
+            throw new SettingsException($"settings file {configPath} does not exist; run 'install' first");
+        }
+
+        SettingsFile? file;
+        try
+        {
+            file = JsonSerializer.Deserialize(File.ReadAllText(configPath), AgentJsonContext.Default.SettingsFile);
+        }
+        catch (JsonException ex)
+        {
+            throw new SettingsException($"settings file {configPath} is not valid JSON ({ex.Message})");
+        }
+
+        if (file is null)
+        {
+            throw new SettingsException($"settings file {configPath} is empty");
+        }
+
+        var settings = file.Settings;
+        if (file.EncryptedSecrets is { } sealedSecrets)
+        {
+            var secrets = Open(sealedSecrets, ReadKey(configPath), configPath);
+            settings.BindPassword = secrets.BindPassword;
+            settings.ConnectKey = secrets.ConnectKey;
+            settings.AgentCredential = secrets.AgentCredential;
+        }
+
+        return settings;
+    }
+
+    public static void Save(string configPath, AgentSettings settings)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(configPath))!;
+        System.IO.Directory.CreateDirectory(directory);
+        var key = File.Exists(KeyPath(configPath)) ? ReadKey(configPath) : CreateKey(configPath);
+        var secrets = new Secrets { BindPassword = settings.BindPassword, ConnectKey = settings.ConnectKey, AgentCredential = settings.AgentCredential };
+        var publicPart = Clone(settings);
+        var file = new SettingsFile { Settings = publicPart, EncryptedSecrets = Seal(secrets, key) };
+        var json = JsonSerializer.Serialize(file, AgentJsonContext.Default.SettingsFile);
+
+        // Write-then-rename so a crash never leaves a half-written settings file.
+        var temp = configPath + ".tmp";
+        WriteOwnerOnly(temp, json);
+        File.Move(temp, configPath, overwrite: true);
+    }
+
+    private static AgentSettings Clone(AgentSettings s)
+    {
+        var json = JsonSerializer.Serialize(new SettingsFile { Settings = s }, AgentJsonContext.Default.SettingsFile);
+        var copy = JsonSerializer.Deserialize(json, AgentJsonContext.Default.SettingsFile)!.Settings;
+        copy.BindPassword = null;
+        copy.ConnectKey = null;
+        copy.AgentCredential = null;
+        return copy;
+    }
+
+    private static string Seal(Secrets secrets, byte[] key)
+    {
+        var plain = JsonSerializer.SerializeToUtf8Bytes(secrets, AgentJsonContext.Default.Secrets);
+        var output = new byte[NonceSize + TagSize + plain.Length];
+        var nonce = output.AsSpan(0, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(key, TagSize);
+        aes.Encrypt(nonce, plain, output.AsSpan(NonceSize + TagSize), output.AsSpan(NonceSize, TagSize));
+        CryptographicOperations.ZeroMemory(plain);
+        return Convert.ToBase64String(output);
+    }
+
+    private static Secrets Open(string sealedSecrets, byte[] key, string configPath)
+    {
+        try
+        {
+            var input = Convert.FromBase64String(sealedSecrets);
+            var plain = new byte[input.Length - NonceSize - TagSize];
+            using var aes = new AesGcm(key, TagSize);
+            aes.Decrypt(input.AsSpan(0, NonceSize), input.AsSpan(NonceSize + TagSize), input.AsSpan(NonceSize, TagSize), plain);
+            var secrets = JsonSerializer.Deserialize(plain, AgentJsonContext.Default.Secrets)!;
+            CryptographicOperations.ZeroMemory(plain);
+            return secrets;
+        }
+        catch (Exception ex) when (ex is CryptographicException or FormatException or ArgumentException or JsonException)
+        {
+            throw new SettingsException($"the secrets in {configPath} cannot be decrypted with {KeyPath(configPath)}; the file or its key was altered or replaced");
+        }
+    }
+
+    private static byte[] ReadKey(string configPath)
+    {
+        var path = KeyPath(configPath);
+        if (!File.Exists(path))
+        {
+            throw new SettingsException($"key file {path} is missing; the encrypted secrets in {configPath} cannot be read (run 'install' again)");
+        }
+
+        var key = Convert.FromBase64String(File.ReadAllText(path).Trim());
+        return key.Length == 32 ? key : throw new SettingsException($"key file {path} is damaged (expected a 256-bit key)");
+    }
+
+    private static byte[] CreateKey(string configPath)
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        WriteOwnerOnly(KeyPath(configPath), Convert.ToBase64String(key));
+        return key;
+    }
+
+    private static void WriteOwnerOnly(string path, string contents)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            File.WriteAllText(path, contents);
+            return;
+        }
+
+        using var stream = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        });
+        using var writer = new StreamWriter(stream);
+        writer.Write(contents);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+}

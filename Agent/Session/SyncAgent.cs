@@ -1,0 +1,309 @@
+using System.Diagnostics;
+using System.DirectoryServices.Protocols;
+using System.Reflection;
+using Grpc.Core;
+using JumpCloudAdi.Agent.Configuration;
+using JumpCloudAdi.Agent.Directory;
+using JumpCloudAdi.Protocol;
+using JumpCloudAdi.Shared.Changes;
+using Microsoft.Extensions.Logging;
+
+namespace JumpCloudAdi.Agent.Session;
+
+/// <summary>
+/// The agent's life: enroll once with the connect key, then keep one session to the control plane, reconnecting with
+/// backoff. Batches are applied only while the lease is valid by the agent's own monotonic clock.
+/// </summary>
+public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger logger)
+{
+    private const double LeaseSafetyFactor = 0.75;
+
+    public static string Version { get; } =
+        typeof(SyncAgent).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private long _epoch;
+    private long _leaseValidUntil;
+    private int _heartbeatMillis = 1000;
+    private readonly AgentStatus _status = new();
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var backoff = new Backoff(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(30));
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                if (string.IsNullOrEmpty(settings.AgentCredential))
+                {
+                    await EnrollAsync(ct);
+                }
+
+                await SessionAsync(backoff, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.PermissionDenied)
+            {
+                throw new EnrollmentException(ex.Status.Detail);
+            }
+            catch (Exception ex) when (ex is RpcException or LdapException or DirectoryOperationException or IOException or HttpRequestException)
+            {
+                var delay = backoff.Next();
+                UpdateStatus("reconnecting", Describe(ex));
+                AgentLog.Reconnecting(logger, Describe(ex), (long)delay.TotalMilliseconds);
+                await Task.Delay(delay, ct);
+            }
+        }
+    }
+
+    private async Task EnrollAsync(CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(settings.ConnectKey))
+        {
+            throw new EnrollmentException("this agent has neither a credential nor a connect key; run 'install' with --connect-key");
+        }
+
+        using var channel = ControlPlaneChannel.Create(settings);
+        var client = new AgentGateway.AgentGatewayClient(channel);
+        EnrollResponse response;
+        try
+        {
+            response = await client.EnrollAsync(new EnrollRequest
+            {
+                ConnectKey = settings.ConnectKey,
+                Hostname = Environment.MachineName,
+                HostType = HostType(),
+                Version = Version,
+                AgentType = AgentProtocol.SyncAgent,
+            }, deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: ct);
+        }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unauthenticated or StatusCode.FailedPrecondition or StatusCode.DeadlineExceeded or StatusCode.InvalidArgument
+                                      && !string.IsNullOrEmpty(ex.Status.Detail) && ex.Status.Detail.Contains("connect key", StringComparison.Ordinal))
+        {
+            throw new EnrollmentException(ex.Status.Detail);
+        }
+
+        settings.AgentId = response.AgentId;
+        settings.AgentCredential = response.Credential;
+        settings.DomainId = response.DomainId;
+        settings.Domain = response.Domain;
+        settings.ConnectKey = null;
+        SettingsStore.Save(configPath, settings);
+        AgentLog.Enrolled(logger, response.AgentId, response.Domain);
+    }
+
+    private async Task SessionAsync(Backoff backoff, CancellationToken ct)
+    {
+        var connector = new LdapConnector(settings, StateDirectory(configPath));
+        using var ldap = connector.Connect();
+        if (connector.LastWarning is { } warning)
+        {
+            AgentLog.Warning(logger, warning);
+        }
+
+        var writer = new DirectoryWriter(ldap, settings);
+        using var channel = ControlPlaneChannel.Create(settings);
+        var client = new AgentGateway.AgentGatewayClient(channel);
+        var headers = new Metadata
+        {
+            { AgentProtocol.AgentIdHeader, settings.AgentId! },
+            { AgentProtocol.AgentCredentialHeader, settings.AgentCredential! },
+        };
+        using var sessionCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var call = client.Connect(headers, cancellationToken: sessionCts.Token);
+        var hello = new Hello { Hostname = Environment.MachineName, HostType = HostType(), Version = Version };
+        hello.Settings.Add(settings.Describe());
+        await SendAsync(call, new AgentMessage { Hello = hello }, sessionCts.Token);
+        AgentLog.Connected(logger, settings.ControlPlaneUrl, settings.LdapUrl, writer.Flavor.ToString());
+        Volatile.Write(ref _epoch, 0);
+        UpdateStatus("connected (standby)", null);
+
+        var heartbeats = HeartbeatAsync(call, sessionCts.Token);
+        try
+        {
+            await foreach (var message in call.ResponseStream.ReadAllAsync(sessionCts.Token))
+            {
+                backoff.Reset();
+                switch (message.BodyCase)
+                {
+                    case ControlMessage.BodyOneofCase.Lease:
+                        OnLease(message.Lease);
+                        break;
+                    case ControlMessage.BodyOneofCase.Batch:
+                        await ApplyBatchAsync(call, writer, message.Batch, sessionCts.Token);
+                        break;
+                }
+            }
+
+            throw new IOException("the control plane closed the session");
+        }
+        finally
+        {
+            Volatile.Write(ref _epoch, 0);
+            await sessionCts.CancelAsync();
+            try
+            {
+                await heartbeats;
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or RpcException or InvalidOperationException or IOException)
+            {
+            }
+        }
+    }
+
+    private void OnLease(Lease lease)
+    {
+        if (lease.HeartbeatMillis > 0)
+        {
+            _heartbeatMillis = lease.HeartbeatMillis;
+        }
+
+        if (lease.Granted)
+        {
+            var wasPrimary = Volatile.Read(ref _epoch) == lease.Epoch;
+            Volatile.Write(ref _leaseValidUntil, Stopwatch.GetTimestamp() + (long)(lease.LeaseMillis * LeaseSafetyFactor * Stopwatch.Frequency / 1000));
+            Volatile.Write(ref _epoch, lease.Epoch);
+            if (!wasPrimary)
+            {
+                AgentLog.Primary(logger, lease.Epoch);
+                UpdateStatus("connected (primary)", null);
+            }
+        }
+        else
+        {
+            Volatile.Write(ref _epoch, 0);
+            AgentLog.LeaseLost(logger, lease.Epoch);
+            UpdateStatus("connected (standby)", null);
+        }
+    }
+
+    private bool HoldsLease(long epoch) =>
+        epoch != 0 && Volatile.Read(ref _epoch) == epoch && Stopwatch.GetTimestamp() < Volatile.Read(ref _leaseValidUntil);
+
+    private async Task ApplyBatchAsync(AsyncDuplexStreamingCall<AgentMessage, ControlMessage> call, DirectoryWriter writer, ChangeBatch batch, CancellationToken ct)
+    {
+        var ack = new Ack { Epoch = batch.Epoch };
+        int applied = 0, skipped = 0, failed = 0;
+        foreach (var change in batch.Changes)
+        {
+            // Fencing: stop before a write the lease no longer covers; the next primary starts from the cursor.
+            if (!HoldsLease(batch.Epoch))
+            {
+                AgentLog.BatchFenced(logger, batch.Epoch);
+                break;
+            }
+
+            var result = ApplyOne(writer, change);
+            ack.Results.Add(new EntryResult
+            {
+                Seq = change.Seq,
+                Outcome = result.Outcome,
+                Code = result.Code,
+                Message = result.Message,
+                ObjectId = ObjectIdOf(change),
+                Anchor = result.Anchor,
+            });
+            switch (result.Outcome)
+            {
+                case Outcome.Applied: applied++; break;
+                case Outcome.Skipped: skipped++; break;
+                default:
+                    failed++;
+                    AgentLog.ChangeFailed(logger, change.Seq, result.Code, result.Message);
+                    break;
+            }
+        }
+
+        if (ack.Results.Count > 0)
+        {
+            await SendAsync(call, new AgentMessage { Ack = ack }, ct);
+            AgentLog.BatchApplied(logger, ack.Results[0].Seq, ack.Results[^1].Seq, applied, skipped, failed);
+            _status.LastBatch = $"changes {ack.Results[0].Seq}..{ack.Results[^1].Seq}: {applied} applied, {skipped} skipped, {failed} failed";
+            _status.LastBatchAt = DateTimeOffset.UtcNow;
+            UpdateStatus(_status.State, null);
+        }
+    }
+
+    /// <summary>
+    /// Permanent refusals are results; a directory that is down or busy throws so the batch is retried from the
+    /// cursor after reconnecting (nothing is acknowledged that was not applied).
+    /// </summary>
+    private static ApplyResult ApplyOne(DirectoryWriter writer, Change change)
+    {
+        try
+        {
+            return writer.Apply(change);
+        }
+        catch (DirectoryOperationException ex) when (ex.Response is { } r && r.ResultCode is not (ResultCode.Busy or ResultCode.Unavailable))
+        {
+            var message = string.IsNullOrEmpty(r.ErrorMessage) ? ex.Message : r.ErrorMessage;
+            return ApplyResult.Failed((int)r.ResultCode, message.Trim('\0', ' '));
+        }
+    }
+
+    private async Task HeartbeatAsync(AsyncDuplexStreamingCall<AgentMessage, ControlMessage> call, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            await Task.Delay(_heartbeatMillis, ct);
+            await SendAsync(call, new AgentMessage { Heartbeat = new Heartbeat { Epoch = Volatile.Read(ref _epoch) } }, ct);
+        }
+    }
+
+    private async Task SendAsync(AsyncDuplexStreamingCall<AgentMessage, ControlMessage> call, AgentMessage message, CancellationToken ct)
+    {
+        await _sendLock.WaitAsync(ct);
+        try
+        {
+            await call.RequestStream.WriteAsync(message, ct);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private void UpdateStatus(string state, string? error)
+    {
+        _status.State = state;
+        _status.Epoch = Volatile.Read(ref _epoch);
+        _status.UpdatedAt = DateTimeOffset.UtcNow;
+        _status.LastError = error ?? _status.LastError;
+        try
+        {
+            var path = AgentStatus.PathFor(configPath);
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(_status, AgentJsonContext.Default.AgentStatus));
+        }
+        catch (IOException)
+        {
+            // Status is informational; never let it stop syncing.
+        }
+    }
+
+    private static string ObjectIdOf(Change change) => change.KindCase switch
+    {
+        Change.KindOneofCase.UserUpsert => change.UserUpsert.UserId,
+        Change.KindOneofCase.UserDisconnect => change.UserDisconnect.UserId,
+        Change.KindOneofCase.PasswordSet => change.PasswordSet.UserId,
+        Change.KindOneofCase.GroupUpsert => change.GroupUpsert.GroupId,
+        Change.KindOneofCase.GroupDisconnect => change.GroupDisconnect.GroupId,
+        Change.KindOneofCase.MembershipSet => change.MembershipSet.GroupId,
+        _ => "",
+    };
+
+    private string HostType() => settings.ServerType == "dc" ? AgentProtocol.DomainController : AgentProtocol.MemberServer;
+
+    public static string StateDirectory(string configPath) => Path.GetFullPath(configPath) + ".d";
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        RpcException rpc => $"control plane: {rpc.StatusCode} {rpc.Status.Detail}",
+        LdapException ldap => $"directory: LDAP {ldap.ErrorCode} {ldap.Message} {ldap.ServerErrorMessage}".TrimEnd(),
+        DirectoryOperationException dir => $"directory: {dir.Response?.ResultCode} {dir.Message}",
+        _ => ex.Message,
+    };
+}

@@ -1,0 +1,31 @@
+namespace JumpCloudAdi.ControlPlane.Agents;
+
+internal static partial class AgentGatewayLog
+{
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Agent {AgentId} enrolled in domain {DomainId} from host {Hostname}")]
+    public static partial void Enrolled(ILogger logger, string agentId, string domainId, string? hostname);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Agent {AgentId} connected ({Hostname}, {Version})")]
+    public static partial void Connected(ILogger logger, string agentId, string? hostname, string? version);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Agent {AgentId} disconnected")]
+    public static partial void Disconnected(ILogger logger, string agentId);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Agent {AgentId} is primary of domain {DomainId} with epoch {Epoch}")]
+    public static partial void LeaseGranted(ILogger logger, string agentId, string domainId, long epoch);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message = "Agent {AgentId} lost the lease of domain {DomainId} (epoch {Epoch})")]
+    public static partial void LeaseLost(ILogger logger, string agentId, string domainId, long epoch);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Refused an ack from agent {AgentId} with stale epoch {Epoch}")]
+    public static partial void StaleAck(ILogger logger, string agentId, long epoch);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Debug, Message = "Sent changes {From}..{To} of domain {DomainId} to agent {AgentId}")]
+    public static partial void BatchSent(ILogger logger, long from, long to, string domainId, string agentId);
+
+    [LoggerMessage(EventId = 107, Level = LogLevel.Warning, Message = "Agent {AgentId} reported failure for change {Seq}: {Code} {Message}")]
+    public static partial void ChangeFailed(ILogger logger, string agentId, long seq, int code, string message);
+
+    [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "Session of agent {AgentId} ended with an error")]
+    public static partial void SessionError(ILogger logger, Exception exception, string agentId);
+}

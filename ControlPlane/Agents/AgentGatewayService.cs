@@ -1,0 +1,70 @@
+using Grpc.Core;
+using JumpCloudAdi.ControlPlane.Data;
+using JumpCloudAdi.ControlPlane.Security;
+using JumpCloudAdi.Protocol;
+using JumpCloudAdi.Shared.Changes;
+using Microsoft.EntityFrameworkCore;
+
+namespace JumpCloudAdi.ControlPlane.Agents;
+
+/// <summary>The gRPC gateway agents talk to: enrollment with a connect key, then one long-lived session each.</summary>
+public sealed class AgentGatewayService(
+    IServiceProvider services,
+    IDbContextFactory<ControlPlaneDb> dbFactory,
+    ILogger<AgentGatewayService> logger) : AgentGateway.AgentGatewayBase
+{
+    public override async Task<EnrollResponse> Enroll(EnrollRequest request, ServerCallContext context)
+    {
+        if (string.IsNullOrWhiteSpace(request.ConnectKey))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "A connect key is required."));
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        var keys = scope.ServiceProvider.GetRequiredService<ConnectKeyService>();
+        var (failure, agent, credential) = await keys.EnrollAsync(
+            request.ConnectKey.Trim(), request.Hostname, request.HostType, request.Version, context.CancellationToken);
+        switch (failure)
+        {
+            case EnrollFailure.UnknownKey:
+                throw new RpcException(new Status(StatusCode.Unauthenticated,
+                    "The connect key is not known to this control plane; create a new one for the domain and install again."));
+            case EnrollFailure.UsedKey:
+                throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                    "The connect key has already been used; connect keys are single-use, create a new one for this agent."));
+            case EnrollFailure.ExpiredKey:
+                throw new RpcException(new Status(StatusCode.DeadlineExceeded,
+                    "The connect key has expired (keys are valid for 7 days); create a new one for the domain."));
+        }
+
+        var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDb>();
+        var domain = await db.Domains.AsNoTracking().SingleAsync(d => d.Id == agent!.DomainId, context.CancellationToken);
+        AgentGatewayLog.Enrolled(logger, agent!.Id, domain.Id, request.Hostname);
+        return new EnrollResponse { AgentId = agent.Id, Credential = credential, DomainId = domain.Id, Domain = domain.Domain };
+    }
+
+    public override async Task Connect(IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<ControlMessage> responseStream, ServerCallContext context)
+    {
+        var agentId = context.RequestHeaders.GetValue(AgentProtocol.AgentIdHeader);
+        var credential = context.RequestHeaders.GetValue(AgentProtocol.AgentCredentialHeader);
+        if (string.IsNullOrEmpty(agentId) || string.IsNullOrEmpty(credential))
+        {
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "Agent id and credential headers are required."));
+        }
+
+        AgentRecord? agent;
+        await using (var db = await dbFactory.CreateDbContextAsync(context.CancellationToken))
+        {
+            agent = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == agentId, context.CancellationToken);
+        }
+
+        if (agent?.CredentialHash is null || !SecretHash.Matches(credential, agent.CredentialHash))
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied,
+                "This agent is not (or no longer) registered with the control plane; it may have been deleted. Install it again with a new connect key."));
+        }
+
+        var session = ActivatorUtilities.CreateInstance<AgentSession>(services, agent, requestStream, responseStream, context);
+        await session.RunAsync();
+    }
+}

@@ -1,0 +1,376 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Google.Protobuf;
+using Grpc.Core;
+using JumpCloudAdi.ControlPlane.Data;
+using JumpCloudAdi.ControlPlane.Hosting;
+using JumpCloudAdi.ControlPlane.Sync;
+using JumpCloudAdi.Protocol;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace JumpCloudAdi.ControlPlane.Agents;
+
+/// <summary>
+/// One connected agent. A reader handles hello, heartbeats and acks; the pump competes for the domain's lease and,
+/// while it holds it, sends the change log from the acknowledged cursor on. Every database step is a short unit of
+/// work of its own, so the session holds no connection or transaction while it waits.
+/// </summary>
+internal sealed class AgentSession(
+    AgentRecord agent,
+    IAsyncStreamReader<AgentMessage> requests,
+    IServerStreamWriter<ControlMessage> responses,
+    ServerCallContext context,
+    IDbContextFactory<ControlPlaneDb> dbFactory,
+    ChangeNotifier notifier,
+    TimeProvider time,
+    IOptions<AgentsOptions> options,
+    ILogger<AgentSession> logger)
+{
+    private const int BatchSize = 500;
+    private const int MaxInFlight = 2000;
+
+    private static readonly JsonParser _parser = new(JsonParser.Settings.Default);
+
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly TimeSpan _heartbeat = TimeSpan.FromSeconds(options.Value.HeartbeatSeconds);
+
+    // Lease state: written by the pump, read by the reader (acks carry their epoch and are checked in the database).
+    private long _epoch;
+    private long _sentUpTo;
+    private long _ackedUpTo;
+    private DateTimeOffset _lastContactWrite;
+    private DateTimeOffset _lastRenewal;
+
+    private string DomainId => agent.DomainId;
+
+    public async Task RunAsync()
+    {
+        var ct = context.CancellationToken;
+        using var subscription = notifier.Subscribe(DomainId, Wake);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var reader = Task.Run(() => ReadAsync(stop.Token), CancellationToken.None);
+        try
+        {
+            await PumpAsync(reader, stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or RpcException)
+        {
+            AgentGatewayLog.SessionError(logger, ex, agent.Id);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await reader;
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or RpcException or InvalidOperationException)
+            {
+            }
+
+            await EndAsync();
+        }
+    }
+
+    private void Wake() => _wake.Writer.TryWrite(true);
+
+    private async Task ReadAsync(CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var message in requests.ReadAllAsync(ct))
+            {
+                switch (message.BodyCase)
+                {
+                    case AgentMessage.BodyOneofCase.Hello:
+                        await OnHelloAsync(message.Hello, ct);
+                        break;
+                    case AgentMessage.BodyOneofCase.Heartbeat:
+                        await TouchContactAsync(force: false, ct);
+                        Wake();
+                        break;
+                    case AgentMessage.BodyOneofCase.Ack:
+                        await OnAckAsync(message.Ack, ct);
+                        Wake();
+                        break;
+                }
+            }
+        }
+        finally
+        {
+            // The agent closed its side (or the call ended): stop the pump.
+            _wake.Writer.TryComplete();
+        }
+    }
+
+    private async Task PumpAsync(Task reader, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested && !reader.IsCompleted)
+        {
+            if (Volatile.Read(ref _epoch) == 0)
+            {
+                await TryBecomePrimaryAsync(ct);
+            }
+            else if (time.GetUtcNow() - _lastRenewal >= _heartbeat)
+            {
+                await RenewAsync(ct);
+            }
+
+            if (Volatile.Read(ref _epoch) != 0)
+            {
+                await SendPendingAsync(ct);
+            }
+
+            using var tick = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            tick.CancelAfter(_heartbeat);
+            try
+            {
+                if (!await _wake.Reader.WaitToReadAsync(tick.Token))
+                {
+                    return;
+                }
+
+                _wake.Reader.TryRead(out _);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
+    private async Task TryBecomePrimaryAsync(CancellationToken ct)
+    {
+        if (agent.AgentType != "SYNC")
+        {
+            return;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var leases = new LeaseStore(db, time, options);
+        var epoch = await leases.TryAcquireAsync(DomainId, agent.Id, ct);
+        if (epoch is null)
+        {
+            return;
+        }
+
+        var acked = await db.Domains.Where(d => d.Id == DomainId).Select(d => d.AckedSeq).SingleAsync(ct);
+        Volatile.Write(ref _ackedUpTo, acked);
+        _sentUpTo = acked;
+        Volatile.Write(ref _epoch, epoch.Value);
+        _lastRenewal = time.GetUtcNow();
+        AgentGatewayLog.LeaseGranted(logger, agent.Id, DomainId, epoch.Value);
+        await WriteAsync(new ControlMessage { Lease = LeaseMessage(true, epoch.Value) }, ct);
+    }
+
+    private async Task RenewAsync(CancellationToken ct)
+    {
+        var epoch = Volatile.Read(ref _epoch);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await new LeaseStore(db, time, options).RenewAsync(DomainId, agent.Id, epoch, ct))
+        {
+            _lastRenewal = time.GetUtcNow();
+            await WriteAsync(new ControlMessage { Lease = LeaseMessage(true, epoch) }, ct);
+            return;
+        }
+
+        AgentGatewayLog.LeaseLost(logger, agent.Id, DomainId, epoch);
+        Volatile.Write(ref _epoch, 0);
+        await WriteAsync(new ControlMessage { Lease = LeaseMessage(false, epoch) }, ct);
+    }
+
+    private async Task SendPendingAsync(CancellationToken ct)
+    {
+        var epoch = Volatile.Read(ref _epoch);
+        // After an ack the cursor may have moved past what this session sent (another replica, a restart).
+        _sentUpTo = Math.Max(_sentUpTo, Volatile.Read(ref _ackedUpTo));
+        while (_sentUpTo - Volatile.Read(ref _ackedUpTo) < MaxInFlight)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var from = _sentUpTo;
+            var entries = await db.Changes.AsNoTracking()
+                .Where(c => c.DomainId == DomainId && c.Seq > from)
+                .OrderBy(c => c.Seq).Take(BatchSize).ToListAsync(ct);
+            if (entries.Count == 0)
+            {
+                return;
+            }
+
+            var batch = new ChangeBatch { Epoch = epoch };
+            batch.Changes.AddRange(entries.Select(e => _parser.Parse<Change>(e.Payload)));
+            await FillAnchorsAsync(db, batch, ct);
+            await WriteAsync(new ControlMessage { Batch = batch }, ct);
+            _sentUpTo = entries[^1].Seq;
+            AgentGatewayLog.BatchSent(logger, entries[0].Seq, _sentUpTo, DomainId, agent.Id);
+        }
+    }
+
+    /// <summary>Tells the agent which directory entry each object was last seen as, so renames never duplicate.</summary>
+    private async Task FillAnchorsAsync(ControlPlaneDb db, ChangeBatch batch, CancellationToken ct)
+    {
+        var ids = batch.Changes.Select(c => c.KindCase switch
+        {
+            Change.KindOneofCase.UserUpsert => c.UserUpsert.UserId,
+            Change.KindOneofCase.GroupUpsert => c.GroupUpsert.GroupId,
+            _ => null,
+        }).OfType<string>().Distinct().ToList();
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        var anchors = await db.SyncStatuses.AsNoTracking()
+            .Where(s => s.DomainId == DomainId && ids.Contains(s.ObjectId) && s.Anchor != null)
+            .ToDictionaryAsync(s => s.ObjectId, s => s.Anchor!, ct);
+        foreach (var change in batch.Changes)
+        {
+            if (change.KindCase == Change.KindOneofCase.UserUpsert && anchors.TryGetValue(change.UserUpsert.UserId, out var a))
+            {
+                change.UserUpsert.Anchor = a;
+            }
+            else if (change.KindCase == Change.KindOneofCase.GroupUpsert && anchors.TryGetValue(change.GroupUpsert.GroupId, out var g))
+            {
+                change.GroupUpsert.Anchor = g;
+            }
+        }
+    }
+
+    private async Task OnHelloAsync(Hello hello, CancellationToken ct)
+    {
+        agent.Hostname = hello.Hostname;
+        agent.Version = hello.Version;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var settings = hello.Settings.Count == 0 ? null : JsonSerializer.Serialize(hello.Settings.ToDictionary(kv => kv.Key, kv => kv.Value));
+        var now = time.GetUtcNow();
+        _lastContactWrite = now;
+        await db.Agents.Where(a => a.Id == agent.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(a => a.Hostname, hello.Hostname)
+            .SetProperty(a => a.HostType, hello.HostType)
+            .SetProperty(a => a.Version, hello.Version)
+            .SetProperty(a => a.SettingsJson, settings)
+            .SetProperty(a => a.SourceIp, SourceIp())
+            .SetProperty(a => a.State, AgentStates.Active)
+            .SetProperty(a => a.ContactAt, now), ct);
+        AgentGatewayLog.Connected(logger, agent.Id, hello.Hostname, hello.Version);
+    }
+
+    private async Task TouchContactAsync(bool force, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (!force && now - _lastContactWrite < TimeSpan.FromSeconds(5))
+        {
+            return;
+        }
+
+        _lastContactWrite = now;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Agents.Where(a => a.Id == agent.Id).ExecuteUpdateAsync(s => s.SetProperty(a => a.ContactAt, now), ct);
+    }
+
+    private async Task OnAckAsync(Ack ack, CancellationToken ct)
+    {
+        if (ack.Results.Count == 0)
+        {
+            return;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var maxSeq = ack.Results.Max(r => r.Seq);
+        if (!await new LeaseStore(db, time, options).AdvanceCursorAsync(DomainId, ack.Epoch, maxSeq, ct))
+        {
+            AgentGatewayLog.StaleAck(logger, agent.Id, ack.Epoch);
+            return;
+        }
+
+        InterlockedMax(ref _ackedUpTo, maxSeq);
+        var now = time.GetUtcNow();
+        var latest = ack.Results.Where(r => !string.IsNullOrEmpty(r.ObjectId)).GroupBy(r => r.ObjectId).Select(g => g.MaxBy(r => r.Seq)!).ToList();
+        var ids = latest.Select(r => r.ObjectId).ToList();
+        var existing = await db.SyncStatuses.Where(s => s.DomainId == DomainId && ids.Contains(s.ObjectId)).ToDictionaryAsync(s => s.ObjectId, ct);
+        foreach (var result in latest)
+        {
+            if (!existing.TryGetValue(result.ObjectId, out var status))
+            {
+                status = new SyncStatusRecord { DomainId = DomainId, ObjectId = result.ObjectId, Outcome = "" };
+                db.SyncStatuses.Add(status);
+            }
+
+            status.SyncedAt = now;
+            status.Code = result.Code;
+            status.Outcome = result.Outcome.ToString().Replace("Outcome", "", StringComparison.Ordinal).ToLowerInvariant();
+            status.Message = result.Message;
+            if (!string.IsNullOrEmpty(result.Anchor))
+            {
+                status.Anchor = result.Anchor;
+            }
+
+            if (result.Outcome == Outcome.Failed)
+            {
+                AgentGatewayLog.ChangeFailed(logger, agent.Id, result.Seq, result.Code, result.Message);
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task EndAsync()
+    {
+        AgentGatewayLog.Disconnected(logger, agent.Id);
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            var epoch = Volatile.Read(ref _epoch);
+            if (epoch != 0)
+            {
+                // Hand the domain over at once rather than waiting for the lease to lapse.
+                await new LeaseStore(db, time, options).ReleaseAsync(DomainId, agent.Id, epoch, CancellationToken.None);
+            }
+
+            await db.Agents.Where(a => a.Id == agent.Id && a.State == AgentStates.Active)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.State, AgentStates.Inactive), CancellationToken.None);
+        }
+        finally
+        {
+            notifier.Signal(DomainId);
+        }
+    }
+
+    private Lease LeaseMessage(bool granted, long epoch) => new()
+    {
+        Granted = granted,
+        Epoch = epoch,
+        LeaseMillis = options.Value.LeaseSeconds * 1000,
+        HeartbeatMillis = options.Value.HeartbeatSeconds * 1000,
+    };
+
+    private async Task WriteAsync(ControlMessage message, CancellationToken ct)
+    {
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            await responses.WriteAsync(message, ct);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private string? SourceIp()
+    {
+        var peer = context.GetHttpContext().Connection.RemoteIpAddress;
+        return peer?.IsIPv4MappedToIPv6 == true ? peer.MapToIPv4().ToString() : peer?.ToString();
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        long current;
+        while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using JumpCloudAdi.ControlPlane.Data;
+using JumpCloudAdi.ControlPlane.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace JumpCloudAdi.ControlPlane.Agents;
+
+/// <summary>
+/// The per-domain primary lease, kept in the database so several control-plane replicas agree. Every grant increments
+/// the epoch (the fencing token); all changes are conditional single-statement updates.
+/// </summary>
+public sealed class LeaseStore(ControlPlaneDb db, TimeProvider time, IOptions<AgentsOptions> options)
+{
+    public TimeSpan LeaseLength => TimeSpan.FromSeconds(options.Value.LeaseSeconds);
+
+    /// <summary>Grants the lease to <paramref name="agentId"/> if nobody holds a valid one; returns the new epoch.</summary>
+    public async Task<long?> TryAcquireAsync(string domainId, string agentId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var expires = now + LeaseLength;
+        var granted = await db.Domains
+            .Where(d => d.Id == domainId && (d.LeaseAgentId == null || d.LeaseExpiresAt == null || d.LeaseExpiresAt < now))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(d => d.LeaseAgentId, agentId)
+                .SetProperty(d => d.LeaseEpoch, d => d.LeaseEpoch + 1)
+                .SetProperty(d => d.LeaseExpiresAt, expires), ct);
+        if (granted != 1)
+        {
+            return null;
+        }
+
+        return await db.Domains.Where(d => d.Id == domainId && d.LeaseAgentId == agentId)
+            .Select(d => (long?)d.LeaseEpoch).SingleOrDefaultAsync(ct);
+    }
+
+    /// <summary>Extends the holder's lease; false when it was lost (expired and granted to another epoch).</summary>
+    public async Task<bool> RenewAsync(string domainId, string agentId, long epoch, CancellationToken ct)
+    {
+        var expires = time.GetUtcNow() + LeaseLength;
+        var renewed = await db.Domains
+            .Where(d => d.Id == domainId && d.LeaseAgentId == agentId && d.LeaseEpoch == epoch)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseExpiresAt, expires), ct);
+        return renewed == 1;
+    }
+
+    public async Task ReleaseAsync(string domainId, string agentId, long epoch, CancellationToken ct) =>
+        await db.Domains
+            .Where(d => d.Id == domainId && d.LeaseAgentId == agentId && d.LeaseEpoch == epoch)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseAgentId, (string?)null).SetProperty(d => d.LeaseExpiresAt, (DateTimeOffset?)null), ct);
+
+    /// <summary>Moves the acknowledged cursor, but only for the current epoch: a fenced-off primary's acks are refused.</summary>
+    public async Task<bool> AdvanceCursorAsync(string domainId, long epoch, long seq, CancellationToken ct)
+    {
+        var moved = await db.Domains
+            .Where(d => d.Id == domainId && d.LeaseEpoch == epoch && d.AckedSeq < seq)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.AckedSeq, seq), ct);
+        if (moved == 1)
+        {
+            return true;
+        }
+
+        return await db.Domains.AnyAsync(d => d.Id == domainId && d.LeaseEpoch == epoch, ct);
+    }
+}

@@ -1,0 +1,15 @@
+namespace JumpCloudAdi.ControlPlane.Data;
+
+/// <summary>
+/// One entry of a domain's change log (transactional outbox). <see cref="Payload"/> is the protobuf JSON of the
+/// <c>Change</c> message: the object's full desired state, so replaying it is harmless.
+/// </summary>
+public sealed class ChangeEntry
+{
+    public long Id { get; set; }
+    public required string DomainId { get; set; }
+    public long Seq { get; set; }
+    public required string Kind { get; set; }
+    public required string Payload { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}

@@ -1,0 +1,74 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace JumpCloudAdi.ControlPlane.Data;
+
+/// <summary>The control plane's directory model, change log and agent registry.</summary>
+public sealed class ControlPlaneDb(DbContextOptions<ControlPlaneDb> options) : DbContext(options)
+{
+    public DbSet<AdDomain> Domains => Set<AdDomain>();
+    public DbSet<AgentRecord> Agents => Set<AgentRecord>();
+    public DbSet<SystemUser> Users => Set<SystemUser>();
+    public DbSet<UserGroup> Groups => Set<UserGroup>();
+    public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
+    public DbSet<DomainAssociation> Associations => Set<DomainAssociation>();
+    public DbSet<ChangeEntry> Changes => Set<ChangeEntry>();
+    public DbSet<SyncStatusRecord> SyncStatuses => Set<SyncStatusRecord>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<AdDomain>(e =>
+        {
+            e.HasKey(d => d.Id);
+            e.Property(d => d.Id).HasMaxLength(24);
+            e.HasIndex(d => d.Domain).IsUnique();
+            // Optimistic concurrency for sequence allocation and lease grants across replicas.
+            e.Property(d => d.LastSeq).IsConcurrencyToken();
+            e.Property(d => d.LeaseEpoch).IsConcurrencyToken();
+        });
+        modelBuilder.Entity<AgentRecord>(e =>
+        {
+            e.HasKey(a => a.Id);
+            e.HasIndex(a => a.DomainId);
+            e.HasIndex(a => a.ConnectKeyHash).IsUnique();
+            e.Property(a => a.KeyConsumedAt).IsConcurrencyToken();
+        });
+        modelBuilder.Entity<SystemUser>(e =>
+        {
+            e.HasKey(u => u.Id);
+            e.HasIndex(u => u.Username).IsUnique();
+            e.HasIndex(u => u.Email).IsUnique();
+        });
+        modelBuilder.Entity<UserGroup>(e =>
+        {
+            e.HasKey(g => g.Id);
+            e.HasIndex(g => g.Name).IsUnique();
+        });
+        modelBuilder.Entity<GroupMember>(e => e.HasKey(m => new { m.GroupId, m.UserId }));
+        modelBuilder.Entity<DomainAssociation>(e =>
+        {
+            e.HasKey(a => new { a.DomainId, a.TargetType, a.TargetId });
+            e.HasIndex(a => new { a.TargetType, a.TargetId });
+        });
+        modelBuilder.Entity<ChangeEntry>(e =>
+        {
+            e.HasKey(c => c.Id);
+            e.HasIndex(c => new { c.DomainId, c.Seq }).IsUnique();
+        });
+        modelBuilder.Entity<SyncStatusRecord>(e => e.HasKey(s => new { s.DomainId, s.ObjectId }));
+
+        // SQLite cannot order or compare DateTimeOffset natively; store UTC ticks so queries translate everywhere.
+        if (Database.IsSqlite())
+        {
+            foreach (var entity in modelBuilder.Model.GetEntityTypes())
+            {
+                foreach (var property in entity.GetProperties())
+                {
+                    if (property.ClrType == typeof(DateTimeOffset) || property.ClrType == typeof(DateTimeOffset?))
+                    {
+                        property.SetValueConverter(new Microsoft.EntityFrameworkCore.Storage.ValueConversion.DateTimeOffsetToBinaryConverter());
+                    }
+                }
+            }
+        }
+    }
+}

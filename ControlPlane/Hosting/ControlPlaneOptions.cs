@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace JumpCloudAdi.ControlPlane.Hosting;
+
+/// <summary><c>Admin:*</c>: the API key the REST API accepts (generated and printed once when unset).</summary>
+public sealed class AdminOptions
+{
+    public string? ApiKey { get; set; }
+    public string? Username { get; set; }
+    public string? Password { get; set; }
+}
+
+/// <summary><c>Agents:*</c>: primary-lease timing.</summary>
+public sealed class AgentsOptions
+{
+    [Range(2, 3600, ErrorMessage = "Agents:LeaseSeconds must be between 2 and 3600.")]
+    public int LeaseSeconds { get; set; } = 4;
+
+    [Range(1, 600, ErrorMessage = "Agents:HeartbeatSeconds must be between 1 and 600.")]
+    public int HeartbeatSeconds { get; set; } = 1;
+}
+
+/// <summary><c>ConnectKeys:*</c>: how long a connect key stays valid.</summary>
+public sealed class ConnectKeysOptions
+{
+    [Range(1, 365, ErrorMessage = "ConnectKeys:LifetimeDays must be between 1 and 365.")]
+    public int LifetimeDays { get; set; } = 7;
+}
+
+/// <summary><c>Data:Directory</c>: where the control plane keeps its database, generated key and certificate.</summary>
+public sealed class DataOptions
+{
+    public string Directory { get; set; } = "data";
+}

@@ -1,0 +1,28 @@
+using JumpCloudAdi.ControlPlane.Data;
+using JumpCloudAdi.Protocol;
+
+namespace JumpCloudAdi.ControlPlane.Sync;
+
+/// <summary>Builds change-log entries carrying an object's full desired state.</summary>
+public static class ChangeFactory
+{
+    public static Change UserUpsert(SystemUser user, bool explicitUnlock = false) => new()
+    {
+        UserUpsert = new UserUpsert
+        {
+            UserId = user.Id,
+            Username = user.Username,
+            Firstname = user.Firstname,
+            Lastname = user.Lastname,
+            Email = user.Email,
+            Suspended = user.Suspended,
+            AccountLocked = user.AccountLocked,
+            ExplicitUnlock = explicitUnlock,
+        },
+    };
+
+    public static Change UserDisconnect(SystemUser user) => new()
+    {
+        UserDisconnect = new UserDisconnect { UserId = user.Id, Username = user.Username },
+    };
+}
