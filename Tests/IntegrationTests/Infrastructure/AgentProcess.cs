@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+
+namespace JumpCloudAdi.IntegrationTests.Infrastructure;
+
+/// <summary>The real agent as a child process, installed and run through its command line like an operator does.</summary>
+public sealed class AgentProcess : IDisposable
+{
+    private readonly StringBuilder _log = new();
+    private Process? _process;
+
+    public AgentProcess(string directory)
+    {
+        Directory = directory;
+        System.IO.Directory.CreateDirectory(directory);
+        ConfigPath = Path.Combine(directory, "agent.json");
+    }
+
+    /// <summary>The agent's own build output (recorded at build time), with its own dependencies.</summary>
+    public static string AgentDll { get; } = typeof(AgentProcess).Assembly
+        .GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "AgentDll").Value!;
+
+    public string Directory { get; }
+    public string ConfigPath { get; }
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    public static Task<Processes.Result> CliAsync(params string[] args) =>
+        Processes.RunAsync("dotnet", [AgentDll, .. args], timeout: TimeSpan.FromMinutes(1));
+
+    /// <summary>Runs <c>install</c> against a directory server with the control plane's CA.</summary>
+    public async Task InstallAsync(ControlPlaneHost controlPlane, IDirectoryServer directory, string connectKey, params string[] extra)
+    {
+        var passwordFile = Path.Combine(Directory, "bind.pw");
+        await File.WriteAllTextAsync(passwordFile, directory.BindPassword + "\n");
+        var result = await CliAsync([
+            "install", "--config", ConfigPath,
+            "--control-plane", controlPlane.Url.ToString(), "--ca-cert", controlPlane.Certificates.CaPath,
+            "--connect-key", connectKey, "--server-type", "member",
+            "--ldap-url", directory.LdapsUrl, "--ldap-ca-cert", directory.CaPath,
+            "--root-user-dn", directory.RootUserDn, "--bind-user", directory.BindUser,
+            "--bind-password-file", passwordFile, "--sync-group-dn", directory.SyncGroupDn, .. extra,
+        ]);
+        result.EnsureSuccess("agent install");
+    }
+
+    public AgentProcess Start()
+    {
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { AgentDll, "run", "--config", ConfigPath })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        // The agent must validate the directory's certificate from its own settings, not from the environment.
+        info.Environment.Remove("LDAPTLS_CACERT");
+        info.Environment.Remove("LDAPTLS_REQCERT");
+        _process = Process.Start(info)!;
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        return this;
+    }
+
+    public bool HasExited => _process?.HasExited ?? true;
+
+    public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
+
+    public void Kill() => Processes.Stop(_process);
+
+    public void Dispose()
+    {
+        Kill();
+        _process?.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.AppendLine(line);
+        }
+    }
+}

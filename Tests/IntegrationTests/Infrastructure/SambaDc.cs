@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace JumpCloudAdi.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// One throwaway Samba AD DC for the whole test run (its LDAP ports are fixed at 389/636, so only one per machine),
+/// provisioned for EXAMPLE.COM with a CA-signed certificate, OU=People, the sync group and a delegated service
+/// account <c>jcsync</c> (Account Operators, not a Domain Admin). Killed on dispose.
+/// </summary>
+public sealed class SambaDc : IDirectoryServer, IAsyncLifetime
+{
+    public const string AdminPassword = "Passw0rd!Passw0rd";
+    public const string AdminDn = "CN=Administrator,CN=Users,DC=example,DC=com";
+    public const string SyncPassword = "Sync!Passw0rd1";
+    public const string BaseDn = "DC=example,DC=com";
+
+    private static readonly string _directory = Path.Combine(Path.GetTempPath(), "jcadi-samba");
+    private Process? _process;
+    private TestCertificates? _certificates;
+
+    public string LdapsUrl => "ldaps://127.0.0.1:636";
+    public string CaPath => _certificates!.CaPath;
+    public string RootUserDn => "OU=People;DC=example;DC=com";
+    public string SyncGroupDn => "CN=JumpCloud Groups;OU=Groups;DC=example;DC=com";
+    public string BindUser => "jcsync@example.com";
+    public string BindPassword => SyncPassword;
+
+    public async Task InitializeAsync()
+    {
+        KillLeftover();
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+
+        Directory.CreateDirectory(_directory);
+        (await Processes.RunAsync("samba-tool", [
+            "domain", "provision", "--realm=EXAMPLE.COM", "--domain=EXAMPLE", "--server-role=dc", "--dns-backend=NONE",
+            "--use-rfc2307", $"--adminpass={AdminPassword}", "--host-ip=127.0.0.1", $"--targetdir={_directory}",
+            "--option=interfaces = lo", "--option=bind interfaces only = yes",
+        ], timeout: TimeSpan.FromMinutes(3))).EnsureSuccess("samba-tool domain provision");
+        (await Processes.RunAsync("samba-tool", ["domain", "passwordsettings", "set", "-H", Path.Combine(_directory, "private/sam.ldb"), "--min-pwd-age=0"]))
+            .EnsureSuccess("samba-tool domain passwordsettings");
+
+        _certificates = TestCertificates.Create(Path.Combine(_directory, "tls"), "samba");
+        var conf = Path.Combine(_directory, "etc/smb.conf");
+        var global = new StringBuilder();
+        foreach (var line in await File.ReadAllLinesAsync(conf))
+        {
+            var trimmed = line.Trim();
+            if (trimmed.StartsWith('[') && trimmed != "[global]")
+            {
+                break;
+            }
+
+            global.AppendLine(trimmed.StartsWith("server services", StringComparison.Ordinal) ? "\tserver services = ldap" : line);
+        }
+
+        Directory.CreateDirectory(Path.Combine(_directory, "run"));
+        Directory.CreateDirectory(Path.Combine(_directory, "log"));
+        global.AppendLine($"\tpid directory = {_directory}/run")
+            .AppendLine($"\tncalrpc dir = {_directory}/run/ncalrpc")
+            .AppendLine($"\twinbindd socket directory = {_directory}/run/winbindd")
+            .AppendLine($"\tntp signd socket directory = {_directory}/run/ntp_signd")
+            .AppendLine($"\tlog file = {_directory}/log/log.%m")
+            .AppendLine("\tdisable netbios = yes")
+            .AppendLine("\ttls enabled = yes")
+            .AppendLine($"\ttls keyfile = {_certificates.KeyPath}")
+            .AppendLine($"\ttls certfile = {_certificates.CertPath}")
+            .AppendLine($"\ttls cafile = {_certificates.CaPath}");
+        await File.WriteAllTextAsync(conf, global.ToString());
+
+        var info = new ProcessStartInfo("samba") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-i", "-s", conf })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        _process = Process.Start(info)!;
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await Processes.WaitUntilAsync(async () => (await SearchBaseAsync()).Count > 0, TimeSpan.FromSeconds(90), "Samba AD DC answering on LDAPS");
+
+        await ModifyAsync("""
+            dn: OU=People,DC=example,DC=com
+            changetype: add
+            objectClass: organizationalUnit
+            ou: People
+
+            dn: OU=Groups,DC=example,DC=com
+            changetype: add
+            objectClass: organizationalUnit
+            ou: Groups
+
+            dn: CN=JumpCloud Groups,OU=Groups,DC=example,DC=com
+            changetype: add
+            objectClass: group
+            cn: JumpCloud Groups
+            sAMAccountName: jcgroups
+            groupType: -2147483646
+
+            dn: CN=JumpCloud Sync,CN=Users,DC=example,DC=com
+            changetype: add
+            objectClass: user
+            cn: JumpCloud Sync
+            givenName: JumpCloud
+            sn: Sync
+            sAMAccountName: jcsync
+            userPrincipalName: jcsync@example.com
+            userAccountControl: 514
+            """);
+        var password = Convert.ToBase64String(Encoding.Unicode.GetBytes($"\"{SyncPassword}\""));
+        await ModifyAsync($"""
+            dn: CN=JumpCloud Sync,CN=Users,DC=example,DC=com
+            changetype: modify
+            replace: unicodePwd
+            unicodePwd:: {password}
+            -
+            replace: userAccountControl
+            userAccountControl: 66048
+            -
+
+            dn: CN=Account Operators,CN=Builtin,DC=example,DC=com
+            changetype: modify
+            add: member
+            member: CN=JumpCloud Sync,CN=Users,DC=example,DC=com
+            -
+            """);
+    }
+
+    private Task<List<LdapEntry>> SearchBaseAsync() =>
+        LdapTools.SearchAsync(LdapsUrl, CaPath, AdminDn, AdminPassword, BaseDn, "(objectClass=domain)", "base", ["dn"]);
+
+    public Task ModifyAsync(string ldif) => LdapTools.ModifyAsync(LdapsUrl, CaPath, AdminDn, AdminPassword, ldif);
+
+    public Task<List<LdapEntry>> SearchAsync(string baseDn, string filter, params string[] attributes) =>
+        LdapTools.SearchAsync(LdapsUrl, CaPath, AdminDn, AdminPassword, baseDn, filter, "sub", attributes);
+
+    public Task<bool> CanBindAsync(string who, string password) => LdapTools.CanBindAsync(LdapsUrl, CaPath, who, password);
+
+    public Task DisposeAsync()
+    {
+        Processes.Stop(_process);
+        _process?.Dispose();
+        KillLeftover();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A DC left behind by a crashed earlier run would hold 389/636: stop it by its pid file.</summary>
+    private static void KillLeftover()
+    {
+        var pidFile = Path.Combine(_directory, "run", "samba.pid");
+        if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
+        {
+            return;
+        }
+
+        try
+        {
+            using var leftover = Process.GetProcessById(pid);
+            if (leftover.ProcessName.StartsWith("samba", StringComparison.Ordinal))
+            {
+                leftover.Kill(entireProcessTree: true);
+                leftover.WaitForExit(10_000);
+            }
+        }
+        catch (ArgumentException)
+        {
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
+}
