@@ -21,7 +21,7 @@ internal static class CliOptions
     {
         var option = new Option<string>(name)
         {
-            Description = $"{description} ({string.Join("|", values)}; default {defaultValue}).",
+            Description = description + ".",
             DefaultValueFactory = _ => defaultValue,
         };
         option.AcceptOnlyFromAmong(values);
