@@ -33,7 +33,7 @@ public static class SettingsStore
             throw new SettingsException($"settings file {configPath} is not valid JSON ({ex.Message})");
         }
 
-        if (file is null)
+        if (file?.Settings is null)
         {
             throw new SettingsException($"settings file {configPath} is empty");
         }
@@ -93,6 +93,11 @@ public static class SettingsStore
         try
         {
             var input = Convert.FromBase64String(sealedSecrets);
+            if (input.Length < NonceSize + TagSize)
+            {
+                throw new CryptographicException("sealed secrets are truncated");
+            }
+
             var plain = new byte[input.Length - NonceSize - TagSize];
             using var aes = new AesGcm(key, TagSize);
             aes.Decrypt(input.AsSpan(0, NonceSize), input.AsSpan(NonceSize + TagSize), input.AsSpan(NonceSize, TagSize), plain);
@@ -114,8 +119,11 @@ public static class SettingsStore
             throw new SettingsException($"key file {path} is missing; the encrypted secrets in {configPath} cannot be read (run 'install' again)");
         }
 
-        var key = Convert.FromBase64String(File.ReadAllText(path).Trim());
-        return key.Length == 32 ? key : throw new SettingsException($"key file {path} is damaged (expected a 256-bit key)");
+        var text = File.ReadAllText(path).Trim();
+        var key = new byte[text.Length];
+        return Convert.TryFromBase64String(text, key, out var length) && length == 32
+            ? key[..length]
+            : throw new SettingsException($"key file {path} is damaged (expected a base64 256-bit key)");
     }
 
     private static byte[] CreateKey(string configPath)

@@ -15,11 +15,14 @@ public sealed class DirectoryWriter
     private const string AdCapability = "1.2.840.113556.1.4.800";
     private const int UacNormalAccount = 0x200;
     private const int UacDisabled = 0x2;
+    private const string GlobalSecurityGroupType = "-2147483646";
 
     private readonly LdapConnection _connection;
     private readonly AgentSettings _settings;
     private readonly string _rootDn;
     private readonly string _dnsDomain;
+    private readonly string _syncGroupDn;
+    private readonly string _groupContainerDn;
 
     public DirectoryWriter(LdapConnection connection, AgentSettings settings)
     {
@@ -28,6 +31,8 @@ public sealed class DirectoryWriter
         var root = SemicolonDn.Parse(settings.RootUserDn);
         _rootDn = root.ToLdapDn();
         _dnsDomain = root.DnsDomain();
+        _syncGroupDn = SemicolonDn.Parse(settings.SyncGroupDn).ToLdapDn();
+        _groupContainerDn = ParentOf(_syncGroupDn);
         Flavor = DetectFlavor();
     }
 
@@ -58,6 +63,9 @@ public sealed class DirectoryWriter
     {
         Change.KindOneofCase.UserUpsert => UpsertUser(change.UserUpsert),
         Change.KindOneofCase.UserDisconnect => DisconnectUser(change.UserDisconnect),
+        Change.KindOneofCase.GroupUpsert => UpsertGroup(change.GroupUpsert),
+        Change.KindOneofCase.GroupDisconnect => DisconnectGroup(change.GroupDisconnect),
+        Change.KindOneofCase.MembershipSet => SetMembership(change.MembershipSet),
         _ => ApplyResult.Skipped($"change kind {change.KindCase} is not supported by this agent version"),
     };
 
@@ -191,6 +199,175 @@ public sealed class DirectoryWriter
         }
     }
 
+    private bool IsAd => Flavor == DirectoryFlavor.ActiveDirectory;
+
+    private ApplyResult UpsertGroup(GroupUpsert group)
+    {
+        var existing = FindGroup(group.Anchor, group.Name);
+        string dn;
+        if (existing is null)
+        {
+            dn = $"CN={LdapEscape.DnValue(group.Name)},{_groupContainerDn}";
+            var add = IsAd
+                ? new AddRequest(dn,
+                    new DirectoryAttribute("objectClass", "top", "group"),
+                    new DirectoryAttribute("sAMAccountName", group.Name),
+                    new DirectoryAttribute("groupType", GlobalSecurityGroupType))
+                // groupOfNames needs at least one member: an empty group holds a placeholder DN that never names an
+                // entry, so it is recognisable and removed as soon as a real member arrives.
+                : new AddRequest(dn,
+                    new DirectoryAttribute("objectClass", "top", "groupOfNames"),
+                    new DirectoryAttribute("cn", group.Name),
+                    new DirectoryAttribute("member", EmptyGroupPlaceholder));
+            try
+            {
+                _connection.SendRequest(add);
+            }
+            catch (DirectoryOperationException ex) when (ex.Response?.ResultCode == ResultCode.EntryAlreadyExists)
+            {
+                // Same name already in the sync group's container (created by an earlier run whose ack was lost).
+            }
+        }
+        else
+        {
+            dn = existing.DistinguishedName;
+            if (!string.Equals(FirstValue(existing, "cn"), group.Name, StringComparison.Ordinal))
+            {
+                var rdn = $"CN={LdapEscape.DnValue(group.Name)}";
+                _connection.SendRequest(new ModifyDNRequest(dn, ParentOf(dn), rdn) { DeleteOldRdn = true });
+                dn = $"{rdn},{ParentOf(dn)}";
+                if (IsAd)
+                {
+                    _connection.SendRequest(new ModifyRequest(dn, Replace("sAMAccountName", group.Name)));
+                }
+            }
+        }
+
+        // Nested in the sync group, which makes it the parent of every synced group.
+        AddMember(_syncGroupDn, dn);
+        return ApplyResult.Applied(ReadAnchor(dn));
+    }
+
+    private ApplyResult DisconnectGroup(GroupDisconnect group)
+    {
+        var existing = FindGroup("", group.Name);
+        if (existing is null || _settings.GroupDisconnectionAction != "remove")
+        {
+            return ApplyResult.Applied();
+        }
+
+        RemoveMember(_syncGroupDn, existing.DistinguishedName);
+        _connection.SendRequest(new DeleteRequest(existing.DistinguishedName));
+        return ApplyResult.Applied();
+    }
+
+    private ApplyResult SetMembership(MembershipSet membership)
+    {
+        var group = FindGroup("", membership.GroupName);
+        if (group is null)
+        {
+            return ApplyResult.Failed((int)ResultCode.NoSuchObject, $"group '{membership.GroupName}' does not exist in {_groupContainerDn}");
+        }
+
+        var wanted = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var missing = new List<string>();
+        foreach (var username in membership.MemberUsernames)
+        {
+            var user = FindUser("", username);
+            if (user is null)
+            {
+                missing.Add(username);
+            }
+            else
+            {
+                wanted.Add(user.DistinguishedName);
+            }
+        }
+
+        var current = new HashSet<string>(AllValues(group, "member"), StringComparer.OrdinalIgnoreCase);
+        var modify = new ModifyRequest(group.DistinguishedName);
+        // Only members inside the root user container are ours to remove; anything else in the group is left alone.
+        var toRemove = current.Where(m => !wanted.Contains(m) && IsUnder(m, _rootDn)).ToList();
+        var toAdd = wanted.Where(m => !current.Contains(m)).ToList();
+        if (!IsAd)
+        {
+            if (wanted.Count == 0 && !current.Contains(EmptyGroupPlaceholder))
+            {
+                toAdd.Add(EmptyGroupPlaceholder);
+            }
+            else if (wanted.Count > 0 && current.Contains(EmptyGroupPlaceholder))
+            {
+                toRemove.Add(EmptyGroupPlaceholder);
+            }
+        }
+
+        // Add before remove, so a groupOfNames is never left without a member in between.
+        if (toAdd.Count > 0)
+        {
+            modify.Modifications.Add(new DirectoryAttributeModification { Name = "member", Operation = DirectoryAttributeOperation.Add }.With(toAdd));
+        }
+
+        if (toRemove.Count > 0)
+        {
+            modify.Modifications.Add(new DirectoryAttributeModification { Name = "member", Operation = DirectoryAttributeOperation.Delete }.With(toRemove));
+        }
+
+        if (modify.Modifications.Count > 0)
+        {
+            _connection.SendRequest(modify);
+        }
+
+        return missing.Count == 0
+            ? ApplyResult.Applied(ReadAnchor(group.DistinguishedName))
+            : ApplyResult.Failed((int)ResultCode.NoSuchObject, $"members not found in {_rootDn}: {string.Join(", ", missing)}");
+    }
+
+    private string EmptyGroupPlaceholder => $"cn=empty-membership,{_groupContainerDn}";
+
+    private void AddMember(string groupDn, string memberDn)
+    {
+        try
+        {
+            _connection.SendRequest(new ModifyRequest(groupDn, DirectoryAttributeOperation.Add, "member", memberDn));
+        }
+        catch (DirectoryOperationException ex) when (ex.Response?.ResultCode is ResultCode.AttributeOrValueExists or ResultCode.EntryAlreadyExists)
+        {
+        }
+    }
+
+    private void RemoveMember(string groupDn, string memberDn)
+    {
+        try
+        {
+            _connection.SendRequest(new ModifyRequest(groupDn, DirectoryAttributeOperation.Delete, "member", memberDn));
+        }
+        catch (DirectoryOperationException ex) when (ex.Response?.ResultCode is ResultCode.NoSuchAttribute or ResultCode.UnwillingToPerform or ResultCode.ObjectClassViolation)
+        {
+        }
+    }
+
+    /// <summary>Finds a synced group: by anchor when known, else by name among the sync group's siblings.</summary>
+    private SearchResultEntry? FindGroup(string anchor, string name)
+    {
+        var objectClass = IsAd ? "group" : "groupOfNames";
+        if (!string.IsNullOrEmpty(anchor))
+        {
+            var byAnchor = Search(_groupContainerDn, SearchScope.OneLevel, $"(&(objectClass={objectClass}){AnchorFilter(anchor)})");
+            if (byAnchor is not null)
+            {
+                return byAnchor;
+            }
+        }
+
+        return Search(_groupContainerDn, SearchScope.OneLevel, $"(&(objectClass={objectClass})(cn={LdapEscape.FilterValue(name)}))");
+    }
+
+    private static bool IsUnder(string dn, string container) =>
+        dn.EndsWith("," + container, StringComparison.OrdinalIgnoreCase);
+
+    private static IEnumerable<string> AllValues(SearchResultEntry entry, string attribute) =>
+        entry.Attributes[attribute] is { Count: > 0 } values ? values.GetValues(typeof(string)).Cast<string>() : [];
+
     /// <summary>Finds a user in the root user container: by anchor when known, else by username.</summary>
     private SearchResultEntry? FindUser(string anchor, string username)
     {
@@ -207,9 +384,11 @@ public sealed class DirectoryWriter
         return SearchOne($"(&(objectClass={(Flavor == DirectoryFlavor.ActiveDirectory ? "user" : "inetOrgPerson")})({naming}={LdapEscape.FilterValue(username)}))");
     }
 
-    private SearchResultEntry? SearchOne(string filter)
+    private SearchResultEntry? SearchOne(string filter) => Search(_rootDn, SearchScope.Subtree, filter);
+
+    private SearchResultEntry? Search(string baseDn, SearchScope scope, string filter)
     {
-        var request = new SearchRequest(_rootDn, filter, SearchScope.Subtree, "uid", "sAMAccountName", "adminCount", "userAccountControl", "cn");
+        var request = new SearchRequest(baseDn, filter, scope, "uid", "sAMAccountName", "adminCount", "userAccountControl", "cn", "member");
         var response = (SearchResponse)_connection.SendRequest(request);
         return response.Entries.Count == 0 ? null : response.Entries[0];
     }

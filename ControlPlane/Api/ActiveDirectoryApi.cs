@@ -115,7 +115,7 @@ public static class ActiveDirectoryApi
         return TypedResults.Ok(list.Select(a => new GraphConnectionDto(new GraphObjectDto(a.TargetId, a.TargetType))).ToList());
     }
 
-    private static Task<IResult> PostAssociation(string id, GraphOperationInput? input, ControlPlaneDb db, ChangeLog log, CancellationToken ct) =>
+    private static Task<IResult> PostAssociation(string id, GraphOperationInput? input, ControlPlaneDb db, ChangeLog log, DomainSync sync, CancellationToken ct) =>
         log.RunAsync(async () =>
         {
             if (input?.Op is not ("add" or "remove"))
@@ -140,11 +140,11 @@ public static class ActiveDirectoryApi
             }
 
             return input.Type == AssociationTypes.User
-                ? await AssociateUserAsync(domain, input.Op, input.Id, db, log, ct)
-                : JcErrors.Of(501, "user_group associations are not implemented yet", "notImplemented");
-        });
+                ? await AssociateUserAsync(domain, input.Op, input.Id, db, log, sync, ct)
+                : await AssociateGroupAsync(domain, input.Op, input.Id, db, log, sync, ct);
+        }, ct);
 
-    private static async Task<IResult> AssociateUserAsync(AdDomain domain, string op, string userId, ControlPlaneDb db, ChangeLog log, CancellationToken ct)
+    private static async Task<IResult> AssociateUserAsync(AdDomain domain, string op, string userId, ControlPlaneDb db, ChangeLog log, DomainSync sync, CancellationToken ct)
     {
         var user = await db.Users.FindAsync([userId], ct);
         if (user is null)
@@ -152,25 +152,81 @@ public static class ActiveDirectoryApi
             return JcErrors.NotFound("user");
         }
 
+        if (op == "add" && AdRules.CheckBindable(user) is { } problem)
+        {
+            return JcErrors.BadRequest(problem.Message, problem.Status);
+        }
+
+        var before = await sync.DomainsOfUserAsync(userId, ct);
         var existing = await db.Associations.FindAsync([domain.Id, AssociationTypes.User, userId], ct);
+        if (op == "add" && existing is null)
+        {
+            db.Associations.Add(new DomainAssociation { DomainId = domain.Id, TargetType = AssociationTypes.User, TargetId = userId });
+        }
+        else if (op == "remove" && existing is not null)
+        {
+            db.Associations.Remove(existing);
+        }
+
+        await log.SaveAsync(ct);
+        await sync.UserChangedAsync(user, before, ct);
+        await log.CommitAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> AssociateGroupAsync(AdDomain domain, string op, string groupId, ControlPlaneDb db, ChangeLog log, DomainSync sync, CancellationToken ct)
+    {
+        var group = await db.Groups.FindAsync([groupId], ct);
+        if (group is null)
+        {
+            return JcErrors.NotFound("user group");
+        }
+
+        var members = await sync.MembersAsync(groupId, ct);
         if (op == "add")
         {
-            if (AdRules.CheckBindable(user) is { } problem)
+            foreach (var member in members)
             {
-                return JcErrors.BadRequest(problem.Message, problem.Status);
+                if (AdRules.CheckBindable(member) is { } problem)
+                {
+                    return JcErrors.BadRequest($"member {member.Username} of group {group.Name}: {problem.Message}", problem.Status);
+                }
             }
+        }
 
+        var before = new Dictionary<string, HashSet<string>>();
+        foreach (var member in members)
+        {
+            before[member.Id] = await sync.DomainsOfUserAsync(member.Id, ct);
+        }
+
+        var existing = await db.Associations.FindAsync([domain.Id, AssociationTypes.UserGroup, groupId], ct);
+        if (op == "add")
+        {
             if (existing is null)
             {
-                db.Associations.Add(new DomainAssociation { DomainId = domain.Id, TargetType = AssociationTypes.User, TargetId = userId });
+                db.Associations.Add(new DomainAssociation { DomainId = domain.Id, TargetType = AssociationTypes.UserGroup, TargetId = groupId });
             }
 
-            await log.AppendAsync(domain.Id, ChangeFactory.UserUpsert(user), ct);
+            await log.SaveAsync(ct);
+            // Group first, then its users, then who is in it: the agent can resolve every member it is told about.
+            await log.AppendAsync(domain.Id, ChangeFactory.GroupUpsert(group), ct);
+            foreach (var member in members)
+            {
+                await sync.UserChangedAsync(member, before[member.Id], ct);
+            }
+
+            await log.AppendAsync(domain.Id, ChangeFactory.MembershipSet(group, await sync.MemberUsernamesAsync(groupId, ct)), ct);
         }
         else if (existing is not null)
         {
             db.Associations.Remove(existing);
-            await log.AppendAsync(domain.Id, ChangeFactory.UserDisconnect(user), ct);
+            await log.SaveAsync(ct);
+            await log.AppendAsync(domain.Id, ChangeFactory.GroupDisconnect(group), ct);
+            foreach (var member in members)
+            {
+                await sync.UserChangedAsync(member, before[member.Id], ct);
+            }
         }
 
         await log.CommitAsync(ct);

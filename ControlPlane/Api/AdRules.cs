@@ -22,6 +22,11 @@ public static class AdRules
 
     public static Problem? CheckSamAccountName(string username)
     {
+        if (string.IsNullOrWhiteSpace(username))
+        {
+            return new("username: is required for a user bound to an Active Directory domain", "invalidUsername");
+        }
+
         if (username.Length > MaxSamAccountNameLength)
         {
             return new($"username: '{username}' is longer than {MaxSamAccountNameLength} characters, the limit of an AD sAMAccountName", "invalidUsername");

@@ -52,3 +52,15 @@ public sealed record SystemUserDto(
 
 /// <summary>v1 <c>systemuserput</c>/<c>systemuserpost</c> body (the fields this control plane models).</summary>
 public sealed record SystemUserInput(string? Username, string? Email, string? Firstname, string? Lastname, string? Password, bool? Suspended);
+
+/// <summary>v2 <c>UserGroup</c> (the fields this control plane models).</summary>
+public sealed record UserGroupDto(string Id, string Name, string? Description, string Type = "user_group");
+
+/// <summary>v2 <c>UserGroupPost</c>/<c>UserGroupPut</c>.</summary>
+public sealed record UserGroupInput(string? Name, string? Description);
+
+/// <summary>v2 <c>GraphOperation (UserGroup-Member)</c>.</summary>
+public sealed record MemberOperationInput(string? Op, string? Type, string? Id);
+
+/// <summary>v2 <c>GraphObjectWithPaths</c> for membership listings.</summary>
+public sealed record GraphObjectWithPathsDto(string Id, string Type, IReadOnlyList<IReadOnlyList<GraphConnectionDto>> Paths);

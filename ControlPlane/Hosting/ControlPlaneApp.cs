@@ -58,6 +58,7 @@ public static class ControlPlaneApp
         builder.Services.TryAddSingleton<ApiKeyFilter>();
         builder.Services.TryAddSingleton<ChangeNotifier>();
         builder.Services.TryAddScoped<ChangeLog>();
+        builder.Services.TryAddScoped<DomainSync>();
         builder.Services.TryAddScoped<ConnectKeyService>();
     }
 
@@ -87,6 +88,8 @@ public static class ControlPlaneApp
     {
         var api = app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>();
         api.MapSystemUsersApi();
-        api.MapGroup("/v2").MapActiveDirectoryApi();
+        var v2 = api.MapGroup("/v2");
+        v2.MapActiveDirectoryApi();
+        v2.MapUserGroupsApi();
     }
 }

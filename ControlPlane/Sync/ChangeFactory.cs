@@ -25,4 +25,21 @@ public static class ChangeFactory
     {
         UserDisconnect = new UserDisconnect { UserId = user.Id, Username = user.Username },
     };
+
+    public static Change GroupUpsert(UserGroup group) => new()
+    {
+        GroupUpsert = new GroupUpsert { GroupId = group.Id, Name = group.Name },
+    };
+
+    public static Change GroupDisconnect(UserGroup group) => new()
+    {
+        GroupDisconnect = new GroupDisconnect { GroupId = group.Id, Name = group.Name },
+    };
+
+    public static Change MembershipSet(UserGroup group, IEnumerable<string> memberUsernames)
+    {
+        var set = new MembershipSet { GroupId = group.Id, GroupName = group.Name };
+        set.MemberUsernames.AddRange(memberUsernames);
+        return new Change { MembershipSet = set };
+    }
 }

@@ -2,19 +2,22 @@ using Google.Protobuf;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.Protocol;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace JumpCloudAdi.ControlPlane.Sync;
 
 /// <summary>
-/// The transactional outbox: admin actions append change entries to the same <see cref="ControlPlaneDb"/> unit of work
-/// as the model change, and <see cref="CommitAsync"/> saves both in one transaction, then wakes the domain's agents.
+/// The transactional outbox: an admin operation runs in one database transaction (<see cref="RunAsync"/>), appends
+/// change entries next to its model change, and <see cref="CommitAsync"/> commits both atomically, then wakes the
+/// domain's agents. An operation that returns without committing leaves nothing behind.
 /// </summary>
 public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimeProvider time)
 {
     private const int MaxAttempts = 8;
     private readonly HashSet<string> _touched = [];
+    private IDbContextTransaction? _transaction;
 
-    /// <summary>Appends <paramref name="change"/> to the log of one domain (not yet saved).</summary>
+    /// <summary>Appends <paramref name="change"/> to the log of one domain (saved with the next save or commit).</summary>
     public async Task AppendAsync(string domainId, Change change, CancellationToken ct)
     {
         var domain = await db.Domains.FindAsync([domainId], ct)
@@ -32,24 +35,18 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
         _touched.Add(domainId);
     }
 
-    /// <summary>The ids of the domains a user reaches: bound directly, or through a bound group.</summary>
-    public async Task<List<string>> DomainsOfUserAsync(string userId, CancellationToken ct)
-    {
-        var direct = db.Associations.Where(a => a.TargetType == AssociationTypes.User && a.TargetId == userId).Select(a => a.DomainId);
-        var viaGroups = from m in db.GroupMembers
-                        join a in db.Associations on m.GroupId equals a.TargetId
-                        where m.UserId == userId && a.TargetType == AssociationTypes.UserGroup
-                        select a.DomainId;
-        return await direct.Union(viaGroups).Distinct().ToListAsync(ct);
-    }
+    /// <summary>Saves pending model changes inside the open transaction, so later queries of the operation see them.</summary>
+    public Task SaveAsync(CancellationToken ct) => db.SaveChangesAsync(ct);
 
-    /// <summary>Saves the unit of work and its change entries atomically, then wakes the touched domains' agents.</summary>
+    /// <summary>Saves the unit of work and its change entries, commits, then wakes the touched domains' agents.</summary>
     public async Task CommitAsync(CancellationToken ct)
     {
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        await db.SaveChangesAsync(ct);
+        if (_transaction is not null)
         {
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+            await _transaction.CommitAsync(ct);
+            await _transaction.DisposeAsync();
+            _transaction = null;
         }
 
         foreach (var domainId in _touched)
@@ -61,21 +58,32 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
     }
 
     /// <summary>
-    /// Runs a whole read-modify-commit operation, starting over on a write conflict (two requests raced for the same
-    /// domain's next sequence number). Nothing of a failed attempt is kept.
+    /// Runs a whole read-modify-commit operation in one transaction, starting over on a write conflict (two replicas
+    /// raced for the same domain's next sequence number). Nothing of a failed or uncommitted attempt is kept.
     /// </summary>
-    public async Task<IResult> RunAsync(Func<Task<IResult>> operation)
+    public async Task<IResult> RunAsync(Func<Task<IResult>> operation, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
+            _transaction = await db.Database.BeginTransactionAsync(ct);
             try
             {
                 return await operation();
             }
             catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
             {
-                db.ChangeTracker.Clear();
+            }
+            finally
+            {
+                if (_transaction is not null)
+                {
+                    await _transaction.RollbackAsync(CancellationToken.None);
+                    await _transaction.DisposeAsync();
+                    _transaction = null;
+                }
+
                 _touched.Clear();
+                db.ChangeTracker.Clear();
             }
         }
     }

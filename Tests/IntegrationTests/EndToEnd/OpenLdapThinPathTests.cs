@@ -34,4 +34,40 @@ public sealed class OpenLdapThinPathTests(SlapdServer slapd) : IClassFixture<Sla
         var people = await slapd.SearchAsync("dc=example,dc=com", "(objectClass=inetOrgPerson)", "uid");
         Assert.Single(people);
     }
+
+    [Fact]
+    public async Task A_bound_group_is_created_beside_and_nested_in_the_sync_group_with_its_members()
+    {
+        using var temp = new TempDirectory();
+        var (controlPlane, agent, domainId, _) = await ThinPath.StartAsync(temp, slapd);
+        await using var _ = controlPlane;
+        using var __ = agent;
+
+        var alan = await controlPlane.CreateUserAsync("alan.turing", "Alan", "Turing");
+        var joan = await controlPlane.CreateUserAsync("joan.clarke", "Joan", "Clarke");
+        var group = await controlPlane.CreateGroupAsync("Codebreakers");
+        await controlPlane.AddMemberAsync(group, alan);
+        await controlPlane.AddMemberAsync(group, joan);
+        await controlPlane.BindGroupAsync(domainId, group);
+
+        var entry = await ThinPath.WaitForEntryAsync(slapd, agent, "ou=Groups,dc=example,dc=com", "(&(objectClass=groupOfNames)(cn=Codebreakers))", "member");
+        Assert.Equal("cn=Codebreakers,ou=Groups,dc=example,dc=com", entry.Dn, ignoreCase: true);
+        await Processes.WaitUntilAsync(async () =>
+            (await slapd.SearchAsync("ou=Groups,dc=example,dc=com", "(cn=Codebreakers)", "member")).Single().All("member").Count == 2,
+            TimeSpan.FromSeconds(30), "both members in the group");
+        var members = (await slapd.SearchAsync("ou=Groups,dc=example,dc=com", "(cn=Codebreakers)", "member")).Single().All("member");
+        Assert.Contains("uid=alan.turing,ou=People,dc=example,dc=com", members, StringComparer.OrdinalIgnoreCase);
+        Assert.Contains("uid=joan.clarke,ou=People,dc=example,dc=com", members, StringComparer.OrdinalIgnoreCase);
+
+        await Processes.WaitUntilAsync(async () =>
+            (await slapd.SearchAsync("ou=Groups,dc=example,dc=com", "(cn=JumpCloud Groups)", "member")).Single().All("member")
+                .Contains(entry.Dn, StringComparer.OrdinalIgnoreCase),
+            TimeSpan.FromSeconds(30), "the group nested in the sync group");
+
+        // Membership removal reaches the directory; the user leaves the domain too (it was bound only via the group).
+        await controlPlane.AddMemberAsync(group, joan, "remove");
+        await Processes.WaitUntilAsync(async () =>
+            (await slapd.SearchAsync("ou=Groups,dc=example,dc=com", "(cn=Codebreakers)", "member")).Single().All("member").Count == 1,
+            TimeSpan.FromSeconds(30), "joan removed from the group");
+    }
 }

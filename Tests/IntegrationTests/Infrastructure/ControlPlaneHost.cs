@@ -123,6 +123,15 @@ public sealed class ControlPlaneHost : IAsyncDisposable
     public Task BindUserAsync(string domainId, string userId, string op = "add") =>
         MustAsync(HttpMethod.Post, $"/api/v2/activedirectories/{domainId}/associations", new { op, type = "user", id = userId }, 204);
 
+    public async Task<string> CreateGroupAsync(string name) =>
+        (await MustAsync(HttpMethod.Post, "/api/v2/usergroups", new { name }, 201))["id"]!.GetValue<string>();
+
+    public Task AddMemberAsync(string groupId, string userId, string op = "add") =>
+        MustAsync(HttpMethod.Post, $"/api/v2/usergroups/{groupId}/members", new { op, type = "user", id = userId }, 204);
+
+    public Task BindGroupAsync(string domainId, string groupId, string op = "add") =>
+        MustAsync(HttpMethod.Post, $"/api/v2/activedirectories/{domainId}/associations", new { op, type = "user_group", id = groupId }, 204);
+
     public async Task<JsonArray> AgentsAsync(string domainId) =>
         (await MustAsync(HttpMethod.Get, $"/api/v2/activedirectories/{domainId}/agents", null, 200)).AsArray();
 

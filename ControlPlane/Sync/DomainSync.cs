@@ -1,0 +1,71 @@
+using JumpCloudAdi.ControlPlane.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace JumpCloudAdi.ControlPlane.Sync;
+
+/// <summary>
+/// Turns model changes into change-log entries for every domain they affect. Callers save the model change inside the
+/// operation's transaction first (<see cref="ChangeLog.SaveAsync"/>), then ask here what each domain must now contain.
+/// </summary>
+public sealed class DomainSync(ControlPlaneDb db, ChangeLog log)
+{
+    /// <summary>The domains a user reaches: bound directly, or through a bound group.</summary>
+    public async Task<HashSet<string>> DomainsOfUserAsync(string userId, CancellationToken ct)
+    {
+        var direct = db.Associations.Where(a => a.TargetType == AssociationTypes.User && a.TargetId == userId).Select(a => a.DomainId);
+        var viaGroups = from m in db.GroupMembers
+                        join a in db.Associations on m.GroupId equals a.TargetId
+                        where m.UserId == userId && a.TargetType == AssociationTypes.UserGroup
+                        select a.DomainId;
+        return [.. await direct.Concat(viaGroups).ToListAsync(ct)];
+    }
+
+    /// <summary>The domains a group is bound to.</summary>
+    public async Task<List<string>> DomainsOfGroupAsync(string groupId, CancellationToken ct) =>
+        await db.Associations.Where(a => a.TargetType == AssociationTypes.UserGroup && a.TargetId == groupId)
+            .Select(a => a.DomainId).ToListAsync(ct);
+
+    /// <summary>Upserts the user where it is (still) reached, disconnects it where it no longer is.</summary>
+    public async Task UserChangedAsync(SystemUser user, IReadOnlySet<string> domainsBefore, CancellationToken ct, bool explicitUnlock = false)
+    {
+        var after = await DomainsOfUserAsync(user.Id, ct);
+        foreach (var domainId in after.Order(StringComparer.Ordinal))
+        {
+            await log.AppendAsync(domainId, ChangeFactory.UserUpsert(user, explicitUnlock), ct);
+        }
+
+        foreach (var domainId in domainsBefore.Except(after).Order(StringComparer.Ordinal))
+        {
+            await log.AppendAsync(domainId, ChangeFactory.UserDisconnect(user), ct);
+        }
+    }
+
+    /// <summary>Sends the group's full member list to every domain it is bound to.</summary>
+    public async Task MembershipChangedAsync(UserGroup group, CancellationToken ct)
+    {
+        var domains = await DomainsOfGroupAsync(group.Id, ct);
+        if (domains.Count == 0)
+        {
+            return;
+        }
+
+        var members = await MemberUsernamesAsync(group.Id, ct);
+        foreach (var domainId in domains)
+        {
+            await log.AppendAsync(domainId, ChangeFactory.MembershipSet(group, members), ct);
+        }
+    }
+
+    public async Task<List<string>> MemberUsernamesAsync(string groupId, CancellationToken ct) =>
+        await (from m in db.GroupMembers
+               join u in db.Users on m.UserId equals u.Id
+               where m.GroupId == groupId
+               orderby u.Username
+               select u.Username).ToListAsync(ct);
+
+    public async Task<List<SystemUser>> MembersAsync(string groupId, CancellationToken ct) =>
+        await (from m in db.GroupMembers
+               join u in db.Users on m.UserId equals u.Id
+               where m.GroupId == groupId
+               select u).ToListAsync(ct);
+}
