@@ -78,11 +78,23 @@ public sealed class SambaDc : IDirectoryServer, IAsyncLifetime
         }
 
         _process = Process.Start(info)!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        var output = new StringBuilder();
+        _process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        _process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        await Processes.WaitUntilAsync(async () => (await SearchBaseAsync()).Count > 0, TimeSpan.FromSeconds(90), "Samba AD DC answering on LDAPS");
+        await Processes.WaitUntilAsync(async () =>
+        {
+            if (_process.HasExited)
+            {
+                lock (output)
+                {
+                    throw new InvalidOperationException($"samba exited with {_process.ExitCode} (is something else on 389/636?): {output}");
+                }
+            }
+
+            return (await SearchBaseAsync()).Count > 0;
+        }, TimeSpan.FromSeconds(90), "Samba AD DC answering on LDAPS");
 
         await ModifyAsync("""
             dn: OU=People,DC=example,DC=com
