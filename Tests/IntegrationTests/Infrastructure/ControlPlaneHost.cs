@@ -46,6 +46,7 @@ public sealed class ControlPlaneHost : IAsyncDisposable
             "--Admin:ApiKey", ApiKey,
             "--ConnectionStrings:ControlPlane", $"Data Source={Path.Combine(directory, "controlplane.db")}",
             "--Data:Directory", directory,
+            "--Logging:LogLevel:Default", "Warning",
             "--Kestrel:Certificates:Default:Path", certificates.CertPath,
             "--Kestrel:Certificates:Default:KeyPath", certificates.KeyPath,
         };
