@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 Tests/scripts/install-prerequisites.sh \
-  slapd ldap-utils samba samba-ad-dc winbind krb5-user docker-compose openssl
+  slapd ldap-utils samba samba-ad-dc winbind krb5-user docker-compose openssl postgresql chromium
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # The agent must validate directory certificates from its own settings; never inherit a trust override.
@@ -15,11 +15,8 @@ unset LDAPTLS_CACERT LDAPTLS_REQCERT
 echo "==> build (Release, warnings are errors)"
 dotnet build JumpCloudAdi.sln -c Release -nologo -v q
 
-echo "==> unit tests"
-dotnet test Tests/UnitTests/UnitTests.csproj -c Release --no-build -nologo --logger "console;verbosity=normal"
-
-echo "==> integration tests (slapd, Samba AD DC, Kestrel, gRPC, agent processes)"
-dotnet test Tests/IntegrationTests/IntegrationTests.csproj -c Release --no-build -nologo --logger "console;verbosity=normal"
+echo "==> tests: unit, integration (slapd, Samba AD DC, PostgreSQL, Kestrel, gRPC, agent processes), browser"
+dotnet test JumpCloudAdi.sln -c Release --no-build -nologo --logger "console;verbosity=normal" --results-directory artifacts/test-results
 
 echo "==> agent NativeAOT publish must stay warning-free"
 aot_log=$(mktemp)
