@@ -3,6 +3,7 @@ using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Security;
 using JumpCloudAdi.Protocol;
 using JumpCloudAdi.Shared.Changes;
+using JumpCloudAdi.Shared.Crypto;
 using Microsoft.EntityFrameworkCore;
 
 namespace JumpCloudAdi.ControlPlane.Agents;
@@ -11,6 +12,7 @@ namespace JumpCloudAdi.ControlPlane.Agents;
 public sealed class AgentGatewayService(
     IServiceProvider services,
     IDbContextFactory<ControlPlaneDb> dbFactory,
+    AgentEvents events,
     ILogger<AgentGatewayService> logger) : AgentGateway.AgentGatewayBase
 {
     public override async Task<EnrollResponse> Enroll(EnrollRequest request, ServerCallContext context)
@@ -20,10 +22,16 @@ public sealed class AgentGatewayService(
             throw new RpcException(new Status(StatusCode.InvalidArgument, "A connect key is required."));
         }
 
+        var publicKey = request.PublicKey.IsEmpty ? null : request.PublicKey.ToByteArray();
+        if (publicKey is not null && !SecretSealing.IsValidPublicKey(publicKey))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "The agent's public key is not a P-256 SubjectPublicKeyInfo."));
+        }
+
         await using var scope = services.CreateAsyncScope();
         var keys = scope.ServiceProvider.GetRequiredService<ConnectKeyService>();
         var (failure, agent, credential) = await keys.EnrollAsync(
-            request.ConnectKey.Trim(), request.Hostname, request.HostType, request.Version, context.CancellationToken);
+            request.ConnectKey.Trim(), request.Hostname, request.HostType, request.Version, publicKey, context.CancellationToken);
         switch (failure)
         {
             case EnrollFailure.UnknownKey:
@@ -40,6 +48,7 @@ public sealed class AgentGatewayService(
         var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDb>();
         var domain = await db.Domains.AsNoTracking().SingleAsync(d => d.Id == agent!.DomainId, context.CancellationToken);
         AgentGatewayLog.Enrolled(logger, agent!.Id, domain.Id, request.Hostname);
+        events.AgentChanged(domain.Id, agent.Id);
         return new EnrollResponse { AgentId = agent.Id, Credential = credential, DomainId = domain.Id, Domain = domain.Domain };
     }
 

@@ -23,6 +23,7 @@ internal sealed class AgentSession(
     ServerCallContext context,
     IDbContextFactory<ControlPlaneDb> dbFactory,
     ChangeNotifier notifier,
+    AgentEvents events,
     TimeProvider time,
     IOptions<AgentsOptions> options,
     ILogger<AgentSession> logger)
@@ -164,6 +165,7 @@ internal sealed class AgentSession(
         Volatile.Write(ref _epoch, epoch.Value);
         _lastRenewal = time.GetUtcNow();
         AgentGatewayLog.LeaseGranted(logger, agent.Id, DomainId, epoch.Value);
+        events.Primary(DomainId);
         await WriteAsync(new ControlMessage { Lease = LeaseMessage(true, epoch.Value) }, ct);
     }
 
@@ -180,6 +182,7 @@ internal sealed class AgentSession(
 
         AgentGatewayLog.LeaseLost(logger, agent.Id, DomainId, epoch);
         Volatile.Write(ref _epoch, 0);
+        events.Primary(DomainId);
         await WriteAsync(new ControlMessage { Lease = LeaseMessage(false, epoch) }, ct);
     }
 
@@ -256,6 +259,7 @@ internal sealed class AgentSession(
             .SetProperty(a => a.State, AgentStates.Active)
             .SetProperty(a => a.ContactAt, now), ct);
         AgentGatewayLog.Connected(logger, agent.Id, hello.Hostname, hello.Version);
+        events.AgentChanged(DomainId, agent.Id);
     }
 
     private async Task TouchContactAsync(bool force, CancellationToken ct)
@@ -301,7 +305,7 @@ internal sealed class AgentSession(
 
             status.SyncedAt = now;
             status.Code = result.Code;
-            status.Outcome = result.Outcome.ToString().Replace("Outcome", "", StringComparison.Ordinal).ToLowerInvariant();
+            status.Outcome = OutcomeName(result.Outcome);
             status.Message = result.Message;
             if (!string.IsNullOrEmpty(result.Anchor))
             {
@@ -315,7 +319,17 @@ internal sealed class AgentSession(
         }
 
         await db.SaveChangesAsync(ct);
+        events.Outcomes(ack.Results.Select(r => new SyncOutcome(DomainId, agent.Id, r.Seq, r.ObjectId,
+            OutcomeName(r.Outcome), r.Code, r.Message, now)).ToList());
     }
+
+    private static string OutcomeName(Outcome outcome) => outcome switch
+    {
+        Outcome.Applied => "applied",
+        Outcome.Skipped => "skipped",
+        Outcome.Failed => "failed",
+        _ => "unknown",
+    };
 
     private async Task EndAsync()
     {
@@ -336,6 +350,11 @@ internal sealed class AgentSession(
         finally
         {
             notifier.Signal(DomainId);
+            events.AgentChanged(DomainId, agent.Id);
+            if (Volatile.Read(ref _epoch) != 0)
+            {
+                events.Primary(DomainId);
+            }
         }
     }
 

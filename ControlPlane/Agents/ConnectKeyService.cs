@@ -42,7 +42,7 @@ public sealed class ConnectKeyService(ControlPlaneDb db, TimeProvider time, IOpt
     /// the same key exactly one wins.
     /// </summary>
     public async Task<(EnrollFailure Failure, AgentRecord? Agent, string? Credential)> EnrollAsync(
-        string connectKey, string? hostname, string? hostType, string? version, CancellationToken ct)
+        string connectKey, string? hostname, string? hostType, string? version, byte[]? publicKey, CancellationToken ct)
     {
         var hash = SecretHash.Of(connectKey);
         var agent = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.ConnectKeyHash == hash, ct);
@@ -72,7 +72,8 @@ public sealed class ConnectKeyService(ControlPlaneDb db, TimeProvider time, IOpt
                 .SetProperty(a => a.State, AgentStates.Inactive)
                 .SetProperty(a => a.Hostname, hostname)
                 .SetProperty(a => a.HostType, hostType)
-                .SetProperty(a => a.Version, version), ct);
+                .SetProperty(a => a.Version, version)
+                .SetProperty(a => a.PublicKey, publicKey), ct);
         if (won != 1)
         {
             return (EnrollFailure.UsedKey, null, null);
@@ -80,6 +81,7 @@ public sealed class ConnectKeyService(ControlPlaneDb db, TimeProvider time, IOpt
 
         agent.KeyConsumedAt = now;
         agent.CredentialHash = credentialHash;
+        agent.PublicKey = publicKey;
         return (EnrollFailure.None, agent, credential);
     }
 }

@@ -22,4 +22,7 @@ public sealed class AgentRecord
 
     /// <summary>SHA-256 of the agent's long-lived credential, set at enrollment.</summary>
     public byte[]? CredentialHash { get; set; }
+
+    /// <summary>The agent's P-256 public key (SubjectPublicKeyInfo); passwords for its domain are sealed to it.</summary>
+    public byte[]? PublicKey { get; set; }
 }

@@ -57,6 +57,7 @@ public static class ControlPlaneApp
         builder.Services.TryAddSingleton<ApiKeyStore>();
         builder.Services.TryAddSingleton<ApiKeyFilter>();
         builder.Services.TryAddSingleton<ChangeNotifier>();
+        builder.Services.TryAddSingleton<AgentEvents>();
         builder.Services.TryAddScoped<ChangeLog>();
         builder.Services.TryAddScoped<DomainSync>();
         builder.Services.TryAddScoped<ConnectKeyService>();

@@ -100,6 +100,9 @@ namespace JumpCloudAdi.ControlPlane.Data.Migrations
                     b.Property<long>("KeyIssuedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<byte[]>("PublicKey")
+                        .HasColumnType("BLOB");
+
                     b.Property<string>("SettingsJson")
                         .HasColumnType("TEXT");
 
