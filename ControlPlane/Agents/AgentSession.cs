@@ -24,6 +24,7 @@ internal sealed class AgentSession(
     IDbContextFactory<ControlPlaneDb> dbFactory,
     ChangeNotifier notifier,
     AgentEvents events,
+    AgentSessions sessions,
     TimeProvider time,
     IOptions<AgentsOptions> options,
     ILogger<AgentSession> logger)
@@ -51,6 +52,7 @@ internal sealed class AgentSession(
         var ct = context.CancellationToken;
         using var subscription = notifier.Subscribe(DomainId, Wake);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var registration = sessions.Register(agent.Id, stop);
         var reader = Task.Run(() => ReadAsync(stop.Token), CancellationToken.None);
         try
         {
@@ -291,6 +293,7 @@ internal sealed class AgentSession(
         }
 
         InterlockedMax(ref _ackedUpTo, maxSeq);
+        await EraseSealedPasswordsAsync(db, ack, ct);
         var now = time.GetUtcNow();
         var latest = ack.Results.Where(r => !string.IsNullOrEmpty(r.ObjectId)).GroupBy(r => r.ObjectId).Select(g => g.MaxBy(r => r.Seq)!).ToList();
         var ids = latest.Select(r => r.ObjectId).ToList();
@@ -321,6 +324,20 @@ internal sealed class AgentSession(
         await db.SaveChangesAsync(ct);
         events.Outcomes(ack.Results.Select(r => new SyncOutcome(DomainId, agent.Id, r.Seq, r.ObjectId,
             OutcomeName(r.Outcome), r.Code, r.Message, now)).ToList());
+    }
+
+    /// <summary>A sealed password is kept only until its entry is acknowledged; then only the fact remains.</summary>
+    private async Task EraseSealedPasswordsAsync(ControlPlaneDb db, Ack ack, CancellationToken ct)
+    {
+        var seqs = ack.Results.Select(r => r.Seq).ToList();
+        var kind = nameof(Change.KindOneofCase.PasswordSet);
+        var entries = await db.Changes.Where(c => c.DomainId == DomainId && c.Kind == kind && seqs.Contains(c.Seq)).ToListAsync(ct);
+        foreach (var entry in entries)
+        {
+            var change = _parser.Parse<Change>(entry.Payload);
+            change.PasswordSet.Password = null;
+            entry.Payload = JsonFormatter.Default.Format(change);
+        }
     }
 
     private static string OutcomeName(Outcome outcome) => outcome switch

@@ -15,6 +15,12 @@ public static class ActiveDirectoryApi
         group.MapGet("/", ListDomains).WithName("activedirectories_list").Produces<List<ActiveDirectoryDto>>();
         group.MapPost("/", CreateDomain).WithName("activedirectories_post").Produces<ActiveDirectoryDto>(201).Produces<JcError>(400).Produces<JcError>(409);
         group.MapGet("/{id}", GetDomain).WithName("activedirectories_get").Produces<ActiveDirectoryDto>().Produces<JcError>(404);
+        group.MapPatch("/{id}", PatchDomain).WithName("activedirectories_patch").Produces<ActiveDirectoryDto>().Produces<JcError>(400).Produces<JcError>(404).Produces<JcError>(409);
+        group.MapDelete("/{id}", DeleteDomain).WithName("activedirectories_delete").Produces<ActiveDirectoryDto>().Produces<JcError>(404);
+        group.MapGet("/{id}/agents/{agentId}", GetAgent).WithName("activedirectories_agentsGet").Produces<AgentDto>().Produces<JcError>(404);
+        group.MapDelete("/{id}/agents/{agentId}", DeleteAgent).WithName("activedirectories_agentsDelete").Produces(204).Produces<JcError>(404);
+        group.MapGet("/{id}/users", TraverseUsers).WithName("graph_activeDirectoryTraverseUser").Produces<List<GraphObjectWithPathsDto>>().Produces<JcError>(404);
+        group.MapGet("/{id}/usergroups", TraverseGroups).WithName("graph_activeDirectoryTraverseUserGroup").Produces<List<GraphObjectWithPathsDto>>().Produces<JcError>(404);
         group.MapGet("/{id}/agents", ListAgents).WithName("activedirectories_agentsList").Produces<List<AgentDto>>().Produces<JcError>(404);
         group.MapPost("/{id}/agents", CreateAgent).WithName("activedirectories_agentsPost").Produces<AgentDto>(201).Produces<JcError>(400).Produces<JcError>(404);
         group.MapGet("/{id}/associations", ListAssociations).WithName("graph_activeDirectoryAssociationsList").Produces<List<GraphConnectionDto>>();
@@ -22,17 +28,166 @@ public static class ActiveDirectoryApi
         return group;
     }
 
-    private static async Task<IResult> ListDomains(ControlPlaneDb db, TimeProvider time, int? limit, int? skip, CancellationToken ct)
+    private static async Task<IResult> ListDomains(HttpRequest request, ControlPlaneDb db, TimeProvider time, CancellationToken ct)
     {
-        var page = Paging.From(limit, skip);
-        if (page.Error is not null)
+        var (query, error) = ListQuery.Parse(request);
+        if (query is null)
         {
-            return page.Error;
+            return error!;
         }
 
         var now = time.GetUtcNow();
-        var domains = await db.Domains.OrderBy(d => d.Id).Skip(page.Skip).Take(page.Limit).ToListAsync(ct);
-        return TypedResults.Ok(domains.Select(d => d.ToDto(now)).ToList());
+        var domains = await db.Domains.AsNoTracking().OrderBy(d => d.Id).ToListAsync(ct);
+        return TypedResults.Ok(query.Apply(domains.Select(d => d.ToDto(now))).Page);
+    }
+
+    private static Task<IResult> PatchDomain(string id, ActiveDirectoryInput? input, ControlPlaneDb db, ChangeLog log, TimeProvider time, CancellationToken ct) =>
+        log.RunAsync(async () =>
+        {
+            var domain = await db.Domains.FindAsync([id], ct);
+            if (domain is null)
+            {
+                return JcErrors.NotFound("Active Directory instance");
+            }
+
+            if (input?.UseCase is { } useCase)
+            {
+                if (useCase is not ("UNSET" or "TWOWAYSYNC" or "JCASAUTHORITY" or "ADASAUTHORITY"))
+                {
+                    return JcErrors.BadRequest("useCase: must be one of UNSET, TWOWAYSYNC, JCASAUTHORITY, ADASAUTHORITY", "invalidUseCase");
+                }
+
+                domain.UseCase = useCase;
+            }
+
+            if (input?.Domain is not null)
+            {
+                if (!SemicolonDn.TryParseDomain(input.Domain, out var dn, out var problem))
+                {
+                    return JcErrors.BadRequest($"domain: {problem}", "invalidDomain");
+                }
+
+                var text = dn.ToString();
+                if (text != domain.Domain && await db.Domains.AnyAsync(d => d.Domain == text && d.Id != id, ct))
+                {
+                    return JcErrors.Conflict($"domain: an Active Directory instance for {text} already exists", "duplicateDomain");
+                }
+
+                domain.Domain = text;
+            }
+
+            domain.UpdatedAt = time.GetUtcNow();
+            await log.CommitAsync(ct);
+            return TypedResults.Ok(domain.ToDto(time.GetUtcNow()));
+        }, ct);
+
+    private static Task<IResult> DeleteDomain(string id, ControlPlaneDb db, ChangeLog log, AgentSessions sessions, TimeProvider time, CancellationToken ct) =>
+        log.RunAsync(async () =>
+        {
+            var domain = await db.Domains.FindAsync([id], ct);
+            if (domain is null)
+            {
+                return JcErrors.NotFound("Active Directory instance");
+            }
+
+            var agentIds = await db.Agents.Where(a => a.DomainId == id).Select(a => a.Id).ToListAsync(ct);
+            await db.Agents.Where(a => a.DomainId == id).ExecuteDeleteAsync(ct);
+            await db.Associations.Where(a => a.DomainId == id).ExecuteDeleteAsync(ct);
+            await db.Changes.Where(c => c.DomainId == id).ExecuteDeleteAsync(ct);
+            await db.SyncStatuses.Where(s => s.DomainId == id).ExecuteDeleteAsync(ct);
+            db.Domains.Remove(domain);
+            await log.CommitAsync(ct);
+            foreach (var agentId in agentIds)
+            {
+                sessions.Disconnect(agentId);
+            }
+
+            return TypedResults.Ok(domain.ToDto(time.GetUtcNow()));
+        }, ct);
+
+    private static async Task<IResult> GetAgent(string id, string agentId, ControlPlaneDb db, CancellationToken ct)
+    {
+        var agent = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == agentId && a.DomainId == id, ct);
+        return agent is null ? JcErrors.NotFound("agent") : TypedResults.Ok(agent.ToDto());
+    }
+
+    private static async Task<IResult> DeleteAgent(string id, string agentId, ControlPlaneDb db, AgentSessions sessions, ChangeNotifier notifier, CancellationToken ct)
+    {
+        // Deleting revokes the agent's credential; its lease (if primary) is released so another agent takes over.
+        var deleted = await db.Agents.Where(a => a.Id == agentId && a.DomainId == id).ExecuteDeleteAsync(ct);
+        if (deleted == 0)
+        {
+            return JcErrors.NotFound("agent");
+        }
+
+        await db.Domains.Where(d => d.Id == id && d.LeaseAgentId == agentId)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseAgentId, (string?)null).SetProperty(d => d.LeaseExpiresAt, (DateTimeOffset?)null), ct);
+        sessions.Disconnect(agentId);
+        notifier.Signal(id);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> TraverseUsers(string id, HttpRequest request, ControlPlaneDb db, CancellationToken ct)
+    {
+        if (!await db.Domains.AnyAsync(d => d.Id == id, ct))
+        {
+            return JcErrors.NotFound("Active Directory instance");
+        }
+
+        var (query, error) = ListQuery.Parse(request);
+        if (query is null)
+        {
+            return error!;
+        }
+
+        var direct = await db.Associations.AsNoTracking().Where(a => a.DomainId == id && a.TargetType == AssociationTypes.User).Select(a => a.TargetId).ToListAsync(ct);
+        var viaGroups = await (from a in db.Associations
+                               join m in db.GroupMembers on a.TargetId equals m.GroupId
+                               where a.DomainId == id && a.TargetType == AssociationTypes.UserGroup
+                               select new { m.UserId, m.GroupId }).ToListAsync(ct);
+        var userIds = direct.Concat(viaGroups.Select(v => v.UserId)).Distinct().ToList();
+        var statuses = await db.SyncStatuses.AsNoTracking().Where(s => s.DomainId == id && userIds.Contains(s.ObjectId)).ToDictionaryAsync(s => s.ObjectId, ct);
+        var withStatus = !string.Equals(request.Query["syncStatus"], "false", StringComparison.OrdinalIgnoreCase);
+        var rows = userIds.Order(StringComparer.Ordinal).Select(userId =>
+        {
+            var paths = new List<IReadOnlyList<GraphConnectionDto>>();
+            if (direct.Contains(userId))
+            {
+                paths.Add([new GraphConnectionDto(new GraphObjectDto(userId, AssociationTypes.User))]);
+            }
+
+            paths.AddRange(viaGroups.Where(v => v.UserId == userId).Select(v => (IReadOnlyList<GraphConnectionDto>)
+                [new GraphConnectionDto(new GraphObjectDto(v.GroupId, AssociationTypes.UserGroup)), new GraphConnectionDto(new GraphObjectDto(userId, AssociationTypes.User))]));
+            return new GraphObjectWithPathsDto(userId, AssociationTypes.User, paths)
+            {
+                SyncStatus = withStatus && statuses.TryGetValue(userId, out var s) ? SyncStatusDto.From(s) : null,
+            };
+        });
+        return TypedResults.Ok(query.Apply(rows).Page);
+    }
+
+    private static async Task<IResult> TraverseGroups(string id, HttpRequest request, ControlPlaneDb db, CancellationToken ct)
+    {
+        if (!await db.Domains.AnyAsync(d => d.Id == id, ct))
+        {
+            return JcErrors.NotFound("Active Directory instance");
+        }
+
+        var (query, error) = ListQuery.Parse(request);
+        if (query is null)
+        {
+            return error!;
+        }
+
+        var groupIds = await db.Associations.AsNoTracking().Where(a => a.DomainId == id && a.TargetType == AssociationTypes.UserGroup)
+            .OrderBy(a => a.TargetId).Select(a => a.TargetId).ToListAsync(ct);
+        var statuses = await db.SyncStatuses.AsNoTracking().Where(s => s.DomainId == id && groupIds.Contains(s.ObjectId)).ToDictionaryAsync(s => s.ObjectId, ct);
+        var rows = groupIds.Select(g => new GraphObjectWithPathsDto(g, AssociationTypes.UserGroup,
+            [[new GraphConnectionDto(new GraphObjectDto(g, AssociationTypes.UserGroup))]])
+        {
+            SyncStatus = statuses.TryGetValue(g, out var s) ? SyncStatusDto.From(s) : null,
+        });
+        return TypedResults.Ok(query.Apply(rows).Page);
     }
 
     private static async Task<IResult> GetDomain(string id, ControlPlaneDb db, TimeProvider time, CancellationToken ct)
@@ -69,15 +224,21 @@ public static class ActiveDirectoryApi
         return TypedResults.Created($"/api/v2/activedirectories/{domain.Id}", domain.ToDto(now));
     }
 
-    private static async Task<IResult> ListAgents(string id, ControlPlaneDb db, CancellationToken ct)
+    private static async Task<IResult> ListAgents(string id, HttpRequest request, ControlPlaneDb db, CancellationToken ct)
     {
+        var (query, error) = ListQuery.Parse(request);
+        if (query is null)
+        {
+            return error!;
+        }
+
         if (!await db.Domains.AnyAsync(d => d.Id == id, ct))
         {
             return JcErrors.NotFound("Active Directory instance");
         }
 
         var agents = await db.Agents.Where(a => a.DomainId == id).OrderBy(a => a.Id).ToListAsync(ct);
-        return TypedResults.Ok(agents.Select(a => a.ToDto()).ToList());
+        return TypedResults.Ok(query.Apply(agents.Select(a => a.ToDto())).Page);
     }
 
     private static async Task<IResult> CreateAgent(string id, AgentInput? input, ConnectKeyService keys, ControlPlaneDb db, CancellationToken ct)
@@ -98,8 +259,14 @@ public static class ActiveDirectoryApi
             agent.ToDto() with { ConnectKey = key, ConnectKeyExpiresAt = agent.KeyExpiresAt });
     }
 
-    private static async Task<IResult> ListAssociations(string id, string? targets, ControlPlaneDb db, CancellationToken ct)
+    private static async Task<IResult> ListAssociations(string id, string? targets, HttpRequest request, ControlPlaneDb db, CancellationToken ct)
     {
+        var (query, error) = ListQuery.Parse(request);
+        if (query is null)
+        {
+            return error!;
+        }
+
         if (!await db.Domains.AnyAsync(d => d.Id == id, ct))
         {
             return JcErrors.NotFound("Active Directory instance");
@@ -112,7 +279,7 @@ public static class ActiveDirectoryApi
 
         var list = await db.Associations.Where(a => a.DomainId == id && (targets == null || a.TargetType == targets))
             .OrderBy(a => a.TargetId).ToListAsync(ct);
-        return TypedResults.Ok(list.Select(a => new GraphConnectionDto(new GraphObjectDto(a.TargetId, a.TargetType))).ToList());
+        return TypedResults.Ok(query.Apply(list.Select(a => new GraphConnectionDto(new GraphObjectDto(a.TargetId, a.TargetType)))).Page);
     }
 
     private static Task<IResult> PostAssociation(string id, GraphOperationInput? input, ControlPlaneDb db, ChangeLog log, DomainSync sync, CancellationToken ct) =>

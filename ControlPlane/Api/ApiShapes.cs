@@ -62,5 +62,19 @@ public sealed record UserGroupInput(string? Name, string? Description);
 /// <summary>v2 <c>GraphOperation (UserGroup-Member)</c>.</summary>
 public sealed record MemberOperationInput(string? Op, string? Type, string? Id);
 
-/// <summary>v2 <c>GraphObjectWithPaths</c> for membership listings.</summary>
-public sealed record GraphObjectWithPathsDto(string Id, string Type, IReadOnlyList<IReadOnlyList<GraphConnectionDto>> Paths);
+/// <summary>v2 <c>GraphObjectWithPaths</c> for membership listings and traversals.</summary>
+public sealed record GraphObjectWithPathsDto(string Id, string Type, IReadOnlyList<IReadOnlyList<GraphConnectionDto>> Paths)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SyncStatusDto? SyncStatus { get; init; }
+}
+
+/// <summary>v2 <c>SyncStatus</c>: the latest outcome an agent reported for the object.</summary>
+public sealed record SyncStatusDto(DateTimeOffset SyncedAt, int Code, string Message, string Outcome)
+{
+    public static SyncStatusDto From(Data.SyncStatusRecord s) =>
+        new(s.SyncedAt, s.Code, string.IsNullOrEmpty(s.Message) ? s.Outcome : $"{s.Outcome}: {s.Message}", s.Outcome);
+}
+
+/// <summary>v1 <c>/systemusers/{id}/password</c> body.</summary>
+public sealed record PasswordInput(string? Password);

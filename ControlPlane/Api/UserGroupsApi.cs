@@ -25,16 +25,16 @@ public static class UserGroupsApi
 
     private static UserGroupDto ToDto(this UserGroup g) => new(g.Id, g.Name, g.Description);
 
-    private static async Task<IResult> List(ControlPlaneDb db, int? limit, int? skip, CancellationToken ct)
+    private static async Task<IResult> List(HttpRequest request, ControlPlaneDb db, CancellationToken ct)
     {
-        var page = Paging.From(limit, skip);
-        if (page.Error is not null)
+        var (query, error) = ListQuery.Parse(request);
+        if (query is null)
         {
-            return page.Error;
+            return error!;
         }
 
-        var groups = await db.Groups.OrderBy(g => g.Id).Skip(page.Skip).Take(page.Limit).ToListAsync(ct);
-        return TypedResults.Ok(groups.Select(g => g.ToDto()).ToList());
+        var groups = await db.Groups.AsNoTracking().OrderBy(g => g.Id).ToListAsync(ct);
+        return TypedResults.Ok(query.Apply(groups.Select(g => g.ToDto())).Page);
     }
 
     private static async Task<IResult> Get(string id, ControlPlaneDb db, CancellationToken ct) =>

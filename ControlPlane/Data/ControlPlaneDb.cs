@@ -2,9 +2,24 @@ using Microsoft.EntityFrameworkCore;
 
 namespace JumpCloudAdi.ControlPlane.Data;
 
-/// <summary>The control plane's directory model, change log and agent registry.</summary>
-public sealed class ControlPlaneDb(DbContextOptions<ControlPlaneDb> options) : DbContext(options)
+/// <summary>
+/// The control plane's directory model, change log and agent registry. The app always injects this type; on
+/// PostgreSQL the instances are <see cref="Postgres.PostgresControlPlaneDb"/>, which only exists to own that
+/// provider's migrations.
+/// </summary>
+public class ControlPlaneDb : DbContext
 {
+    public ControlPlaneDb(DbContextOptions<ControlPlaneDb> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For provider-specific subclasses that hold their own migrations set.</summary>
+    protected ControlPlaneDb(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<AdDomain> Domains => Set<AdDomain>();
     public DbSet<AgentRecord> Agents => Set<AgentRecord>();
     public DbSet<SystemUser> Users => Set<SystemUser>();

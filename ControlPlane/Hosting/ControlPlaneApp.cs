@@ -53,37 +53,36 @@ public static class ControlPlaneApp
         builder.Services.AddOptions<AgentsOptions>().BindConfiguration("Agents").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ConnectKeysOptions>().BindConfiguration("ConnectKeys").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<DataOptions>().BindConfiguration("Data");
+        builder.Services.AddOptions<PasswordPolicyOptions>().BindConfiguration("PasswordPolicy").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<ApiKeyStore>();
         builder.Services.TryAddSingleton<ApiKeyFilter>();
         builder.Services.TryAddSingleton<ChangeNotifier>();
         builder.Services.TryAddSingleton<AgentEvents>();
+        builder.Services.TryAddSingleton<AgentSessions>();
         builder.Services.TryAddScoped<ChangeLog>();
         builder.Services.TryAddScoped<DomainSync>();
+        builder.Services.TryAddScoped<PasswordSync>();
         builder.Services.TryAddScoped<ConnectKeyService>();
     }
 
     private static void AddControlPlaneData(this WebApplicationBuilder builder, string dataDirectory)
     {
-        var connectionString = builder.Configuration.GetConnectionString("ControlPlane")
-            ?? $"Data Source={Path.Combine(dataDirectory, "controlplane.db")}";
-        builder.Services.AddDbContextFactory<ControlPlaneDb>(o => o.UseSqlite(connectionString, s => s.CommandTimeout(30)));
-    }
-
-    private static void MigrateDatabase(this WebApplication app)
-    {
-        using var scope = app.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDb>();
-        var path = db.Database.GetDbConnection().DataSource;
-        if (!string.IsNullOrEmpty(path) && Path.GetDirectoryName(Path.GetFullPath(path)) is { } dir)
+        var provider = ControlPlaneDatabase.ParseProvider(builder.Configuration["Database:Provider"]);
+        var connectionString = builder.Configuration.GetConnectionString("ControlPlane");
+        if (string.IsNullOrWhiteSpace(connectionString))
         {
-            Directory.CreateDirectory(dir);
+            connectionString = provider == DatabaseProvider.Sqlite
+                ? $"Data Source={Path.Combine(dataDirectory, "controlplane.db")}"
+                : throw new InvalidOperationException(
+                    "Database:Provider is Postgres but ConnectionStrings:ControlPlane is not set (e.g. Host=db;Database=controlplane;Username=...;Password=...).");
         }
 
-        db.Database.Migrate();
-        // WAL lets agent sessions read while an API request writes.
-        db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+        builder.Services.AddControlPlaneDatabase(provider, connectionString);
     }
+
+    /// <summary>Brings the schema up to date with the provider's migrations (serialized across replicas on PostgreSQL).</summary>
+    private static void MigrateDatabase(this WebApplication app) => ControlPlaneDatabase.Migrate(app.Services);
 
     private static void MapJumpCloudApi(this WebApplication app)
     {
@@ -92,5 +91,6 @@ public static class ControlPlaneApp
         var v2 = api.MapGroup("/v2");
         v2.MapActiveDirectoryApi();
         v2.MapUserGroupsApi();
+        v2.MapGraphApi();
     }
 }

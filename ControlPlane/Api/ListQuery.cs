@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace JumpCloudAdi.ControlPlane.Api;
+
+/// <summary>
+/// JumpCloud's list conventions applied to response objects: <c>filter</c> (<c>field:op:value</c>, ops eq, ne, gt, ge,
+/// lt, le, search, in; several filters are ANDed), <c>sort</c> (fields, <c>-</c> for descending), <c>skip</c>/<c>limit</c>
+/// and <c>fields</c> (projection). Works on the JSON shape the client sees, so field names are the API's own.
+/// </summary>
+public sealed class ListQuery
+{
+    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
+    private static readonly string[] _operators = ["eq", "ne", "gt", "ge", "lt", "le", "search", "in"];
+
+    private readonly List<(string Field, string Op, string Value)> _filters = [];
+    private readonly List<(string Field, bool Descending)> _sort = [];
+    private readonly List<string> _fields = [];
+
+    private ListQuery(int limit, int skip)
+    {
+        Limit = limit;
+        Skip = skip;
+    }
+
+    public int Limit { get; }
+    public int Skip { get; }
+
+    /// <summary>Parses the query string; <paramref name="v1"/> separates sort and fields by spaces, v2 by commas.</summary>
+    public static (ListQuery? Query, IResult? Error) Parse(HttpRequest request, bool v1 = false)
+    {
+        var q = request.Query;
+        int? limit = null, skip = null;
+        if (q.TryGetValue("limit", out var l) && !string.IsNullOrEmpty(l))
+        {
+            if (!int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out var v))
+            {
+                return (null, JcErrors.BadRequest("limit: must be a whole number", "invalidLimit"));
+            }
+
+            limit = v;
+        }
+
+        if (q.TryGetValue("skip", out var s) && !string.IsNullOrEmpty(s))
+        {
+            if (!int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v))
+            {
+                return (null, JcErrors.BadRequest("skip: must be a whole number", "invalidSkip"));
+            }
+
+            skip = v;
+        }
+
+        var page = Paging.From(limit, skip);
+        if (page.Error is not null)
+        {
+            return (null, page.Error);
+        }
+
+        var query = new ListQuery(page.Limit, page.Skip);
+        var separators = v1 ? new[] { ' ', ',' } : [','];
+        foreach (var filter in q["filter"].SelectMany(f => (f ?? "").Split(v1 ? ['\n'] : [',', '\n'], StringSplitOptions.RemoveEmptyEntries)))
+        {
+            var parts = filter.Split(':', 3);
+            if (parts.Length != 3 || parts[0].Length == 0 || !_operators.Contains(parts[1]))
+            {
+                return (null, JcErrors.BadRequest($"filter: '{filter}' is not of the form field:operator:value with operator one of {string.Join(", ", _operators)}", "invalidFilter"));
+            }
+
+            query._filters.Add((parts[0], parts[1], parts[2]));
+        }
+
+        foreach (var field in q["sort"].SelectMany(f => (f ?? "").Split(separators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            query._sort.Add(field.StartsWith('-') ? (field[1..], true) : (field, false));
+        }
+
+        query._fields.AddRange(q["fields"].SelectMany(f => (f ?? "").Split(separators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+        return (query, null);
+    }
+
+    /// <summary>Adds filters from a v1 search body (<c>{"filter": {"and": [{"field": "value"}]}}</c> or a flat object).</summary>
+    public void AddEqualityFilters(IEnumerable<KeyValuePair<string, string>> equalities)
+    {
+        foreach (var (field, value) in equalities)
+        {
+            _filters.Add((field, "eq", value));
+        }
+    }
+
+    /// <summary>Filters, sorts, counts, pages and projects; returns the page and the total after filtering.</summary>
+    public (List<JsonObject> Page, int Total) Apply<T>(IEnumerable<T> items)
+    {
+        var rows = items.Select(i => JsonSerializer.SerializeToNode(i, _json)!.AsObject()).Where(Matches).ToList();
+        if (_sort.Count > 0)
+        {
+            rows.Sort(Compare);
+        }
+
+        var page = rows.Skip(Skip).Take(Limit).Select(Project).ToList();
+        return (page, rows.Count);
+    }
+
+    private bool Matches(JsonObject row)
+    {
+        foreach (var (field, op, value) in _filters)
+        {
+            var actual = Lookup(row, field);
+            var text = actual is JsonValue v ? v.ToString() : actual?.ToJsonString() ?? "";
+            var cmp = CompareValues(actual, value);
+            var ok = op switch
+            {
+                "eq" => Equal(actual, text, value),
+                "ne" => !Equal(actual, text, value),
+                "gt" => cmp > 0,
+                "ge" => cmp >= 0,
+                "lt" => cmp < 0,
+                "le" => cmp <= 0,
+                "search" => text.Contains(value, StringComparison.OrdinalIgnoreCase),
+                "in" => value.Split('|').Any(candidate => Equal(actual, text, candidate)),
+                _ => false,
+            };
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool Equal(JsonNode? actual, string text, string value) =>
+        actual is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False
+            ? string.Equals(text, value, StringComparison.OrdinalIgnoreCase)
+            : string.Equals(text, value, StringComparison.Ordinal);
+
+    private static int CompareValues(JsonNode? actual, string value)
+    {
+        if (actual is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+            && decimal.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+        {
+            return v.GetValue<decimal>().CompareTo(number);
+        }
+
+        return string.CompareOrdinal(actual is JsonValue s ? s.ToString() : actual?.ToJsonString(), value);
+    }
+
+    private int Compare(JsonObject a, JsonObject b)
+    {
+        foreach (var (field, descending) in _sort)
+        {
+            var x = Lookup(a, field);
+            var y = Lookup(b, field);
+            var result = x is JsonValue xv && y is JsonValue yv && xv.GetValueKind() == JsonValueKind.Number && yv.GetValueKind() == JsonValueKind.Number
+                ? xv.GetValue<decimal>().CompareTo(yv.GetValue<decimal>())
+                : string.Compare(x?.ToString(), y?.ToString(), StringComparison.OrdinalIgnoreCase);
+            if (result != 0)
+            {
+                return descending ? -result : result;
+            }
+        }
+
+        return 0;
+    }
+
+    private JsonObject Project(JsonObject row)
+    {
+        if (_fields.Count == 0)
+        {
+            return row;
+        }
+
+        var projected = new JsonObject();
+        foreach (var field in _fields.Append("id").Append("_id").Distinct())
+        {
+            if (row.TryGetPropertyValue(field, out var value))
+            {
+                projected[field] = value?.DeepClone();
+            }
+        }
+
+        return projected;
+    }
+
+    private static JsonNode? Lookup(JsonObject row, string field)
+    {
+        JsonNode? node = row;
+        foreach (var part in field.Split('.'))
+        {
+            node = node is JsonObject o && o.TryGetPropertyValue(part, out var child) ? child : null;
+        }
+
+        return node;
+    }
+}

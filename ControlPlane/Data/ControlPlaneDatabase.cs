@@ -1,0 +1,110 @@
+using JumpCloudAdi.ControlPlane.Data.Postgres;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+
+namespace JumpCloudAdi.ControlPlane.Data;
+
+/// <summary>
+/// Registers <see cref="ControlPlaneDb"/> for the configured provider and brings its schema up to date with that
+/// provider's own migrations set: SQLite's in <c>Data/Migrations</c> (context <see cref="ControlPlaneDb"/>),
+/// PostgreSQL's in <c>Data/Postgres/Migrations</c> (context <see cref="PostgresControlPlaneDb"/>).
+/// </summary>
+public static class ControlPlaneDatabase
+{
+    /// <summary>Session-level PostgreSQL advisory lock that serializes <c>Migrate</c> across replicas ("JCADIMIG").</summary>
+    private const long MigrationLockKey = 0x4A43_4144_494D_4947;
+
+    private static readonly TimeSpan _commandTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Reads <c>Database:Provider</c>; unset means SQLite.</summary>
+    public static DatabaseProvider ParseProvider(string? value) => value?.Trim().ToUpperInvariant() switch
+    {
+        null or "" or "SQLITE" => DatabaseProvider.Sqlite,
+        "POSTGRES" or "POSTGRESQL" or "NPGSQL" => DatabaseProvider.Postgres,
+        _ => throw new InvalidOperationException($"Database:Provider '{value}' is not supported; use Sqlite or Postgres."),
+    };
+
+    /// <summary>
+    /// Registers <see cref="IDbContextFactory{ControlPlaneDb}"/> and a scoped <see cref="ControlPlaneDb"/> for the provider,
+    /// so the rest of the app never needs to know which database it talks to.
+    /// </summary>
+    public static IServiceCollection AddControlPlaneDatabase(this IServiceCollection services, DatabaseProvider provider, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var timeout = (int)_commandTimeout.TotalSeconds;
+        switch (provider)
+        {
+            case DatabaseProvider.Sqlite:
+                services.AddDbContextFactory<ControlPlaneDb>(o => o.UseSqlite(connectionString, s => s.CommandTimeout(timeout)));
+                break;
+            case DatabaseProvider.Postgres:
+                services.AddDbContextFactory<PostgresControlPlaneDb>(o => o.UseNpgsql(connectionString, s => s.CommandTimeout(timeout)));
+                services.AddSingleton<IDbContextFactory<ControlPlaneDb>, PostgresDbContextFactory>();
+                services.AddScoped<ControlPlaneDb>(sp => sp.GetRequiredService<PostgresControlPlaneDb>());
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(provider), provider, "unknown database provider");
+        }
+
+        return services;
+    }
+
+    /// <summary>Applies the provider's pending migrations; safe when several replicas start at once on one PostgreSQL database.</summary>
+    public static void Migrate(IServiceProvider services)
+    {
+        using var scope = services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDb>();
+        if (db.Database.IsNpgsql())
+        {
+            MigratePostgres(db);
+            return;
+        }
+
+        var path = db.Database.GetDbConnection().DataSource;
+        if (!string.IsNullOrEmpty(path) && Path.GetDirectoryName(Path.GetFullPath(path)) is { } dir)
+        {
+            Directory.CreateDirectory(dir);
+        }
+
+        db.Database.Migrate();
+        // WAL lets agent sessions read while an API request writes.
+        db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+    }
+
+    private static void MigratePostgres(ControlPlaneDb db)
+    {
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (!creator.Exists())
+        {
+            try
+            {
+                creator.Create();
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+            {
+                // Another replica created it first.
+            }
+        }
+
+        // Hold one session for the whole run: the advisory lock belongs to it, and Migrate uses the same connection.
+        db.Database.OpenConnection();
+        try
+        {
+            db.Database.ExecuteSql($"SELECT pg_advisory_lock({MigrationLockKey})");
+            try
+            {
+                db.Database.Migrate();
+            }
+            finally
+            {
+                db.Database.ExecuteSql($"SELECT pg_advisory_unlock({MigrationLockKey})");
+            }
+        }
+        finally
+        {
+            db.Database.CloseConnection();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using System.Text;
+using Google.Protobuf;
+using JumpCloudAdi.ControlPlane.Data;
+using JumpCloudAdi.Protocol;
+using JumpCloudAdi.Shared.Crypto;
+using Microsoft.EntityFrameworkCore;
+
+namespace JumpCloudAdi.ControlPlane.Sync;
+
+/// <summary>
+/// Turns a password change into <c>PasswordSet</c> entries sealed to every enrolled agent of each domain the user
+/// reaches. The plaintext only lives in this call's memory; the database gets the salted hash and sealed copies.
+/// </summary>
+public sealed class PasswordSync(ControlPlaneDb db, ChangeLog log, DomainSync sync)
+{
+    public async Task AppendAsync(SystemUser user, string password, CancellationToken ct)
+    {
+        var domains = await sync.DomainsOfUserAsync(user.Id, ct);
+        if (domains.Count == 0)
+        {
+            return;
+        }
+
+        var plaintext = Encoding.UTF8.GetBytes(password);
+        try
+        {
+            foreach (var domainId in domains.Order(StringComparer.Ordinal))
+            {
+                var recipients = await db.Agents
+                    .Where(a => a.DomainId == domainId && a.PublicKey != null && a.CredentialHash != null)
+                    .Select(a => new { a.Id, a.PublicKey })
+                    .ToListAsync(ct);
+                var (ciphertext, keys) = SecretSealing.Seal(plaintext, recipients.Select(r => (r.Id, r.PublicKey!)));
+                var sealedSecret = new SealedSecret { Ciphertext = ByteString.CopyFrom(ciphertext) };
+                sealedSecret.Keys.AddRange(keys.Select(k => new WrappedKey
+                {
+                    AgentId = k.AgentId,
+                    EphemeralPublicKey = ByteString.CopyFrom(k.EphemeralPublicKey),
+                    Wrapped = ByteString.CopyFrom(k.WrappedKey),
+                }));
+                await log.AppendAsync(domainId, new Change
+                {
+                    PasswordSet = new PasswordSet { UserId = user.Id, Username = user.Username, Password = sealedSecret },
+                }, ct);
+            }
+        }
+        finally
+        {
+            Array.Clear(plaintext);
+        }
+    }
+}
