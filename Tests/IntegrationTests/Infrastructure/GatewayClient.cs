@@ -1,0 +1,41 @@
+using System.Security.Cryptography.X509Certificates;
+using Grpc.Core;
+using Grpc.Net.Client;
+using JumpCloudAdi.Protocol;
+
+namespace JumpCloudAdi.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A bare gRPC client of the agent gateway for protocol-level tests, over real HTTP/2 + TLS with the control plane's
+/// CA. The control plane compiles the contract as a server only, so the methods are described here by name.
+/// </summary>
+public sealed class GatewayClient : IDisposable
+{
+    private const string Service = "jumpcloudadi.agents.v1.AgentGateway";
+
+    private static readonly Method<EnrollRequest, EnrollResponse> _enroll = new(MethodType.Unary, Service, "Enroll",
+        Marshallers.Create(m => Google.Protobuf.MessageExtensions.ToByteArray(m), EnrollRequest.Parser.ParseFrom),
+        Marshallers.Create(m => Google.Protobuf.MessageExtensions.ToByteArray(m), EnrollResponse.Parser.ParseFrom));
+
+    private readonly GrpcChannel _channel;
+
+    public GatewayClient(ControlPlaneHost controlPlane)
+    {
+        var ca = X509CertificateLoader.LoadCertificateFromFile(controlPlane.Certificates.CaPath);
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+        {
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(ca);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return certificate is not null && chain.Build(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+        };
+        _channel = GrpcChannel.ForAddress(controlPlane.Url, new GrpcChannelOptions { HttpHandler = handler });
+    }
+
+    public Task<EnrollResponse> EnrollAsync(EnrollRequest request) =>
+        _channel.CreateCallInvoker().AsyncUnaryCall(_enroll, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(30)), request).ResponseAsync;
+
+    public void Dispose() => _channel.Dispose();
+}
