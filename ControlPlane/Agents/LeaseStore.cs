@@ -17,6 +17,14 @@ public sealed class LeaseStore(ControlPlaneDb db, TimeProvider time, IOptions<Ag
     public async Task<long?> TryAcquireAsync(string domainId, string agentId, CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        // A cheap read first: standbys ask every heartbeat, and a held lease needs no write lock to say no.
+        var current = await db.Domains.AsNoTracking().Where(d => d.Id == domainId)
+            .Select(d => new { d.LeaseAgentId, d.LeaseExpiresAt }).SingleOrDefaultAsync(ct);
+        if (current is null || (current.LeaseAgentId is not null && current.LeaseExpiresAt >= now))
+        {
+            return null;
+        }
+
         var expires = now + LeaseLength;
         var granted = await db.Domains
             .Where(d => d.Id == domainId && (d.LeaseAgentId == null || d.LeaseExpiresAt == null || d.LeaseExpiresAt < now))
