@@ -17,11 +17,20 @@ public sealed class GatewayClient : IDisposable
         Marshallers.Create(m => Google.Protobuf.MessageExtensions.ToByteArray(m), EnrollRequest.Parser.ParseFrom),
         Marshallers.Create(m => Google.Protobuf.MessageExtensions.ToByteArray(m), EnrollResponse.Parser.ParseFrom));
 
+    private static readonly Method<AgentMessage, ControlMessage> _connect = new(MethodType.DuplexStreaming, Service, "Connect",
+        Marshallers.Create(m => Google.Protobuf.MessageExtensions.ToByteArray(m), AgentMessage.Parser.ParseFrom),
+        Marshallers.Create(m => Google.Protobuf.MessageExtensions.ToByteArray(m), ControlMessage.Parser.ParseFrom));
+
     private readonly GrpcChannel _channel;
 
     public GatewayClient(ControlPlaneHost controlPlane)
+        : this(controlPlane.Url, controlPlane.Certificates.CaPath)
     {
-        var ca = X509CertificateLoader.LoadCertificateFromFile(controlPlane.Certificates.CaPath);
+    }
+
+    public GatewayClient(Uri url, string caPath)
+    {
+        var ca = X509CertificateLoader.LoadCertificateFromFile(caPath);
         var handler = new SocketsHttpHandler();
         handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
         {
@@ -31,11 +40,18 @@ public sealed class GatewayClient : IDisposable
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
             return certificate is not null && chain.Build(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
         };
-        _channel = GrpcChannel.ForAddress(controlPlane.Url, new GrpcChannelOptions { HttpHandler = handler });
+        _channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions { HttpHandler = handler });
     }
 
     public Task<EnrollResponse> EnrollAsync(EnrollRequest request) =>
         _channel.CreateCallInvoker().AsyncUnaryCall(_enroll, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(30)), request).ResponseAsync;
+
+    /// <summary>Opens an agent session authenticated with the agent's id and credential.</summary>
+    public AsyncDuplexStreamingCall<AgentMessage, ControlMessage> Connect(string agentId, string credential, CancellationToken ct = default)
+    {
+        var headers = new Metadata { { "x-agent-id", agentId }, { "x-agent-credential", credential } };
+        return _channel.CreateCallInvoker().AsyncDuplexStreamingCall(_connect, null, new CallOptions(headers, cancellationToken: ct));
+    }
 
     public void Dispose() => _channel.Dispose();
 }

@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+using Grpc.Core;
+using JumpCloudAdi.IntegrationTests.Infrastructure;
+using JumpCloudAdi.Protocol;
+
+namespace JumpCloudAdi.Benchmarks;
+
+/// <summary>
+/// N simulated agents (N/2 domains, two agents each), each on its own TLS connection with a real gRPC session sending
+/// heartbeats, against one control-plane process; reports that process's memory and CPU.
+/// </summary>
+internal static class FleetBenchmark
+{
+    private const string ApiKey = "fleet-benchmark-key-0123456789abcdef";
+
+    public static async Task RunAsync(int agents, int seconds)
+    {
+        Console.WriteLine($"== fleet: {agents} simulated agents over gRPC/TLS, {agents / 2} domains, heartbeats every second, {seconds} s steady state");
+        using var temp = new TempDirectory();
+        var certificates = TestCertificates.Create(temp.Sub("tls"), "controlplane");
+        var port = Processes.FreePort();
+        var url = new Uri($"https://127.0.0.1:{port}");
+        using var server = StartControlPlane(temp, certificates, url);
+        try
+        {
+            using var api = Client(url, certificates.CaPath);
+            await Processes.WaitUntilAsync(async () => (await api.GetAsync("/api/v2/activedirectories")).IsSuccessStatusCode,
+                TimeSpan.FromSeconds(60), "control plane answering");
+            var idle = ProcessStats.Memory(server.Id);
+            Console.WriteLine($"   control plane idle: RSS {idle.RssKiB / 1024.0:0.0} MiB, private {idle.PrivateKiB / 1024.0:0.0} MiB");
+
+            var setupWatch = Stopwatch.StartNew();
+            var identities = await EnrollAsync(api, url, certificates.CaPath, agents);
+            Console.WriteLine($"   created {agents / 2} domains and enrolled {agents} agents in {setupWatch.Elapsed.TotalSeconds:0.0} s");
+
+            using var stop = new CancellationTokenSource();
+            var connected = 0;
+            var primaries = 0;
+            var sessions = identities.Select(id => Task.Run(() => SimulateAsync(url, certificates.CaPath, id, stop.Token,
+                () => Interlocked.Increment(ref connected), () => Interlocked.Increment(ref primaries)))).ToList();
+            await Processes.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref connected) == agents), TimeSpan.FromSeconds(120), $"{agents} sessions open");
+            Console.WriteLine($"   {agents} sessions open after {setupWatch.Elapsed.TotalSeconds:0.0} s");
+
+            var cpuBefore = ProcessStats.CpuSeconds(server.Id);
+            var wall = Stopwatch.StartNew();
+            long peakRss = 0, peakPrivate = 0;
+            while (wall.Elapsed < TimeSpan.FromSeconds(seconds))
+            {
+                await Task.Delay(1000);
+                var (rss, priv) = ProcessStats.Memory(server.Id);
+                peakRss = Math.Max(peakRss, rss);
+                peakPrivate = Math.Max(peakPrivate, priv);
+            }
+
+            var cpu = (ProcessStats.CpuSeconds(server.Id) - cpuBefore) / wall.Elapsed.TotalSeconds * 100;
+            var domains = JsonNode.Parse(await api.GetStringAsync("/api/v2/activedirectories?limit=100"))!.AsArray();
+            Console.WriteLine($"   steady state with {agents} agents: peak RSS {peakRss / 1024.0:0.0} MiB, peak private {peakPrivate / 1024.0:0.0} MiB, "
+                + $"CPU {cpu:0.0}% of one core; primaries granted {Volatile.Read(ref primaries)} of {agents / 2} domains; "
+                + $"first page of domains with a primary: {domains.Count(d => d!["primaryAgent"] is not null)}/{domains.Count}   (target < 1024 MiB)");
+            await stop.CancelAsync();
+            await Task.WhenAll(sessions.Select(s => s.ContinueWith(_ => { }, TaskScheduler.Default)));
+        }
+        finally
+        {
+            Processes.Stop(server);
+        }
+    }
+
+    private static Process StartControlPlane(TempDirectory temp, TestCertificates certificates, Uri url)
+    {
+        var info = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[]
+                 {
+                     "serve-controlplane", "--urls", url.ToString().TrimEnd('/'), "--Admin:ApiKey", ApiKey, "--Data:Directory", temp.Sub("cp"),
+                     "--ConnectionStrings:ControlPlane", $"Data Source={temp.Sub("cp")}/controlplane.db",
+                     "--Kestrel:Certificates:Default:Path", certificates.CertPath, "--Kestrel:Certificates:Default:KeyPath", certificates.KeyPath,
+                     "--Logging:LogLevel:Default", "Warning", "--Kestrel:Limits:MaxConcurrentConnections", "100000",
+                 })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (!string.IsNullOrEmpty(e.Data))
+            {
+                Console.Error.WriteLine($"   [control plane] {e.Data}");
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static HttpClient Client(Uri url, string caPath)
+    {
+        var ca = X509CertificateLoader.LoadCertificateFromFile(caPath);
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+        {
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(ca);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return certificate is not null && chain.Build(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+        };
+        var client = new HttpClient(handler) { BaseAddress = url };
+        client.DefaultRequestHeaders.Add("x-api-key", ApiKey);
+        return client;
+    }
+
+    private static async Task<List<(string AgentId, string Credential)>> EnrollAsync(HttpClient api, Uri url, string caPath, int agents)
+    {
+        using var gateway = new GatewayClient(url, caPath);
+        var identities = new List<(string, string)>();
+        for (var d = 0; d < agents / 2; d++)
+        {
+            using var domain = await api.PostAsJsonAsync("/api/v2/activedirectories", new { domain = $"DC=fleet{d};DC=example;DC=com" });
+            var domainId = JsonNode.Parse(await domain.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+            for (var a = 0; a < 2; a++)
+            {
+                using var agent = await api.PostAsJsonAsync($"/api/v2/activedirectories/{domainId}/agents", new { });
+                var key = JsonNode.Parse(await agent.Content.ReadAsStringAsync())!["connectKey"]!.GetValue<string>();
+                var enrolled = await gateway.EnrollAsync(new EnrollRequest { ConnectKey = key, Hostname = $"sim-{d}-{a}", HostType = "MEMBER_SERVER", Version = "sim", AgentType = "SYNC" });
+                identities.Add((enrolled.AgentId, enrolled.Credential));
+            }
+        }
+
+        return identities;
+    }
+
+    private static async Task SimulateAsync(Uri url, string caPath, (string AgentId, string Credential) identity, CancellationToken ct, Action onConnected, Action onPrimary)
+    {
+        using var client = new GatewayClient(url, caPath);
+        using var call = client.Connect(identity.AgentId, identity.Credential, ct);
+        await call.RequestStream.WriteAsync(new AgentMessage { Hello = new Hello { Hostname = "sim", HostType = "MEMBER_SERVER", Version = "sim" } }, ct);
+        onConnected();
+        var reader = Task.Run(async () =>
+        {
+            var primary = false;
+            await foreach (var message in call.ResponseStream.ReadAllAsync(ct))
+            {
+                if (message.BodyCase == ControlMessage.BodyOneofCase.Lease && message.Lease.Granted && !primary)
+                {
+                    primary = true;
+                    onPrimary();
+                }
+            }
+        }, ct);
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await Task.Delay(1000, ct);
+                await call.RequestStream.WriteAsync(new AgentMessage { Heartbeat = new Heartbeat() }, ct);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        try
+        {
+            await reader;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or RpcException)
+        {
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using JumpCloudAdi.Benchmarks;
+using JumpCloudAdi.ControlPlane.Hosting;
+
+// Benchmarks print figures; they are not pass/fail tests. See README "Benchmarks".
+var command = args.FirstOrDefault() ?? "help";
+var options = Options.Parse(args.Skip(1).ToArray());
+switch (command)
+{
+    case "serve-controlplane":
+        // Internal: the control plane as a separate process, so its memory and CPU are measured alone.
+        await ControlPlaneApp.Build(args[1..]).RunAsync();
+        return 0;
+    case "latency":
+        await LatencyBenchmark.RunAsync(options.Int("samples", 200));
+        return 0;
+    case "failover":
+        await FailoverBenchmark.RunAsync(options.Int("rounds", 5));
+        return 0;
+    case "fleet":
+        await FleetBenchmark.RunAsync(options.Int("agents", 1000), options.Int("seconds", 30));
+        return 0;
+    case "all":
+        await LatencyBenchmark.RunAsync(options.Int("samples", 200));
+        await FailoverBenchmark.RunAsync(options.Int("rounds", 5));
+        await FleetBenchmark.RunAsync(options.Int("agents", 1000), options.Int("seconds", 30));
+        return 0;
+    default:
+        Console.WriteLine("""
+            JumpCloud ADI benchmarks (figures, not pass/fail):
+              latency  [--samples 200]              API call -> user visible in OpenLDAP, p50/p99, one agent, low load
+              failover [--rounds 5]                 kill -9 the primary agent -> first change applied by the new primary
+              fleet    [--agents 1000] [--seconds 30]  N simulated agents on real gRPC/TLS against one control plane process:
+                                                    its resident/private memory and CPU
+              all                                   all of the above with their defaults
+            Run: dotnet run --project Tests/Benchmarks -c Release -- <command> [options]
+            """);
+        return command == "help" ? 0 : 2;
+}
+
+internal sealed class Options
+{
+    private readonly Dictionary<string, string> _values = new(StringComparer.OrdinalIgnoreCase);
+
+    public static Options Parse(string[] args)
+    {
+        var options = new Options();
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            options._values[args[i].TrimStart('-')] = args[i + 1];
+        }
+
+        return options;
+    }
+
+    public int Int(string name, int fallback) =>
+        _values.TryGetValue(name, out var v) && int.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : fallback;
+}
