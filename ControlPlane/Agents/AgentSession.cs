@@ -25,6 +25,8 @@ internal sealed class AgentSession(
     ChangeNotifier notifier,
     AgentEvents events,
     AgentSessions sessions,
+    LeaseRenewer renewer,
+    ContactRecorder contacts,
     TimeProvider time,
     IOptions<AgentsOptions> options,
     ILogger<AgentSession> logger)
@@ -42,8 +44,7 @@ internal sealed class AgentSession(
     private long _epoch;
     private long _sentUpTo;
     private long _ackedUpTo;
-    private DateTimeOffset _lastContactWrite;
-    private DateTimeOffset _lastRenewal;
+    private int _renewal; // 0 none pending, 1 renewed, -1 lost: set by the renewer, consumed by the pump
 
     private string DomainId => agent.DomainId;
 
@@ -94,8 +95,8 @@ internal sealed class AgentSession(
                         await OnHelloAsync(message.Hello, ct);
                         break;
                     case AgentMessage.BodyOneofCase.Heartbeat:
-                        await TouchContactAsync(force: false, ct);
-                        Wake();
+                        // Standbys ask for the lease on the pump's own heartbeat tick; nothing to wake here.
+                        contacts.Heard(agent.Id);
                         break;
                     case AgentMessage.BodyOneofCase.Ack:
                         await OnAckAsync(message.Ack, ct);
@@ -119,9 +120,9 @@ internal sealed class AgentSession(
             {
                 await TryBecomePrimaryAsync(ct);
             }
-            else if (time.GetUtcNow() - _lastRenewal >= _heartbeat)
+            else
             {
-                await RenewAsync(ct);
+                await ReportRenewalAsync(ct);
             }
 
             if (Volatile.Read(ref _epoch) != 0)
@@ -165,27 +166,34 @@ internal sealed class AgentSession(
         Volatile.Write(ref _ackedUpTo, acked);
         _sentUpTo = acked;
         Volatile.Write(ref _epoch, epoch.Value);
-        _lastRenewal = time.GetUtcNow();
+        renewer.Track(agent.Id, DomainId, epoch.Value, OnRenewal);
         AgentGatewayLog.LeaseGranted(logger, agent.Id, DomainId, epoch.Value);
         events.Primary(DomainId);
         await WriteAsync(new ControlMessage { Lease = LeaseMessage(true, epoch.Value) }, ct);
     }
 
-    private async Task RenewAsync(CancellationToken ct)
+    private void OnRenewal(bool renewed)
     {
-        var epoch = Volatile.Read(ref _epoch);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await new LeaseStore(db, time, options).RenewAsync(DomainId, agent.Id, epoch, ct))
-        {
-            _lastRenewal = time.GetUtcNow();
-            await WriteAsync(new ControlMessage { Lease = LeaseMessage(true, epoch) }, ct);
-            return;
-        }
+        Volatile.Write(ref _renewal, renewed ? 1 : -1);
+        Wake();
+    }
 
-        AgentGatewayLog.LeaseLost(logger, agent.Id, DomainId, epoch);
-        Volatile.Write(ref _epoch, 0);
-        events.Primary(DomainId);
-        await WriteAsync(new ControlMessage { Lease = LeaseMessage(false, epoch) }, ct);
+    /// <summary>Tells the agent the outcome of the last batched renewal: extended, or lost (stop applying).</summary>
+    private async Task ReportRenewalAsync(CancellationToken ct)
+    {
+        var renewal = Interlocked.Exchange(ref _renewal, 0);
+        var epoch = Volatile.Read(ref _epoch);
+        if (renewal == 1)
+        {
+            await WriteAsync(new ControlMessage { Lease = LeaseMessage(true, epoch) }, ct);
+        }
+        else if (renewal == -1)
+        {
+            AgentGatewayLog.LeaseLost(logger, agent.Id, DomainId, epoch);
+            Volatile.Write(ref _epoch, 0);
+            events.Primary(DomainId);
+            await WriteAsync(new ControlMessage { Lease = LeaseMessage(false, epoch) }, ct);
+        }
     }
 
     private async Task SendPendingAsync(CancellationToken ct)
@@ -251,7 +259,6 @@ internal sealed class AgentSession(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var settings = hello.Settings.Count == 0 ? null : JsonSerializer.Serialize(hello.Settings.ToDictionary(kv => kv.Key, kv => kv.Value));
         var now = time.GetUtcNow();
-        _lastContactWrite = now;
         await db.Agents.Where(a => a.Id == agent.Id).ExecuteUpdateAsync(s => s
             .SetProperty(a => a.Hostname, hello.Hostname)
             .SetProperty(a => a.HostType, hello.HostType)
@@ -262,19 +269,6 @@ internal sealed class AgentSession(
             .SetProperty(a => a.ContactAt, now), ct);
         AgentGatewayLog.Connected(logger, agent.Id, hello.Hostname, hello.Version);
         events.AgentChanged(DomainId, agent.Id);
-    }
-
-    private async Task TouchContactAsync(bool force, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        if (!force && now - _lastContactWrite < TimeSpan.FromSeconds(5))
-        {
-            return;
-        }
-
-        _lastContactWrite = now;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.Agents.Where(a => a.Id == agent.Id).ExecuteUpdateAsync(s => s.SetProperty(a => a.ContactAt, now), ct);
     }
 
     private async Task OnAckAsync(Ack ack, CancellationToken ct)
@@ -351,6 +345,7 @@ internal sealed class AgentSession(
     private async Task EndAsync()
     {
         AgentGatewayLog.Disconnected(logger, agent.Id);
+        renewer.Untrack(agent.Id);
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);

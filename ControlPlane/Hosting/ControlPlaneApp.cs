@@ -60,6 +60,10 @@ public static class ControlPlaneApp
         builder.Services.TryAddSingleton<ChangeNotifier>();
         builder.Services.TryAddSingleton<AgentEvents>();
         builder.Services.TryAddSingleton<AgentSessions>();
+        builder.Services.TryAddSingleton<LeaseRenewer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LeaseRenewer>());
+        builder.Services.TryAddSingleton<ContactRecorder>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ContactRecorder>());
         builder.Services.TryAddScoped<ChangeLog>();
         builder.Services.TryAddScoped<DomainSync>();
         builder.Services.TryAddScoped<PasswordSync>();
