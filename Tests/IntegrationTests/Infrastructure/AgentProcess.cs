@@ -39,13 +39,17 @@ public sealed class AgentProcess : IDisposable
         Processes.RunAsync("dotnet", [AgentDll, .. args], timeout: TimeSpan.FromMinutes(1));
 
     /// <summary>Runs <c>install</c> against a directory server with the control plane's CA.</summary>
-    public async Task InstallAsync(ControlPlaneHost controlPlane, IDirectoryServer directory, string connectKey, params string[] extra)
+    public Task InstallAsync(ControlPlaneHost controlPlane, IDirectoryServer directory, string connectKey, params string[] extra) =>
+        InstallAsync(controlPlane.Url, controlPlane.Certificates.CaPath, directory, connectKey, extra);
+
+    /// <summary>Runs <c>install</c> against a control plane at <paramref name="controlPlaneUrl"/> trusted through <paramref name="controlPlaneCa"/>.</summary>
+    public async Task InstallAsync(Uri controlPlaneUrl, string controlPlaneCa, IDirectoryServer directory, string connectKey, params string[] extra)
     {
         var passwordFile = Path.Combine(Directory, "bind.pw");
         await File.WriteAllTextAsync(passwordFile, directory.BindPassword + "\n");
         var result = await CliAsync([
             "install", "--config", ConfigPath,
-            "--control-plane", controlPlane.Url.ToString(), "--ca-cert", controlPlane.Certificates.CaPath,
+            "--control-plane", controlPlaneUrl.ToString(), "--ca-cert", controlPlaneCa,
             "--connect-key", connectKey, "--server-type", "member",
             "--ldap-url", directory.LdapsUrl, "--ldap-ca-cert", directory.CaPath,
             "--root-user-dn", directory.RootUserDn, "--bind-user", directory.BindUser,

@@ -14,6 +14,7 @@ public sealed class SlapdServer : IDirectoryServer, IAsyncLifetime
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"jcadi-slapd-{Guid.NewGuid():N}");
     private Process? _process;
+    private string? _config;
     private TestCertificates? _certificates;
 
     public int Port { get; private set; }
@@ -64,20 +65,8 @@ public sealed class SlapdServer : IDirectoryServer, IAsyncLifetime
             refint_attributes member
             """);
         (await Processes.RunAsync("slaptest", ["-f", config, "-u"])).EnsureSuccess("slaptest");
-        var info = new ProcessStartInfo("slapd") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { "-f", config, "-h", $"{LdapUrl}/ {LdapsUrl}/", "-d", "0" })
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        _process = Process.Start(info)!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        await Processes.WaitUntilAsync(async () =>
-            (await Processes.RunAsync("ldapsearch", ["-x", "-H", LdapUrl, "-b", "", "-s", "base", "namingContexts"])).ExitCode == 0,
-            TimeSpan.FromSeconds(15), "slapd answering");
+        _config = config;
+        await StartProcessAsync();
         await AddAsync($"""
             dn: {Suffix}
             objectClass: dcObject
@@ -99,6 +88,35 @@ public sealed class SlapdServer : IDirectoryServer, IAsyncLifetime
             member: {AdminDn}
             """);
     }
+
+    private async Task StartProcessAsync()
+    {
+        var info = new ProcessStartInfo("slapd") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { "-f", _config!, "-h", $"{LdapUrl}/ {LdapsUrl}/", "-d", "0" })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        _process = Process.Start(info)!;
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await Processes.WaitUntilAsync(async () =>
+            (await Processes.RunAsync("ldapsearch", ["-x", "-H", LdapUrl, "-b", "", "-s", "base", "namingContexts"])).ExitCode == 0,
+            TimeSpan.FromSeconds(15), "slapd answering");
+    }
+
+    /// <summary>Stops the server (SIGKILL: an outage, not a shutdown); its data and ports stay for <see cref="RestartAsync"/>.</summary>
+    public void Kill()
+    {
+        Processes.Stop(_process);
+        _process?.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Starts the server again on the same data and ports.</summary>
+    public Task RestartAsync() => StartProcessAsync();
 
     /// <summary>Adds LDIF over the plain setup port as the rootdn.</summary>
     public async Task AddAsync(string ldif) =>
