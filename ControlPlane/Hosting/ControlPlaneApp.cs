@@ -1,6 +1,7 @@
 using JumpCloudAdi.ControlPlane.Agents;
 using JumpCloudAdi.ControlPlane.Api;
 using JumpCloudAdi.ControlPlane.Data;
+using JumpCloudAdi.ControlPlane.Portal;
 using JumpCloudAdi.ControlPlane.Security;
 using JumpCloudAdi.ControlPlane.Sync;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -31,6 +32,7 @@ public static class ControlPlaneApp
         builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(e => e.Protocols = HttpProtocols.Http1AndHttp2));
 
         builder.AddControlPlaneOptions();
+        builder.AddPortal();
         builder.AddControlPlaneData(dataDirectory);
         builder.Services.AddGrpc();
         builder.Services.AddEndpointsApiExplorer();
@@ -43,6 +45,7 @@ public static class ControlPlaneApp
         app.UseSwagger();
         app.UseSwaggerUI();
         app.MapJumpCloudApi();
+        app.MapPortal();
         app.MapGrpcService<AgentGatewayService>();
         return app;
     }

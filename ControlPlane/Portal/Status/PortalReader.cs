@@ -1,0 +1,163 @@
+using System.Text.Json;
+using JumpCloudAdi.ControlPlane.Agents;
+using JumpCloudAdi.ControlPlane.Data;
+using JumpCloudAdi.ControlPlane.Hosting;
+using JumpCloudAdi.ControlPlane.Portal.Live;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace JumpCloudAdi.ControlPlane.Portal.Status;
+
+/// <summary>Read-only queries behind the portal's pages and live views.</summary>
+public sealed class PortalReader(ControlPlaneDb db, TimeProvider time, SyncActivity activity, IOptions<AgentsOptions> agents)
+{
+    public const string UserType = AssociationTypes.User;
+    public const string GroupType = AssociationTypes.UserGroup;
+
+    private TimeSpan Heartbeat => TimeSpan.FromSeconds(agents.Value.HeartbeatSeconds);
+
+    public DateTimeOffset Now => time.GetUtcNow();
+
+    public static string? PrimaryOf(AdDomain domain, DateTimeOffset now) =>
+        domain.LeaseAgentId is not null && domain.LeaseExpiresAt > now ? domain.LeaseAgentId : null;
+
+    public AgentView ToView(AgentRecord agent, string? primaryAgentId, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        var health = AgentHealth.Evaluate(agent, now, Heartbeat, activity.LatestFailure(agent.Id));
+        return new AgentView(agent.Id, agent.DomainId, health.Level.ToString().ToLowerInvariant(), health.Label, health.Detail,
+            agent.Id == primaryAgentId, agent.Hostname, agent.HostType, HostTypeLabel(agent.HostType), agent.Version,
+            agent.ContactAt, agent.State, agent.AgentType, agent.KeyExpiresAt, agent.SourceIp, Settings(agent.SettingsJson));
+    }
+
+    public static string HostTypeLabel(string? hostType) => hostType switch
+    {
+        null or "" => "—",
+        "MEMBER_SERVER" => "Member server",
+        "DOMAIN_CONTROLLER" => "Domain controller",
+        _ => hostType,
+    };
+
+    /// <summary>Agents of one domain (or of all, when <paramref name="domainId"/> is null) with their status.</summary>
+    public async Task<IReadOnlyList<AgentView>> AgentsAsync(string? domainId, CancellationToken ct)
+    {
+        var now = Now;
+        var domains = await db.Domains.AsNoTracking().Where(d => domainId == null || d.Id == domainId).ToDictionaryAsync(d => d.Id, ct);
+        var records = await db.Agents.AsNoTracking().Where(a => domainId == null || a.DomainId == domainId).OrderBy(a => a.Id).ToListAsync(ct);
+        return records.Where(a => domains.ContainsKey(a.DomainId))
+            .Select(a => ToView(a, PrimaryOf(domains[a.DomainId], now), now)).ToList();
+    }
+
+    public async Task<DomainSnapshot?> SnapshotAsync(string domainId, CancellationToken ct)
+    {
+        var domain = await db.Domains.AsNoTracking().SingleOrDefaultAsync(d => d.Id == domainId, ct);
+        return domain is null ? null : new DomainSnapshot(domainId, PrimaryOf(domain, Now), await AgentsAsync(domainId, ct));
+    }
+
+    public async Task<IReadOnlyList<DomainRow>> DomainsAsync(CancellationToken ct)
+    {
+        var now = Now;
+        var domains = await db.Domains.AsNoTracking().OrderBy(d => d.Domain).ToListAsync(ct);
+        var agents = (await AgentsAsync(null, ct)).ToLookup(a => a.DomainId);
+        var bindings = await db.Associations.AsNoTracking().GroupBy(a => new { a.DomainId, a.TargetType })
+            .Select(g => new { g.Key.DomainId, g.Key.TargetType, Count = g.Count() }).ToListAsync(ct);
+        int Count(string domainId, string type) => bindings.FirstOrDefault(b => b.DomainId == domainId && b.TargetType == type)?.Count ?? 0;
+        return domains.Select(d => new DomainRow(d, PrimaryOf(d, now), agents[d.Id].ToList(), Count(d.Id, UserType), Count(d.Id, GroupType))).ToList();
+    }
+
+    /// <summary>Users the domain should contain: bound directly or through a bound group.</summary>
+    public async Task<IReadOnlyList<BoundObjectRow>> BoundUsersAsync(string domainId, CancellationToken ct)
+    {
+        var direct = await db.Associations.AsNoTracking().Where(a => a.DomainId == domainId && a.TargetType == UserType)
+            .Select(a => a.TargetId).ToListAsync(ct);
+        var viaGroups = await (from a in db.Associations
+                               join m in db.GroupMembers on a.TargetId equals m.GroupId
+                               join g in db.Groups on m.GroupId equals g.Id
+                               where a.DomainId == domainId && a.TargetType == GroupType
+                               select new { m.UserId, g.Name }).AsNoTracking().ToListAsync(ct);
+        var ids = direct.Concat(viaGroups.Select(v => v.UserId)).Distinct().ToList();
+        var users = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToListAsync(ct);
+        var statuses = await StatusesAsync(domainId, ids, ct);
+        return users.OrderBy(u => u.Username, StringComparer.OrdinalIgnoreCase)
+            .Select(u => new BoundObjectRow(u.Id, UserType, u.Username, $"{u.Firstname} {u.Lastname}".Trim(), direct.Contains(u.Id),
+                viaGroups.Where(v => v.UserId == u.Id).Select(v => v.Name).Order(StringComparer.OrdinalIgnoreCase).ToList(),
+                statuses.GetValueOrDefault(u.Id), u.Suspended))
+            .ToList();
+    }
+
+    public async Task<IReadOnlyList<BoundObjectRow>> BoundGroupsAsync(string domainId, CancellationToken ct)
+    {
+        var ids = await db.Associations.AsNoTracking().Where(a => a.DomainId == domainId && a.TargetType == GroupType)
+            .Select(a => a.TargetId).ToListAsync(ct);
+        var groups = await db.Groups.AsNoTracking().Where(g => ids.Contains(g.Id)).ToListAsync(ct);
+        var counts = await db.GroupMembers.AsNoTracking().Where(m => ids.Contains(m.GroupId)).GroupBy(m => m.GroupId)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var statuses = await StatusesAsync(domainId, ids, ct);
+        return groups.OrderBy(g => g.Name, StringComparer.OrdinalIgnoreCase)
+            .Select(g => new BoundObjectRow(g.Id, GroupType, g.Name, $"{counts.GetValueOrDefault(g.Id)} members", true, [], statuses.GetValueOrDefault(g.Id)))
+            .ToList();
+    }
+
+    /// <summary>The domain's latest sync outcomes, failures first, then newest first.</summary>
+    public async Task<IReadOnlyList<OutcomeView>> FeedAsync(string domainId, int limit, CancellationToken ct)
+    {
+        var statuses = await db.SyncStatuses.AsNoTracking().Where(s => s.DomainId == domainId).ToListAsync(ct);
+        var chosen = statuses.OrderByDescending(s => s.Outcome == "failed").ThenByDescending(s => s.SyncedAt).Take(limit).ToList();
+        var names = await NamesAsync(chosen.Select(s => s.ObjectId), ct);
+        return chosen.Select(s =>
+        {
+            var (type, name) = names.GetValueOrDefault(s.ObjectId, ("object", s.ObjectId));
+            return new OutcomeView(domainId, null, s.ObjectId, type, name, s.Outcome, s.Code, s.Message, s.SyncedAt);
+        }).ToList();
+    }
+
+    /// <summary>Live outcomes with the names of the objects they are about; one entry per object, its latest.</summary>
+    public async Task<IReadOnlyList<OutcomeView>> DescribeAsync(IReadOnlyList<SyncOutcome> outcomes, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        var latest = outcomes.Where(o => !string.IsNullOrEmpty(o.ObjectId)).GroupBy(o => (o.DomainId, o.ObjectId)).Select(g => g.MaxBy(o => o.Seq)!).ToList();
+        var names = await NamesAsync(latest.Select(o => o.ObjectId), ct);
+        return latest.Select(o =>
+        {
+            var (type, name) = names.GetValueOrDefault(o.ObjectId, ("object", o.ObjectId));
+            return new OutcomeView(o.DomainId, o.AgentId, o.ObjectId, type, name, o.Outcome, o.Code, o.Message, o.At);
+        }).ToList();
+    }
+
+    public async Task<Dictionary<string, SyncStatusRecord>> StatusesAsync(string domainId, IReadOnlyCollection<string> objectIds, CancellationToken ct) =>
+        await db.SyncStatuses.AsNoTracking().Where(s => s.DomainId == domainId && objectIds.Contains(s.ObjectId)).ToDictionaryAsync(s => s.ObjectId, ct);
+
+    private async Task<Dictionary<string, (string Type, string Name)>> NamesAsync(IEnumerable<string> objectIds, CancellationToken ct)
+    {
+        var ids = objectIds.Distinct().ToList();
+        var names = new Dictionary<string, (string, string)>();
+        foreach (var u in await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.Username }).ToListAsync(ct))
+        {
+            names[u.Id] = (UserType, u.Username);
+        }
+
+        foreach (var g in await db.Groups.AsNoTracking().Where(g => ids.Contains(g.Id)).Select(g => new { g.Id, g.Name }).ToListAsync(ct))
+        {
+            names[g.Id] = (GroupType, g.Name);
+        }
+
+        return names;
+    }
+
+    private static Dictionary<string, string> Settings(string? json)
+    {
+        if (string.IsNullOrEmpty(json))
+        {
+            return [];
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+}
