@@ -14,13 +14,15 @@ var wantsHelp = args.Any(a => a is "-h" or "--help" or "-?" or "--version");
 if (parsed.Errors.Count > 0 && !wantsHelp)
 {
     // One line an operator's script can log; --help has the rest.
-    Console.Error.WriteLine($"error: {parsed.Errors[0].Message} (see --help)");
+    var message = string.Join(' ', parsed.Errors[0].Message.Split((char[])['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    Console.Error.WriteLine($"error: {message} (see --help)");
     return 2;
 }
 
 try
 {
-    return await parsed.InvokeAsync();
+    // Our own handler below turns a settings problem into one line, not a stack trace.
+    return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (SettingsException ex)
 {

@@ -23,8 +23,17 @@ internal static class CliOptions
         {
             Description = description + ".",
             DefaultValueFactory = _ => defaultValue,
+            HelpName = string.Join('|', values),
         };
-        option.AcceptOnlyFromAmong(values);
+        option.CompletionSources.Add(values);
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (!values.Contains(value, StringComparer.Ordinal))
+            {
+                result.AddError($"{name} must be one of {string.Join(", ", values)}, not '{value}'");
+            }
+        });
         return option;
     }
 

@@ -55,6 +55,7 @@ internal static class InstallCommand
                 settings.ConnectKey = key.Trim();
                 settings.AgentId = null;
                 settings.AgentCredential = null;
+                settings.AgentPrivateKey = null;
                 settings.DomainId = null;
                 settings.Domain = null;
             }

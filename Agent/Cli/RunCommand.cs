@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using JumpCloudAdi.Agent.Configuration;
+using JumpCloudAdi.Agent.Directory;
 using JumpCloudAdi.Agent.Session;
 using Microsoft.Extensions.Logging;
 
@@ -44,6 +45,12 @@ internal static class RunCommand
             {
                 await Console.Error.WriteLineAsync($"error: {ex.Message}");
                 return 3;
+            }
+            catch (DirectoryCheckException ex)
+            {
+                // Refuse to run: a start-up check failed or the directory cannot be trusted.
+                await Console.Error.WriteLineAsync($"error: {ex.Message}");
+                return 4;
             }
 
             return 0;

@@ -26,11 +26,17 @@ internal static class StatusCommand
             Console.WriteLine($"{"bindPassword:",-32} {Mask(settings.BindPassword)}");
             Console.WriteLine($"{"connectKey:",-32} {Mask(settings.ConnectKey)}");
             Console.WriteLine($"{"agentCredential:",-32} {Mask(settings.AgentCredential)}");
+            Console.WriteLine($"{"agentPrivateKey:",-32} {Mask(settings.AgentPrivateKey)}");
             var statusPath = AgentStatus.PathFor(path);
             if (File.Exists(statusPath) && JsonSerializer.Deserialize(File.ReadAllText(statusPath), AgentJsonContext.Default.AgentStatus) is { } status)
             {
                 Console.WriteLine($"Connection:        {status.State} (as of {status.UpdatedAt:O})");
                 Console.WriteLine($"Latest sync:       {status.LastBatch ?? "(none yet)"}{(status.LastBatchAt is { } at ? $" at {at:O}" : "")}");
+                if (status.Warning is not null)
+                {
+                    Console.WriteLine($"Warning:           {status.Warning}");
+                }
+
                 if (status.LastError is not null)
                 {
                     Console.WriteLine($"Last error:        {status.LastError}");

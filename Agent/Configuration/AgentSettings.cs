@@ -36,6 +36,9 @@ public sealed class AgentSettings
     /// <summary>Secret: the agent's long-lived credential, set at enrollment.</summary>
     public string? AgentCredential { get; set; }
 
+    /// <summary>Secret: base64 PKCS#8 of the agent's P-256 private key; passwords are sealed to its public half.</summary>
+    public string? AgentPrivateKey { get; set; }
+
     /// <summary>The non-secret settings, reported to the control plane and shown by <c>status</c>.</summary>
     public Dictionary<string, string> Describe() => new()
     {

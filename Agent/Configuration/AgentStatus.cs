@@ -7,6 +7,9 @@ public sealed class AgentStatus
     public long Epoch { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public string? LastError { get; set; }
+
+    /// <summary>A standing warning, e.g. the fallback to plain LDAP.</summary>
+    public string? Warning { get; set; }
     public string? LastBatch { get; set; }
     public DateTimeOffset? LastBatchAt { get; set; }
 

@@ -18,6 +18,7 @@ internal sealed class Secrets
     public string? BindPassword { get; set; }
     public string? ConnectKey { get; set; }
     public string? AgentCredential { get; set; }
+    public string? AgentPrivateKey { get; set; }
 }
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,

@@ -45,6 +45,7 @@ public static class SettingsStore
             settings.BindPassword = secrets.BindPassword;
             settings.ConnectKey = secrets.ConnectKey;
             settings.AgentCredential = secrets.AgentCredential;
+            settings.AgentPrivateKey = secrets.AgentPrivateKey;
         }
 
         return settings;
@@ -55,7 +56,13 @@ public static class SettingsStore
         var directory = Path.GetDirectoryName(Path.GetFullPath(configPath))!;
         System.IO.Directory.CreateDirectory(directory);
         var key = File.Exists(KeyPath(configPath)) ? ReadKey(configPath) : CreateKey(configPath);
-        var secrets = new Secrets { BindPassword = settings.BindPassword, ConnectKey = settings.ConnectKey, AgentCredential = settings.AgentCredential };
+        var secrets = new Secrets
+        {
+            BindPassword = settings.BindPassword,
+            ConnectKey = settings.ConnectKey,
+            AgentCredential = settings.AgentCredential,
+            AgentPrivateKey = settings.AgentPrivateKey,
+        };
         var publicPart = Clone(settings);
         var file = new SettingsFile { Settings = publicPart, EncryptedSecrets = Seal(secrets, key) };
         var json = JsonSerializer.Serialize(file, AgentJsonContext.Default.SettingsFile);
@@ -73,6 +80,7 @@ public static class SettingsStore
         copy.BindPassword = null;
         copy.ConnectKey = null;
         copy.AgentCredential = null;
+        copy.AgentPrivateKey = null;
         return copy;
     }
 

@@ -5,7 +5,7 @@ namespace JumpCloudAdi.Agent.Directory;
 /// <summary>What applying one change did: applied, skipped (why) or failed (the directory's code and text).</summary>
 public readonly record struct ApplyResult(Outcome Outcome, int Code = 0, string Message = "", string Anchor = "")
 {
-    public static ApplyResult Applied(string anchor = "") => new(Outcome.Applied, 0, "", anchor);
+    public static ApplyResult Applied(string anchor = "", string note = "") => new(Outcome.Applied, 0, note, anchor);
 
     public static ApplyResult Skipped(string why) => new(Outcome.Skipped, 0, why);
 

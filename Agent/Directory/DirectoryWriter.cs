@@ -1,276 +1,289 @@
 using System.DirectoryServices.Protocols;
 using JumpCloudAdi.Agent.Configuration;
+using JumpCloudAdi.Agent.Sync;
 using JumpCloudAdi.Protocol;
 using JumpCloudAdi.Shared.Dn;
 
 namespace JumpCloudAdi.Agent.Directory;
 
 /// <summary>
-/// Writes desired state into AD / Samba AD or OpenLDAP. Every operation is idempotent (create-if-missing,
-/// set-to-desired, delete-if-present), objects are found by their anchor first, and nothing outside the root user
-/// container is ever searched or touched.
+/// Writes desired state into AD / Samba AD (<see cref="ActiveDirectoryWriter"/>) or OpenLDAP (<see cref="OpenLdapWriter"/>).
+/// Every operation is idempotent (create-if-missing, set-to-desired, delete-if-present); objects are found by their
+/// anchor first; users are only ever searched and written inside the root user container, groups only among the
+/// sync group's members (and the sync group itself); accounts with adminCount=1 are never touched.
 /// </summary>
-public sealed class DirectoryWriter
+public abstract class DirectoryWriter
 {
-    private const string AdCapability = "1.2.840.113556.1.4.800";
-    private const int UacNormalAccount = 0x200;
-    private const int UacDisabled = 0x2;
-    private const string GlobalSecurityGroupType = "-2147483646";
+    /// <summary>The desired suspended state per JumpCloud user id, as last seen in a user upsert (for enabling after a first password).</summary>
+    private readonly Dictionary<string, bool> _suspended = new(StringComparer.Ordinal);
 
-    private readonly LdapConnection _connection;
-    private readonly AgentSettings _settings;
-    private readonly string _rootDn;
-    private readonly string _dnsDomain;
-    private readonly string _syncGroupDn;
-    private readonly string _groupContainerDn;
-
-    public DirectoryWriter(LdapConnection connection, AgentSettings settings)
+    protected DirectoryWriter(LdapConnection connection, AgentSettings settings, RootDse rootDse, bool encrypted, PasswordOpener? passwords)
     {
-        _connection = connection;
-        _settings = settings;
+        Connection = connection;
+        Settings = settings;
+        RootDse = rootDse;
+        Encrypted = encrypted;
+        Passwords = passwords;
         var root = SemicolonDn.Parse(settings.RootUserDn);
-        _rootDn = root.ToLdapDn();
-        _dnsDomain = root.DnsDomain();
-        _syncGroupDn = SemicolonDn.Parse(settings.SyncGroupDn).ToLdapDn();
-        _groupContainerDn = ParentOf(_syncGroupDn);
-        Flavor = DetectFlavor();
+        RootDn = root.ToLdapDn();
+        DnsDomain = root.DnsDomain();
+        SyncGroupDn = SemicolonDn.Parse(settings.SyncGroupDn).ToLdapDn();
+        GroupContainerDn = DnText.ParentOf(SyncGroupDn);
     }
 
-    public DirectoryFlavor Flavor { get; }
+    public abstract DirectoryFlavor Flavor { get; }
 
-    public string RootDn => _rootDn;
+    public string RootDn { get; }
 
-    private DirectoryFlavor DetectFlavor()
+    protected LdapConnection Connection { get; }
+    protected AgentSettings Settings { get; }
+    protected RootDse RootDse { get; }
+    protected bool Encrypted { get; }
+    protected PasswordOpener? Passwords { get; }
+    protected string DnsDomain { get; }
+    protected string SyncGroupDn { get; }
+    protected string GroupContainerDn { get; }
+
+    /// <summary>Object class of the users this flavour creates and finds.</summary>
+    protected abstract string UserFilter { get; }
+
+    protected abstract string UsernameAttribute { get; }
+
+    protected abstract string GroupClass { get; }
+
+    protected abstract string AnchorAttribute { get; }
+
+    /// <summary>Attributes read with every user search.</summary>
+    protected abstract string[] UserAttributes { get; }
+
+    /// <summary>Reads the RootDSE and picks the writer for the directory's flavour.</summary>
+    public static DirectoryWriter Create(LdapConnection connection, AgentSettings settings, bool encrypted, PasswordOpener? passwords) =>
+        Create(connection, RootDse.Read(connection), settings, encrypted, passwords);
+
+    public static DirectoryWriter Create(LdapConnection connection, RootDse rootDse, AgentSettings settings, bool encrypted, PasswordOpener? passwords)
     {
-        var request = new SearchRequest("", "(objectClass=*)", SearchScope.Base, "supportedCapabilities");
-        var response = (SearchResponse)_connection.SendRequest(request);
-        var caps = response.Entries.Count == 0 ? null : response.Entries[0].Attributes["supportedCapabilities"];
-        if (caps is not null)
-        {
-            foreach (string value in caps.GetValues(typeof(string)))
-            {
-                if (value == AdCapability)
-                {
-                    return DirectoryFlavor.ActiveDirectory;
-                }
-            }
-        }
-
-        return DirectoryFlavor.OpenLdap;
+        return rootDse.Flavor == DirectoryFlavor.ActiveDirectory
+            ? new ActiveDirectoryWriter(connection, settings, rootDse, encrypted, passwords)
+            : new OpenLdapWriter(connection, settings, rootDse, encrypted, passwords);
     }
 
     public ApplyResult Apply(Change change) => change.KindCase switch
     {
         Change.KindOneofCase.UserUpsert => UpsertUser(change.UserUpsert),
         Change.KindOneofCase.UserDisconnect => DisconnectUser(change.UserDisconnect),
+        Change.KindOneofCase.PasswordSet => SetPassword(change.PasswordSet),
         Change.KindOneofCase.GroupUpsert => UpsertGroup(change.GroupUpsert),
         Change.KindOneofCase.GroupDisconnect => DisconnectGroup(change.GroupDisconnect),
         Change.KindOneofCase.MembershipSet => SetMembership(change.MembershipSet),
         _ => ApplyResult.Skipped($"change kind {change.KindCase} is not supported by this agent version"),
     };
 
+    // ---- users ------------------------------------------------------------------------------------------------
+
     private ApplyResult UpsertUser(UserUpsert user)
     {
+        if (string.IsNullOrWhiteSpace(user.Username))
+        {
+            return ApplyResult.Failed((int)ResultCode.ConstraintViolation, "the user has no username");
+        }
+
         var existing = FindUser(user.Anchor, user.Username);
         if (existing is not null && IsProtected(existing))
         {
-            return ApplyResult.Skipped($"'{existing.DistinguishedName}' has adminCount=1; protected accounts are never touched");
+            return Protected(existing);
         }
 
-        return Flavor == DirectoryFlavor.ActiveDirectory ? UpsertAdUser(user, existing) : UpsertOpenLdapUser(user, existing);
+        _suspended[user.UserId] = user.Suspended;
+        return existing is null ? CreateUser(user) : UpdateUser(user, existing);
     }
 
-    private ApplyResult UpsertOpenLdapUser(UserUpsert user, SearchResultEntry? existing)
-    {
-        var displayName = DisplayName(user);
-        if (existing is null)
-        {
-            var dn = $"uid={LdapEscape.DnValue(user.Username)},{_rootDn}";
-            var add = new AddRequest(dn,
-                new DirectoryAttribute("objectClass", "top", "person", "organizationalPerson", "inetOrgPerson"),
-                new DirectoryAttribute("uid", user.Username),
-                new DirectoryAttribute("cn", displayName),
-                new DirectoryAttribute("sn", Nonempty(user.Lastname, user.Username)),
-                new DirectoryAttribute("displayName", displayName));
-            AddOptional(add, "givenName", user.Firstname);
-            AddOptional(add, "mail", user.Email);
-            _connection.SendRequest(add);
-            return ApplyResult.Applied(ReadAnchor(dn));
-        }
+    protected abstract ApplyResult CreateUser(UserUpsert user);
 
-        var currentDn = existing.DistinguishedName;
-        var wantedRdn = $"uid={LdapEscape.DnValue(user.Username)}";
-        if (!string.Equals(FirstValue(existing, "uid"), user.Username, StringComparison.Ordinal))
-        {
-            _connection.SendRequest(new ModifyDNRequest(currentDn, ParentOf(currentDn), wantedRdn) { DeleteOldRdn = true });
-            currentDn = $"{wantedRdn},{ParentOf(currentDn)}";
-        }
-
-        var modify = new ModifyRequest(currentDn,
-            Replace("cn", displayName),
-            Replace("sn", Nonempty(user.Lastname, user.Username)),
-            Replace("displayName", displayName),
-            Replace("givenName", user.Firstname),
-            Replace("mail", user.Email));
-        _connection.SendRequest(modify);
-        return ApplyResult.Applied(ReadAnchor(currentDn));
-    }
-
-    private ApplyResult UpsertAdUser(UserUpsert user, SearchResultEntry? existing)
-    {
-        var displayName = DisplayName(user);
-        var upn = $"{user.Username}@{_dnsDomain}";
-        if (existing is null)
-        {
-            var dn = $"CN={LdapEscape.DnValue(displayName)},{_rootDn}";
-            try
-            {
-                _connection.SendRequest(NewAdUser(dn, user, displayName, upn));
-            }
-            catch (DirectoryOperationException ex) when (ex.Response?.ResultCode == ResultCode.EntryAlreadyExists)
-            {
-                // Another account already has this common name: keep both apart by the unique username.
-                dn = $"CN={LdapEscape.DnValue($"{displayName} ({user.Username})")},{_rootDn}";
-                _connection.SendRequest(NewAdUser(dn, user, displayName, upn));
-            }
-
-            return ApplyResult.Applied(ReadAnchor(dn));
-        }
-
-        var currentDn = existing.DistinguishedName;
-        var modify = new ModifyRequest(currentDn,
-            Replace("sAMAccountName", user.Username),
-            Replace("userPrincipalName", upn),
-            Replace("displayName", displayName),
-            Replace("givenName", user.Firstname),
-            Replace("sn", user.Lastname),
-            Replace("mail", user.Email));
-        if (user.Suspended)
-        {
-            var uac = int.TryParse(FirstValue(existing, "userAccountControl"), out var v) ? v : UacNormalAccount;
-            modify.Modifications.Add(Replace("userAccountControl", (uac | UacDisabled).ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        }
-
-        _connection.SendRequest(modify);
-        return ApplyResult.Applied(ReadAnchor(currentDn));
-    }
-
-    private static AddRequest NewAdUser(string dn, UserUpsert user, string displayName, string upn)
-    {
-        // Created disabled: AD refuses an enabled account without a password, and an account is only enabled once
-        // its password has been set.
-        var add = new AddRequest(dn,
-            new DirectoryAttribute("objectClass", "top", "person", "organizationalPerson", "user"),
-            new DirectoryAttribute("sAMAccountName", user.Username),
-            new DirectoryAttribute("userPrincipalName", upn),
-            new DirectoryAttribute("displayName", displayName),
-            new DirectoryAttribute("userAccountControl", (UacNormalAccount | UacDisabled).ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        AddOptional(add, "givenName", user.Firstname);
-        AddOptional(add, "sn", user.Lastname);
-        AddOptional(add, "mail", user.Email);
-        return add;
-    }
+    protected abstract ApplyResult UpdateUser(UserUpsert user, SearchResultEntry existing);
 
     private ApplyResult DisconnectUser(UserDisconnect user)
     {
         var existing = FindUser("", user.Username);
         if (existing is null)
         {
-            return ApplyResult.Applied();
+            return ApplyResult.Applied(note: $"no account '{user.Username}' in {RootDn}; nothing to do");
         }
 
         if (IsProtected(existing))
         {
-            return ApplyResult.Skipped($"'{existing.DistinguishedName}' has adminCount=1; protected accounts are never touched");
+            return Protected(existing);
         }
 
-        switch (_settings.UserDisconnectionAction)
+        _suspended.Remove(user.UserId);
+        var dn = existing.DistinguishedName;
+        if (Settings.MembershipDisconnectionAction == "remove" || Settings.UserDisconnectionAction == "remove")
+        {
+            // Leave every group of ours before going (groupOfNames must never be left without a member).
+            foreach (var group in ManagedGroupsOf(dn, includeSyncGroup: true))
+            {
+                RemoveMembers(group.DistinguishedName, [dn]);
+            }
+        }
+
+        switch (Settings.UserDisconnectionAction)
         {
             case "remove":
-                _connection.SendRequest(new DeleteRequest(existing.DistinguishedName));
+                Connection.SendRequest(new DeleteRequest(dn));
                 return ApplyResult.Applied();
-            case "disable" when Flavor == DirectoryFlavor.ActiveDirectory:
-                var uac = int.TryParse(FirstValue(existing, "userAccountControl"), out var v) ? v : UacNormalAccount;
-                _connection.SendRequest(new ModifyRequest(existing.DistinguishedName,
-                    Replace("userAccountControl", (uac | UacDisabled).ToString(System.Globalization.CultureInfo.InvariantCulture))));
-                return ApplyResult.Applied();
+            case "disable":
+                DisableAccount(existing);
+                return ApplyResult.Applied(ReadAnchor(dn));
             default:
-                return ApplyResult.Applied();
+                return ApplyResult.Applied(ReadAnchor(dn));
         }
     }
 
-    private bool IsAd => Flavor == DirectoryFlavor.ActiveDirectory;
+    /// <summary>Makes the account unusable without deleting it (user_disconnection_action disable).</summary>
+    protected abstract void DisableAccount(SearchResultEntry user);
+
+    private ApplyResult SetPassword(PasswordSet change)
+    {
+        if (!Encrypted)
+        {
+            return ApplyResult.Failed((int)ResultCode.ConfidentialityRequired,
+                "passwords are only written over an encrypted connection, and this agent fell back to plain LDAP");
+        }
+
+        var existing = FindUser("", change.Username);
+        if (existing is null)
+        {
+            return ApplyResult.Failed((int)ResultCode.NoSuchObject, $"no account '{change.Username}' in {RootDn} to set the password of");
+        }
+
+        if (IsProtected(existing))
+        {
+            return Protected(existing);
+        }
+
+        if (Passwords is null)
+        {
+            return ApplyResult.Skipped("this agent cannot open sealed passwords");
+        }
+
+        if (!Passwords.TryOpen(change.Password, out var password, out var why))
+        {
+            // Erased after an earlier acknowledgement: a replay with nothing left to write. Otherwise it was never set.
+            return change.Password is null || change.Password.Ciphertext.IsEmpty
+                ? ApplyResult.Skipped(why)
+                : ApplyResult.Failed((int)ResultCode.Other, why);
+        }
+
+        bool? suspended = _suspended.TryGetValue(change.UserId, out var s) ? s : null;
+        WritePassword(existing, password, suspended);
+        return ApplyResult.Applied(ReadAnchor(existing.DistinguishedName));
+    }
+
+    /// <param name="suspended">The user's desired state if this agent has seen it, else null (then nothing is enabled).</param>
+    protected abstract void WritePassword(SearchResultEntry user, string password, bool? suspended);
+
+    /// <summary>Finds a user in the root user container: by anchor when known, else by username.</summary>
+    protected SearchResultEntry? FindUser(string anchor, string username)
+    {
+        if (!string.IsNullOrEmpty(anchor))
+        {
+            var byAnchor = SearchOne(RootDn, SearchScope.Subtree, $"(&{UserFilter}{AnchorFilter(anchor)})", UserAttributes);
+            if (byAnchor is not null)
+            {
+                return byAnchor;
+            }
+        }
+
+        return string.IsNullOrEmpty(username)
+            ? null
+            : SearchOne(RootDn, SearchScope.Subtree, $"(&{UserFilter}({UsernameAttribute}={LdapEscape.FilterValue(username)}))", UserAttributes);
+    }
+
+    protected static bool IsProtected(SearchResultEntry entry) => entry.FirstValue("adminCount") == "1";
+
+    private static ApplyResult Protected(SearchResultEntry entry) =>
+        ApplyResult.Skipped($"'{entry.DistinguishedName}' has adminCount=1; protected accounts are never touched");
+
+    // ---- groups -----------------------------------------------------------------------------------------------
 
     private ApplyResult UpsertGroup(GroupUpsert group)
     {
-        var existing = FindGroup(group.Anchor, group.Name);
+        if (string.IsNullOrWhiteSpace(group.Name))
+        {
+            return ApplyResult.Failed((int)ResultCode.ConstraintViolation, "the group has no name");
+        }
+
+        var (existing, foreign) = FindGroup(group.Anchor, group.Name);
+        if (foreign is not null)
+        {
+            return ApplyResult.Failed((int)ResultCode.EntryAlreadyExists,
+                $"'{foreign.DistinguishedName}' already exists and is not a member of the sync group; it is left alone");
+        }
+
         string dn;
         if (existing is null)
         {
-            dn = $"CN={LdapEscape.DnValue(group.Name)},{_groupContainerDn}";
-            var add = IsAd
-                ? new AddRequest(dn,
-                    new DirectoryAttribute("objectClass", "top", "group"),
-                    new DirectoryAttribute("sAMAccountName", group.Name),
-                    new DirectoryAttribute("groupType", GlobalSecurityGroupType))
-                // groupOfNames needs at least one member: an empty group holds a placeholder DN that never names an
-                // entry, so it is recognisable and removed as soon as a real member arrives.
-                : new AddRequest(dn,
-                    new DirectoryAttribute("objectClass", "top", "groupOfNames"),
-                    new DirectoryAttribute("cn", group.Name),
-                    new DirectoryAttribute("member", EmptyGroupPlaceholder));
-            try
-            {
-                _connection.SendRequest(add);
-            }
-            catch (DirectoryOperationException ex) when (ex.Response?.ResultCode == ResultCode.EntryAlreadyExists)
-            {
-                // Same name already in the sync group's container (created by an earlier run whose ack was lost).
-            }
+            dn = $"CN={LdapEscape.DnValue(group.Name)},{GroupContainerDn}";
+            Connection.SendRequest(NewGroup(dn, group.Name));
         }
         else
         {
             dn = existing.DistinguishedName;
-            if (!string.Equals(FirstValue(existing, "cn"), group.Name, StringComparison.Ordinal))
+            if (!string.Equals(existing.FirstValue("cn"), group.Name, StringComparison.Ordinal))
             {
-                var rdn = $"CN={LdapEscape.DnValue(group.Name)}";
-                _connection.SendRequest(new ModifyDNRequest(dn, ParentOf(dn), rdn) { DeleteOldRdn = true });
-                dn = $"{rdn},{ParentOf(dn)}";
-                if (IsAd)
-                {
-                    _connection.SendRequest(new ModifyRequest(dn, Replace("sAMAccountName", group.Name)));
-                }
+                dn = RenameGroup(dn, group.Name);
             }
         }
 
         // Nested in the sync group, which makes it the parent of every synced group.
-        AddMember(_syncGroupDn, dn);
+        AddMember(SyncGroupDn, dn);
         return ApplyResult.Applied(ReadAnchor(dn));
+    }
+
+    protected abstract AddRequest NewGroup(string dn, string name);
+
+    /// <summary>Renames a group in place; returns its new DN.</summary>
+    protected virtual string RenameGroup(string dn, string name)
+    {
+        var rdn = $"CN={LdapEscape.DnValue(name)}";
+        var parent = DnText.ParentOf(dn);
+        Connection.SendRequest(new ModifyDNRequest(dn, parent, rdn) { DeleteOldRdn = true });
+        return $"{rdn},{parent}";
     }
 
     private ApplyResult DisconnectGroup(GroupDisconnect group)
     {
-        var existing = FindGroup("", group.Name);
-        if (existing is null || _settings.GroupDisconnectionAction != "remove")
+        var (existing, _) = FindGroup("", group.Name);
+        if (existing is null || Settings.GroupDisconnectionAction != "remove")
         {
             return ApplyResult.Applied();
         }
 
-        RemoveMember(_syncGroupDn, existing.DistinguishedName);
-        _connection.SendRequest(new DeleteRequest(existing.DistinguishedName));
+        var dn = existing.DistinguishedName;
+        var members = existing.AllValues("member").Where(m => DnText.IsUnder(m, RootDn)).ToList();
+        RemoveMembers(SyncGroupDn, [dn]);
+        Connection.SendRequest(new DeleteRequest(dn));
+        if (Settings.GroupMembershipSyncType == "match")
+        {
+            foreach (var member in members)
+            {
+                MatchParents(member);
+            }
+        }
+
         return ApplyResult.Applied();
     }
 
     private ApplyResult SetMembership(MembershipSet membership)
     {
-        var group = FindGroup("", membership.GroupName);
+        var (group, _) = FindGroup("", membership.GroupName);
         if (group is null)
         {
-            return ApplyResult.Failed((int)ResultCode.NoSuchObject, $"group '{membership.GroupName}' does not exist in {_groupContainerDn}");
+            return ApplyResult.Failed((int)ResultCode.NoSuchObject, $"group '{membership.GroupName}' is not a member of the sync group {SyncGroupDn}");
         }
 
         var wanted = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var missing = new List<string>();
+        var protectedAccounts = new List<string>();
         foreach (var username in membership.MemberUsernames)
         {
             var user = FindUser("", username);
@@ -278,30 +291,45 @@ public sealed class DirectoryWriter
             {
                 missing.Add(username);
             }
+            else if (IsProtected(user))
+            {
+                protectedAccounts.Add(username);
+            }
             else
             {
                 wanted.Add(user.DistinguishedName);
             }
         }
 
-        var current = new HashSet<string>(AllValues(group, "member"), StringComparer.OrdinalIgnoreCase);
-        var modify = new ModifyRequest(group.DistinguishedName);
+        var current = new HashSet<string>(group.AllValues("member"), StringComparer.OrdinalIgnoreCase);
         // Only members inside the root user container are ours to remove; anything else in the group is left alone.
-        var toRemove = current.Where(m => !wanted.Contains(m) && IsUnder(m, _rootDn)).ToList();
+        var toRemove = current.Where(m => !wanted.Contains(m) && DnText.IsUnder(m, RootDn)).ToList();
         var toAdd = wanted.Where(m => !current.Contains(m)).ToList();
-        if (!IsAd)
+        SetMembers(group.DistinguishedName, current, toAdd, toRemove);
+
+        if (Settings.GroupMembershipSyncType == "match")
         {
-            if (wanted.Count == 0 && !current.Contains(EmptyGroupPlaceholder))
+            foreach (var member in toAdd.Concat(toRemove))
             {
-                toAdd.Add(EmptyGroupPlaceholder);
-            }
-            else if (wanted.Count > 0 && current.Contains(EmptyGroupPlaceholder))
-            {
-                toRemove.Add(EmptyGroupPlaceholder);
+                MatchParents(member);
             }
         }
 
-        // Add before remove, so a groupOfNames is never left without a member in between.
+        var anchor = ReadAnchor(group.DistinguishedName);
+        if (missing.Count > 0)
+        {
+            return ApplyResult.Failed((int)ResultCode.NoSuchObject, $"members not found in {RootDn}: {string.Join(", ", missing)}");
+        }
+
+        return protectedAccounts.Count > 0
+            ? ApplyResult.Applied(anchor, $"not added (adminCount=1, never touched): {string.Join(", ", protectedAccounts)}")
+            : ApplyResult.Applied(anchor);
+    }
+
+    /// <summary>Adds and removes members in one modification; <paramref name="current"/> is the group's member list.</summary>
+    protected virtual void SetMembers(string groupDn, IReadOnlySet<string> current, List<string> toAdd, List<string> toRemove)
+    {
+        var modify = new ModifyRequest(groupDn);
         if (toAdd.Count > 0)
         {
             modify.Modifications.Add(new DirectoryAttributeModification { Name = "member", Operation = DirectoryAttributeOperation.Add }.With(toAdd));
@@ -314,143 +342,186 @@ public sealed class DirectoryWriter
 
         if (modify.Modifications.Count > 0)
         {
-            _connection.SendRequest(modify);
+            Connection.SendRequest(modify);
         }
-
-        return missing.Count == 0
-            ? ApplyResult.Applied(ReadAnchor(group.DistinguishedName))
-            : ApplyResult.Failed((int)ResultCode.NoSuchObject, $"members not found in {_rootDn}: {string.Join(", ", missing)}");
     }
 
-    private string EmptyGroupPlaceholder => $"cn=empty-membership,{_groupContainerDn}";
+    /// <summary>
+    /// group_membership_sync_type match: the user is a direct member of every parent (up to the sync group) of each
+    /// synced group it is in, and leaves a parent once no synced child group holds it any more.
+    /// </summary>
+    private void MatchParents(string userDn)
+    {
+        var memberOf = ManagedGroupsOf(userDn, includeSyncGroup: true).Select(g => g.DistinguishedName).ToList();
+        var own = memberOf.Where(g => !DnText.Same(g, SyncGroupDn)).ToList();
+        var parentsWanted = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var group in own)
+        {
+            parentsWanted.UnionWith(ParentsOf(group));
+        }
 
-    private void AddMember(string groupDn, string memberDn)
+        foreach (var parent in parentsWanted.Where(p => !memberOf.Contains(p, StringComparer.OrdinalIgnoreCase)))
+        {
+            AddMember(parent, userDn);
+        }
+
+        // Direct membership of the sync group exists only as a parent of the user's own groups.
+        if (!parentsWanted.Contains(SyncGroupDn) && memberOf.Contains(SyncGroupDn, StringComparer.OrdinalIgnoreCase))
+        {
+            RemoveMembers(SyncGroupDn, [userDn]);
+        }
+    }
+
+    /// <summary>The synced groups above <paramref name="groupDn"/> up to and including the sync group (never beyond it).</summary>
+    private HashSet<string> ParentsOf(string groupDn)
+    {
+        var parents = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var queue = new Queue<string>([groupDn]);
+        while (queue.Count > 0)
+        {
+            var dn = queue.Dequeue();
+            if (DnText.Same(dn, SyncGroupDn))
+            {
+                continue;
+            }
+
+            foreach (var parent in ManagedGroupsOf(dn, includeSyncGroup: true))
+            {
+                if (parents.Add(parent.DistinguishedName))
+                {
+                    queue.Enqueue(parent.DistinguishedName);
+                }
+            }
+        }
+
+        return parents;
+    }
+
+    /// <summary>Synced groups (members of the sync group) that hold <paramref name="memberDn"/> directly.</summary>
+    private IEnumerable<SearchResultEntry> ManagedGroupsOf(string memberDn, bool includeSyncGroup)
+    {
+        var managed = ManagedGroupDns();
+        return GroupsContaining(memberDn, includeSyncGroup).Where(g => managed.Contains(g.DistinguishedName) || DnText.Same(g.DistinguishedName, SyncGroupDn));
+    }
+
+    private IEnumerable<SearchResultEntry> GroupsContaining(string memberDn, bool includeSyncGroup)
+    {
+        var filter = $"(&(objectClass={GroupClass})(member={LdapEscape.FilterValue(memberDn)}))";
+        foreach (var entry in SearchAll(GroupContainerDn, SearchScope.OneLevel, filter, "cn"))
+        {
+            if (includeSyncGroup || !DnText.Same(entry.DistinguishedName, SyncGroupDn))
+            {
+                yield return entry;
+            }
+        }
+    }
+
+    private HashSet<string> ManagedGroupDns()
+    {
+        var sync = SearchOne(SyncGroupDn, SearchScope.Base, "(objectClass=*)", "member");
+        return new HashSet<string>(sync?.AllValues("member") ?? [], StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// Finds a synced group: by anchor when known, else by name among the sync group's members. A group of that name
+    /// beside the sync group that is not its member is returned as <c>Foreign</c>: it is not ours.
+    /// </summary>
+    protected (SearchResultEntry? Managed, SearchResultEntry? Foreign) FindGroup(string anchor, string name)
+    {
+        if (!string.IsNullOrEmpty(anchor))
+        {
+            var byAnchor = SearchOne(GroupContainerDn, SearchScope.OneLevel, $"(&(objectClass={GroupClass}){AnchorFilter(anchor)})", "cn", "member");
+            if (byAnchor is not null && !DnText.Same(byAnchor.DistinguishedName, SyncGroupDn))
+            {
+                return (byAnchor, null);
+            }
+        }
+
+        var byName = SearchOne(GroupContainerDn, SearchScope.OneLevel, $"(&(objectClass={GroupClass})(cn={LdapEscape.FilterValue(name)}))", "cn", "member");
+        if (byName is null)
+        {
+            return (null, null);
+        }
+
+        return !DnText.Same(byName.DistinguishedName, SyncGroupDn) && ManagedGroupDns().Contains(byName.DistinguishedName)
+            ? (byName, null)
+            : (null, byName);
+    }
+
+    protected void AddMember(string groupDn, string memberDn)
     {
         try
         {
-            _connection.SendRequest(new ModifyRequest(groupDn, DirectoryAttributeOperation.Add, "member", memberDn));
+            Connection.SendRequest(new ModifyRequest(groupDn, DirectoryAttributeOperation.Add, "member", memberDn));
         }
         catch (DirectoryOperationException ex) when (ex.Response?.ResultCode is ResultCode.AttributeOrValueExists or ResultCode.EntryAlreadyExists)
         {
         }
     }
 
-    private void RemoveMember(string groupDn, string memberDn)
+    /// <summary>Removes members, tolerating "not there"; the OpenLDAP flavour keeps a groupOfNames from going empty.</summary>
+    protected virtual void RemoveMembers(string groupDn, IReadOnlyCollection<string> memberDns)
     {
         try
         {
-            _connection.SendRequest(new ModifyRequest(groupDn, DirectoryAttributeOperation.Delete, "member", memberDn));
+            Connection.SendRequest(new ModifyRequest(groupDn, DirectoryAttributeOperation.Delete, "member", [.. memberDns]));
         }
-        catch (DirectoryOperationException ex) when (ex.Response?.ResultCode is ResultCode.NoSuchAttribute or ResultCode.UnwillingToPerform or ResultCode.ObjectClassViolation)
+        catch (DirectoryOperationException ex) when (ex.Response?.ResultCode is ResultCode.NoSuchAttribute or ResultCode.UnwillingToPerform)
         {
         }
     }
 
-    /// <summary>Finds a synced group: by anchor when known, else by name among the sync group's siblings.</summary>
-    private SearchResultEntry? FindGroup(string anchor, string name)
+    // ---- searching --------------------------------------------------------------------------------------------
+
+    protected SearchResultEntry? SearchOne(string baseDn, SearchScope scope, string filter, params string[] attributes)
     {
-        var objectClass = IsAd ? "group" : "groupOfNames";
-        if (!string.IsNullOrEmpty(anchor))
+        try
         {
-            var byAnchor = Search(_groupContainerDn, SearchScope.OneLevel, $"(&(objectClass={objectClass}){AnchorFilter(anchor)})");
-            if (byAnchor is not null)
+            var response = (SearchResponse)Connection.SendRequest(new SearchRequest(baseDn, filter, scope, attributes));
+            return response.Entries.Count == 0 ? null : response.Entries[0];
+        }
+        catch (DirectoryOperationException ex) when (ex.Response?.ResultCode == ResultCode.NoSuchObject)
+        {
+            return null;
+        }
+    }
+
+    protected IEnumerable<SearchResultEntry> SearchAll(string baseDn, SearchScope scope, string filter, params string[] attributes)
+    {
+        var request = new SearchRequest(baseDn, filter, scope, attributes);
+        var paging = new PageResultRequestControl(500);
+        request.Controls.Add(paging);
+        while (true)
+        {
+            var response = (SearchResponse)Connection.SendRequest(request);
+            foreach (SearchResultEntry entry in response.Entries)
             {
-                return byAnchor;
+                yield return entry;
             }
-        }
 
-        return Search(_groupContainerDn, SearchScope.OneLevel, $"(&(objectClass={objectClass})(cn={LdapEscape.FilterValue(name)}))");
-    }
-
-    private static bool IsUnder(string dn, string container) =>
-        dn.EndsWith("," + container, StringComparison.OrdinalIgnoreCase);
-
-    private static IEnumerable<string> AllValues(SearchResultEntry entry, string attribute) =>
-        entry.Attributes[attribute] is { Count: > 0 } values ? values.GetValues(typeof(string)).Cast<string>() : [];
-
-    /// <summary>Finds a user in the root user container: by anchor when known, else by username.</summary>
-    private SearchResultEntry? FindUser(string anchor, string username)
-    {
-        var naming = Flavor == DirectoryFlavor.ActiveDirectory ? "sAMAccountName" : "uid";
-        if (!string.IsNullOrEmpty(anchor))
-        {
-            var byAnchor = SearchOne(AnchorFilter(anchor));
-            if (byAnchor is not null)
+            var cookie = response.Controls.OfType<PageResultResponseControl>().FirstOrDefault()?.Cookie;
+            if (cookie is null || cookie.Length == 0)
             {
-                return byAnchor;
+                yield break;
             }
+
+            paging.Cookie = cookie;
         }
-
-        return SearchOne($"(&(objectClass={(Flavor == DirectoryFlavor.ActiveDirectory ? "user" : "inetOrgPerson")})({naming}={LdapEscape.FilterValue(username)}))");
     }
 
-    private SearchResultEntry? SearchOne(string filter) => Search(_rootDn, SearchScope.Subtree, filter);
+    protected abstract string AnchorFilter(string anchor);
 
-    private SearchResultEntry? Search(string baseDn, SearchScope scope, string filter)
-    {
-        var request = new SearchRequest(baseDn, filter, scope, "uid", "sAMAccountName", "adminCount", "userAccountControl", "cn", "member");
-        var response = (SearchResponse)_connection.SendRequest(request);
-        return response.Entries.Count == 0 ? null : response.Entries[0];
-    }
+    protected abstract string ReadAnchor(string dn);
 
-    private string AnchorFilter(string anchor)
-    {
-        if (Flavor == DirectoryFlavor.ActiveDirectory && Guid.TryParse(anchor, out var guid))
-        {
-            var bytes = guid.ToByteArray();
-            return "(objectGUID=" + string.Concat(bytes.Select(b => "\\" + b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))) + ")";
-        }
+    // ---- values -----------------------------------------------------------------------------------------------
 
-        return $"(entryUUID={LdapEscape.FilterValue(anchor)})";
-    }
-
-    private string ReadAnchor(string dn)
-    {
-        var attribute = Flavor == DirectoryFlavor.ActiveDirectory ? "objectGUID" : "entryUUID";
-        var response = (SearchResponse)_connection.SendRequest(new SearchRequest(dn, "(objectClass=*)", SearchScope.Base, attribute));
-        if (response.Entries.Count == 0 || response.Entries[0].Attributes[attribute] is not { Count: > 0 } values)
-        {
-            return "";
-        }
-
-        return Flavor == DirectoryFlavor.ActiveDirectory
-            ? new Guid((byte[])values.GetValues(typeof(byte[]))[0]).ToString()
-            : (string)values.GetValues(typeof(string))[0];
-    }
-
-    private static bool IsProtected(SearchResultEntry entry) => FirstValue(entry, "adminCount") == "1";
-
-    private static string? FirstValue(SearchResultEntry entry, string attribute) =>
-        entry.Attributes[attribute] is { Count: > 0 } values ? (string)values.GetValues(typeof(string))[0] : null;
-
-    private static string ParentOf(string dn)
-    {
-        // The parent of an entry we found under the root container; the RDN value was escaped, so split on the first
-        // unescaped comma.
-        for (var i = 0; i < dn.Length; i++)
-        {
-            if (dn[i] == '\\')
-            {
-                i++;
-            }
-            else if (dn[i] == ',')
-            {
-                return dn[(i + 1)..];
-            }
-        }
-
-        return dn;
-    }
-
-    private static string DisplayName(UserUpsert user)
+    protected static string DisplayName(UserUpsert user)
     {
         var name = $"{user.Firstname} {user.Lastname}".Trim();
         return name.Length == 0 ? user.Username : name;
     }
 
-    private static string Nonempty(string value, string fallback) => string.IsNullOrEmpty(value) ? fallback : value;
-
-    private static void AddOptional(AddRequest add, string attribute, string value)
+    protected static void AddOptional(AddRequest add, string attribute, string value)
     {
         if (!string.IsNullOrEmpty(value))
         {
@@ -458,14 +529,21 @@ public sealed class DirectoryWriter
         }
     }
 
-    private static DirectoryAttributeModification Replace(string attribute, string value)
+    /// <summary>Adds a replace of <paramref name="attribute"/> to <paramref name="modify"/> only if the entry differs (empty = absent).</summary>
+    protected static void SetIfDifferent(ModifyRequest modify, SearchResultEntry entry, string attribute, string value)
     {
+        var current = entry.FirstValue(attribute) ?? "";
+        if (string.Equals(current, value, StringComparison.Ordinal))
+        {
+            return;
+        }
+
         var modification = new DirectoryAttributeModification { Name = attribute, Operation = DirectoryAttributeOperation.Replace };
         if (!string.IsNullOrEmpty(value))
         {
             modification.Add(value);
         }
 
-        return modification;
+        modify.Modifications.Add(modification);
     }
 }

@@ -11,47 +11,104 @@ namespace JumpCloudAdi.Agent.Directory;
 /// </summary>
 /// <remarks>
 /// Linux notes (System.DirectoryServices.Protocols over libldap): VerifyServerCertificate throws, so trust goes
-/// through TrustedCertificatesDirectory + StartNewTlsSessionContext; StartTLS needs an anonymous bind first.
+/// through TrustedCertificatesDirectory + StartNewTlsSessionContext; StartTLS needs an anonymous bind first. libldap
+/// reports a rejected certificate and a server that is down alike (LDAP 81), so <see cref="TlsProbe"/> tells them apart.
 /// </remarks>
 public sealed class LdapConnector(AgentSettings settings, string stateDirectory)
 {
+    private const int PlainLdapPort = 389;
+    private const int InvalidCredentials = 49;
     private readonly Uri _url = ParseUrl(settings.LdapUrl);
 
+    /// <summary>Set when the connection fell back to plain LDAP; logged at every start.</summary>
     public string? LastWarning { get; private set; }
 
+    /// <summary>True when the last connection is protected by TLS (LDAPS or StartTLS).</summary>
+    public bool Encrypted { get; private set; }
+
+    private bool Ldaps => _url.Scheme == "ldaps" && !settings.StartTls;
+
+    private int SecurePort => _url.Port != -1 ? _url.Port : _url.Scheme == "ldaps" ? 636 : PlainLdapPort;
+
+    /// <summary>
+    /// Connects and binds. Throws <see cref="DirectoryCheckException"/> for what retrying cannot fix (a certificate that
+    /// does not validate, refused credentials) and <see cref="LdapException"/> for transient faults.
+    /// </summary>
     public LdapConnection Connect()
     {
+        LastWarning = null;
         try
         {
-            return ConnectSecure();
+            var secure = ConnectSecure();
+            Encrypted = true;
+            return secure;
         }
-        catch (LdapException) when (settings.AllowInsecureLdap)
+        catch (LdapException ex) when (ex.ErrorCode != InvalidCredentials)
         {
-            LastWarning = $"TLS to {settings.LdapUrl} failed; falling back to plain LDAP as allowed at install. Passwords cannot be synced without encryption.";
-            var port = _url.Port is 636 or -1 ? 389 : _url.Port;
-            var connection = Create(port, ssl: false);
-            connection.Bind(Credential());
+            var (verdict, detail) = TlsProbe.Check(_url.Host, SecurePort, startTls: !Ldaps, settings.LdapCaPem, TimeSpan.FromSeconds(10));
+            if (!settings.AllowInsecureLdap)
+            {
+                if (verdict == TlsProbe.Verdict.CertificateRejected)
+                {
+                    throw new DirectoryCheckException($"the directory's certificate at {_url.Host}:{SecurePort} does not validate: {detail}");
+                }
+
+                if (verdict == TlsProbe.Verdict.NoTls)
+                {
+                    throw new DirectoryCheckException($"the directory at {_url.Host}:{SecurePort} does not offer TLS: {detail}; use ldaps://, --starttls, or allow plain LDAP with --allow-insecure-ldap --accept-insecure-ldap-risk");
+                }
+
+                throw;
+            }
+
+            var plainPort = _url.Scheme == "ldaps" ? PlainLdapPort : SecurePort;
+            var connection = Create(plainPort, ssl: false);
+            try
+            {
+                connection.Bind(Credential());
+            }
+            catch (LdapException plain) when (plain.ErrorCode == InvalidCredentials)
+            {
+                connection.Dispose();
+                throw Refused(plain);
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+
+            Encrypted = false;
+            var why = string.IsNullOrEmpty(detail) ? ex.Message : detail;
+            LastWarning = $"TLS to {_url.Host}:{SecurePort} failed ({why}); using plain LDAP on port {plainPort} as allowed at install (--allow-insecure-ldap). Directory traffic is not encrypted and passwords are not synced.";
             return connection;
         }
     }
 
     private LdapConnection ConnectSecure()
     {
-        var ldaps = _url.Scheme == "ldaps";
-        var port = _url.Port != -1 ? _url.Port : ldaps ? 636 : 389;
-        var connection = Create(port, ssl: ldaps && !settings.StartTls);
+        var connection = Create(SecurePort, ssl: Ldaps);
         try
         {
             ConfigureTrust(connection);
-            if (!ldaps || settings.StartTls)
+            if (!Ldaps)
             {
+                // libldap's StartTLS before the first bind goes to localhost:389: bind anonymously first.
                 connection.AuthType = AuthType.Anonymous;
                 connection.Bind();
                 connection.SessionOptions.StartTransportLayerSecurity(null);
                 connection.AuthType = AuthType.Basic;
             }
 
-            connection.Bind(Credential());
+            try
+            {
+                connection.Bind(Credential());
+            }
+            catch (LdapException ex) when (ex.ErrorCode == InvalidCredentials)
+            {
+                throw Refused(ex);
+            }
+
             return connection;
         }
         catch
@@ -60,6 +117,9 @@ public sealed class LdapConnector(AgentSettings settings, string stateDirectory)
             throw;
         }
     }
+
+    private DirectoryCheckException Refused(LdapException ex) =>
+        new($"the directory refused the service account '{settings.BindUser}' (LDAP 49 {(ex.ServerErrorMessage ?? ex.Message).Trim('\0', ' ')}); fix --bind-user / --bind-password-file and re-run install");
 
     private LdapConnection Create(int port, bool ssl)
     {
@@ -78,17 +138,17 @@ public sealed class LdapConnector(AgentSettings settings, string stateDirectory)
             return;
         }
 
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("--ldap-ca-cert is for Linux agents; on Windows import the CA into the machine's trust store");
+        }
+
         var caDirectory = Path.Combine(stateDirectory, "ldap-ca");
         System.IO.Directory.CreateDirectory(caDirectory);
         var caFile = Path.Combine(caDirectory, "ca.pem");
         if (!File.Exists(caFile) || File.ReadAllText(caFile) != settings.LdapCaPem)
         {
             File.WriteAllText(caFile, settings.LdapCaPem);
-        }
-
-        if (OperatingSystem.IsWindows())
-        {
-            throw new PlatformNotSupportedException("--ldap-ca-cert is for Linux agents; on Windows import the CA into the machine's trust store");
         }
 
         connection.SessionOptions.TrustedCertificatesDirectory = caDirectory;

@@ -13,4 +13,10 @@ internal static class ModificationExtensions
 
         return modification;
     }
+
+    public static DirectoryAttributeModification WithBytes(this DirectoryAttributeModification modification, byte[] value)
+    {
+        modification.Add(value);
+        return modification;
+    }
 }

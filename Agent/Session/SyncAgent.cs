@@ -3,16 +3,20 @@ using System.DirectoryServices.Protocols;
 using System.Reflection;
 using Grpc.Core;
 using JumpCloudAdi.Agent.Configuration;
+using Google.Protobuf;
 using JumpCloudAdi.Agent.Directory;
+using JumpCloudAdi.Agent.Sync;
 using JumpCloudAdi.Protocol;
 using JumpCloudAdi.Shared.Changes;
+using JumpCloudAdi.Shared.Crypto;
 using Microsoft.Extensions.Logging;
 
 namespace JumpCloudAdi.Agent.Session;
 
 /// <summary>
-/// The agent's life: enroll once with the connect key, then keep one session to the control plane, reconnecting with
-/// backoff. Batches are applied only while the lease is valid by the agent's own monotonic clock.
+/// The agent's life: check the directory (refusing to run when a start-up check fails), enroll once with the connect
+/// key, then keep one session to the control plane, reconnecting with backoff. Batches are applied only while the
+/// lease is valid by the agent's own monotonic clock.
 /// </summary>
 public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger logger)
 {
@@ -34,12 +38,14 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
         {
             try
             {
+                using var ldap = OpenDirectory(out var rootDse, out var encrypted);
                 if (string.IsNullOrEmpty(settings.AgentCredential))
                 {
                     await EnrollAsync(ct);
                 }
 
-                await SessionAsync(backoff, ct);
+                var writer = DirectoryWriter.Create(ldap, rootDse, settings, encrypted, new PasswordOpener(settings.AgentId!, settings.AgentPrivateKey));
+                await SessionAsync(writer, backoff, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -59,6 +65,38 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
         }
     }
 
+    /// <summary>
+    /// Connects to the directory and runs the start-up checks. What a person must fix throws
+    /// <see cref="DirectoryCheckException"/>; a directory that is merely down throws <see cref="LdapException"/>.
+    /// </summary>
+    private LdapConnection OpenDirectory(out RootDse rootDse, out bool encrypted)
+    {
+        var connector = new LdapConnector(settings, StateDirectory(configPath));
+        var ldap = connector.Connect();
+        try
+        {
+            if (connector.LastWarning is { } warning)
+            {
+                AgentLog.Warning(logger, warning);
+                _status.Warning = warning;
+            }
+            else
+            {
+                _status.Warning = null;
+            }
+
+            rootDse = RootDse.Read(ldap);
+            StartupChecks.Verify(ldap, rootDse, settings);
+            encrypted = connector.Encrypted;
+            return ldap;
+        }
+        catch
+        {
+            ldap.Dispose();
+            throw;
+        }
+    }
+
     private async Task EnrollAsync(CancellationToken ct)
     {
         if (string.IsNullOrEmpty(settings.ConnectKey))
@@ -68,6 +106,9 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
 
         using var channel = ControlPlaneChannel.Create(settings);
         var client = new AgentGateway.AgentGatewayClient(channel);
+        // A fresh key pair per enrollment: the control plane seals passwords to the public half, the private half
+        // never leaves this machine (it is kept encrypted in the settings file).
+        var (publicKey, privateKey) = SecretSealing.CreateKeyPair();
         EnrollResponse response;
         try
         {
@@ -78,6 +119,7 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
                 HostType = HostType(),
                 Version = Version,
                 AgentType = AgentProtocol.SyncAgent,
+                PublicKey = ByteString.CopyFrom(publicKey),
             }, deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: ct);
         }
         catch (RpcException ex) when (ex.StatusCode is StatusCode.Unauthenticated or StatusCode.FailedPrecondition or StatusCode.DeadlineExceeded or StatusCode.InvalidArgument
@@ -90,21 +132,15 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
         settings.AgentCredential = response.Credential;
         settings.DomainId = response.DomainId;
         settings.Domain = response.Domain;
+        settings.AgentPrivateKey = Convert.ToBase64String(privateKey);
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(privateKey);
         settings.ConnectKey = null;
         SettingsStore.Save(configPath, settings);
         AgentLog.Enrolled(logger, response.AgentId, response.Domain);
     }
 
-    private async Task SessionAsync(Backoff backoff, CancellationToken ct)
+    private async Task SessionAsync(DirectoryWriter writer, Backoff backoff, CancellationToken ct)
     {
-        var connector = new LdapConnector(settings, StateDirectory(configPath));
-        using var ldap = connector.Connect();
-        if (connector.LastWarning is { } warning)
-        {
-            AgentLog.Warning(logger, warning);
-        }
-
-        var writer = new DirectoryWriter(ldap, settings);
         using var channel = ControlPlaneChannel.Create(settings);
         var client = new AgentGateway.AgentGatewayClient(channel);
         var headers = new Metadata
@@ -231,7 +267,7 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
     /// Permanent refusals are results; a directory that is down or busy throws so the batch is retried from the
     /// cursor after reconnecting (nothing is acknowledged that was not applied).
     /// </summary>
-    private static ApplyResult ApplyOne(DirectoryWriter writer, Change change)
+    internal static ApplyResult ApplyOne(DirectoryWriter writer, Change change)
     {
         try
         {

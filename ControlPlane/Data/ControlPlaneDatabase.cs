@@ -1,6 +1,7 @@
 using JumpCloudAdi.ControlPlane.Data.Postgres;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
@@ -82,9 +83,9 @@ public static class ControlPlaneDatabase
             {
                 creator.Create();
             }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
             {
-                // Another replica created it first.
+                // Another replica created it first (a close race surfaces as a unique violation on pg_database).
             }
         }
 
@@ -95,6 +96,9 @@ public static class ControlPlaneDatabase
             db.Database.ExecuteSql($"SELECT pg_advisory_lock({MigrationLockKey})");
             try
             {
+                // Creating the history table first spares a new database the provider's spurious "Failed executing
+                // DbCommand" error log for reading a history that is not there yet (npgsql/efcore.pg#3407).
+                db.GetService<IHistoryRepository>().CreateIfNotExists();
                 db.Database.Migrate();
             }
             finally

@@ -15,6 +15,7 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
 {
     private const int MaxAttempts = 8;
     private readonly HashSet<string> _touched = [];
+    private readonly HashSet<string> _locked = [];
     private IDbContextTransaction? _transaction;
 
     /// <summary>Appends <paramref name="change"/> to the log of one domain (saved with the next save or commit).</summary>
@@ -22,6 +23,12 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
     {
         var domain = await db.Domains.FindAsync([domainId], ct)
             ?? throw new InvalidOperationException($"Domain {domainId} does not exist.");
+        if (_locked.Add(domainId))
+        {
+            // Writers to one domain queue here until this transaction ends (PostgreSQL; SQLite serializes writers anyway).
+            await ChangeSequence.LockAsync(db, domain, ct);
+        }
+
         domain.LastSeq++;
         change.Seq = domain.LastSeq;
         db.Changes.Add(new ChangeEntry
@@ -83,6 +90,7 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
                 }
 
                 _touched.Clear();
+                _locked.Clear();
                 db.ChangeTracker.Clear();
             }
         }

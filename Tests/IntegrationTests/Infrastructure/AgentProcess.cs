@@ -58,6 +58,72 @@ public sealed class AgentProcess : IDisposable
         result.EnsureSuccess("agent install");
     }
 
+    /// <summary>
+    /// Runs <c>install</c> with the usual options for <paramref name="directory"/>, changed by <paramref name="options"/>
+    /// (a null value leaves the option out; a flag takes an empty string). Does not check the exit code.
+    /// </summary>
+    public async Task<Processes.Result> TryInstallAsync(ControlPlaneHost controlPlane, IDirectoryServer directory, string? connectKey,
+        IReadOnlyDictionary<string, string?>? options = null)
+    {
+        var passwordFile = Path.Combine(Directory, "bind.pw");
+        await File.WriteAllTextAsync(passwordFile, directory.BindPassword + "\n");
+        var all = new Dictionary<string, string?>
+        {
+            ["--config"] = ConfigPath,
+            ["--control-plane"] = controlPlane.Url.ToString(),
+            ["--ca-cert"] = controlPlane.Certificates.CaPath,
+            ["--connect-key"] = connectKey,
+            ["--server-type"] = "member",
+            ["--ldap-url"] = directory.LdapsUrl,
+            ["--ldap-ca-cert"] = directory.CaPath,
+            ["--root-user-dn"] = directory.RootUserDn,
+            ["--bind-user"] = directory.BindUser,
+            ["--bind-password-file"] = passwordFile,
+            ["--sync-group-dn"] = directory.SyncGroupDn,
+        };
+        foreach (var (name, value) in options ?? new Dictionary<string, string?>())
+        {
+            all[name] = value;
+        }
+
+        var args = new List<string> { "install" };
+        foreach (var (name, value) in all)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            args.Add(name);
+            if (value.Length > 0)
+            {
+                args.Add(value);
+            }
+        }
+
+        return await CliAsync([.. args]);
+    }
+
+    /// <summary>Waits for the agent to exit by itself (a refusal to run); false if it is still running at the deadline.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        if (_process is null)
+        {
+            return true;
+        }
+
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     public AgentProcess Start()
     {
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };

@@ -18,9 +18,13 @@ public static class LdapTools
         return LdapEntry.ParseLdif(result.Output);
     }
 
+    /// <summary>
+    /// True when a simple bind succeeds. A bound read of the RootDSE rather than <c>ldapwhoami</c>: Samba does not
+    /// implement the Who-am-I operation, so <c>ldapwhoami</c> fails there whatever the password.
+    /// </summary>
     public static async Task<bool> CanBindAsync(string url, string caPath, string who, string password)
     {
-        var result = await Processes.RunAsync("ldapwhoami", ["-x", "-H", url, "-D", who, "-w", password], env: TlsEnv(caPath));
+        var result = await Processes.RunAsync("ldapsearch", ["-x", "-H", url, "-D", who, "-w", password, "-b", "", "-s", "base", "(objectClass=*)", "1.1"], env: TlsEnv(caPath));
         return result.ExitCode == 0;
     }
 

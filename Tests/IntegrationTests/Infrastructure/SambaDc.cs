@@ -15,6 +15,10 @@ public sealed class SambaDc : IDirectoryServer, IAsyncLifetime
     public const string SyncPassword = "Sync!Passw0rd1";
     public const string BaseDn = "DC=example,DC=com";
 
+    /// <summary>Service accounts the agent must refuse to run as (all with <see cref="SyncPassword"/>, except the Administrator).</summary>
+    public const string NamedJumpCloudUser = "JumpCloud@example.com";
+    public const string InJumpCloudGroupUser = "jcingroup@example.com";
+
     private static readonly string _directory = Path.Combine(Path.GetTempPath(), "jcadi-samba");
     private Process? _process;
     private TestCertificates? _certificates;
@@ -141,6 +145,44 @@ public sealed class SambaDc : IDirectoryServer, IAsyncLifetime
             member: CN=JumpCloud Sync,CN=Users,DC=example,DC=com
             -
             """);
+        await AddRefusedAccountsAsync(password);
+    }
+
+    /// <summary>An account named JumpCloud, and one in a group named JumpCloud: the start-up checks must refuse both.</summary>
+    private async Task AddRefusedAccountsAsync(string encodedPassword)
+    {
+        var ldif = new StringBuilder();
+        foreach (var (cn, sam) in new[] { ("JumpCloud Account", "JumpCloud"), ("In JumpCloud Group", "jcingroup") })
+        {
+            ldif.AppendLine($"""
+                dn: CN={cn},CN=Users,DC=example,DC=com
+                changetype: add
+                objectClass: user
+                sAMAccountName: {sam}
+                userPrincipalName: {sam}@example.com
+                userAccountControl: 514
+
+                dn: CN={cn},CN=Users,DC=example,DC=com
+                changetype: modify
+                replace: unicodePwd
+                unicodePwd:: {encodedPassword}
+                -
+                replace: userAccountControl
+                userAccountControl: 66048
+                -
+
+                """);
+        }
+
+        ldif.AppendLine("""
+            dn: CN=JumpCloud,CN=Users,DC=example,DC=com
+            changetype: add
+            objectClass: group
+            sAMAccountName: jcnamedgroup
+            groupType: -2147483646
+            member: CN=In JumpCloud Group,CN=Users,DC=example,DC=com
+            """);
+        await ModifyAsync(ldif.ToString());
     }
 
     private Task<List<LdapEntry>> SearchBaseAsync() =>

@@ -4,7 +4,8 @@ namespace JumpCloudAdi.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// A private OpenLDAP on free ports (plain for setup, LDAPS for the agent) with a certificate from a private CA,
-/// suffix dc=example,dc=com, memberof + refint overlays. Ready in under a second; killed on dispose.
+/// suffix dc=example,dc=com, memberof + refint + ppolicy overlays (ppolicy carries the account lock the agent uses
+/// for suspended and disabled users). Ready in under a second; killed on dispose.
 /// </summary>
 public sealed class SlapdServer : IDirectoryServer, IAsyncLifetime
 {
@@ -42,6 +43,7 @@ public sealed class SlapdServer : IDirectoryServer, IAsyncLifetime
             moduleload back_mdb
             moduleload memberof
             moduleload refint
+            moduleload ppolicy
             pidfile {_directory}/slapd.pid
             TLSCACertificateFile {_certificates.CaPath}
             TLSCertificateFile {_certificates.CertPath}
@@ -63,6 +65,7 @@ public sealed class SlapdServer : IDirectoryServer, IAsyncLifetime
             memberof-refint TRUE
             overlay refint
             refint_attributes member
+            overlay ppolicy
             """);
         (await Processes.RunAsync("slaptest", ["-f", config, "-u"])).EnsureSuccess("slaptest");
         _config = config;
@@ -121,6 +124,10 @@ public sealed class SlapdServer : IDirectoryServer, IAsyncLifetime
     /// <summary>Adds LDIF over the plain setup port as the rootdn.</summary>
     public async Task AddAsync(string ldif) =>
         (await Processes.RunAsync("ldapadd", ["-x", "-H", LdapUrl, "-D", AdminDn, "-w", AdminPassword], stdin: ldif)).EnsureSuccess("ldapadd");
+
+    /// <summary>Applies an LDIF change set over the plain setup port as the rootdn.</summary>
+    public async Task ModifyAsync(string ldif) =>
+        (await Processes.RunAsync("ldapmodify", ["-x", "-H", LdapUrl, "-D", AdminDn, "-w", AdminPassword], stdin: ldif)).EnsureSuccess("ldapmodify");
 
     public Task<List<LdapEntry>> SearchAsync(string baseDn, string filter, params string[] attributes) =>
         LdapTools.SearchAsync(LdapsUrl, CaPath, AdminDn, AdminPassword, baseDn, filter, "sub", attributes);

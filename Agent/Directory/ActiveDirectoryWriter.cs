@@ -1,0 +1,206 @@
+using System.DirectoryServices.Protocols;
+using System.Globalization;
+using System.Text;
+using JumpCloudAdi.Agent.Configuration;
+using JumpCloudAdi.Agent.Sync;
+using JumpCloudAdi.Protocol;
+using JumpCloudAdi.Shared.Dn;
+
+namespace JumpCloudAdi.Agent.Directory;
+
+/// <summary>
+/// AD / Samba AD semantics: <c>user</c> objects named by display name, disabled (514) until they have a password,
+/// <c>unicodePwd</c> over TLS only, <c>lockoutTime</c> for unlocking, global security groups.
+/// </summary>
+public sealed class ActiveDirectoryWriter : DirectoryWriter
+{
+    private const int UacNormalAccount = 0x200;
+    private const int UacDisabled = 0x2;
+    private const string GlobalSecurityGroupType = "-2147483646";
+
+    internal ActiveDirectoryWriter(LdapConnection connection, AgentSettings settings, RootDse rootDse, bool encrypted, PasswordOpener? passwords)
+        : base(connection, settings, rootDse, encrypted, passwords)
+    {
+    }
+
+    public override DirectoryFlavor Flavor => DirectoryFlavor.ActiveDirectory;
+
+    protected override string UserFilter => "(objectCategory=person)(objectClass=user)";
+
+    protected override string UsernameAttribute => "sAMAccountName";
+
+    protected override string GroupClass => "group";
+
+    protected override string AnchorAttribute => "objectGUID";
+
+    protected override string[] UserAttributes { get; } =
+    [
+        "sAMAccountName", "userPrincipalName", "cn", "givenName", "sn", "displayName", "mail",
+        "userAccountControl", "pwdLastSet", "lockoutTime", "adminCount",
+    ];
+
+    protected override ApplyResult CreateUser(UserUpsert user)
+    {
+        var displayName = DisplayName(user);
+        var dn = $"CN={LdapEscape.DnValue(displayName)},{RootDn}";
+        try
+        {
+            Connection.SendRequest(NewUser(dn, user, displayName));
+        }
+        catch (DirectoryOperationException ex) when (ex.Response?.ResultCode == ResultCode.EntryAlreadyExists)
+        {
+            // Another account already has this common name: keep both apart by the unique username.
+            dn = $"CN={LdapEscape.DnValue($"{displayName} ({user.Username})")},{RootDn}";
+            Connection.SendRequest(NewUser(dn, user, displayName));
+        }
+
+        return ApplyResult.Applied(ReadAnchor(dn));
+    }
+
+    private AddRequest NewUser(string dn, UserUpsert user, string displayName)
+    {
+        // Created disabled whatever the JumpCloud state: an account is enabled only once its password has been set.
+        var add = new AddRequest(dn,
+            new DirectoryAttribute("objectClass", "top", "person", "organizationalPerson", "user"),
+            new DirectoryAttribute("sAMAccountName", user.Username),
+            new DirectoryAttribute("userPrincipalName", Upn(user)),
+            new DirectoryAttribute("displayName", displayName),
+            new DirectoryAttribute("userAccountControl", Uac(UacNormalAccount | UacDisabled)));
+        AddOptional(add, "givenName", user.Firstname);
+        AddOptional(add, "sn", user.Lastname);
+        AddOptional(add, "mail", user.Email);
+        return add;
+    }
+
+    protected override ApplyResult UpdateUser(UserUpsert user, SearchResultEntry existing)
+    {
+        var dn = existing.DistinguishedName;
+        var displayName = DisplayName(user);
+        if (!string.Equals(existing.FirstValue("cn"), displayName, StringComparison.Ordinal))
+        {
+            dn = Rename(dn, displayName, user.Username);
+        }
+
+        var modify = new ModifyRequest(dn);
+        SetIfDifferent(modify, existing, "sAMAccountName", user.Username);
+        SetIfDifferent(modify, existing, "userPrincipalName", Upn(user));
+        SetIfDifferent(modify, existing, "displayName", displayName);
+        SetIfDifferent(modify, existing, "givenName", user.Firstname);
+        SetIfDifferent(modify, existing, "sn", user.Lastname);
+        SetIfDifferent(modify, existing, "mail", user.Email);
+
+        var uac = (int)existing.LongValue("userAccountControl");
+        var hasPassword = existing.LongValue("pwdLastSet") != 0;
+        var wantedUac = user.Suspended ? uac | UacDisabled
+            : hasPassword ? uac & ~UacDisabled
+            : uac; // no password yet: stays disabled until one is set
+        if (wantedUac != uac)
+        {
+            modify.Modifications.Add(Replace("userAccountControl", Uac(wantedUac)));
+        }
+
+        // SyncAccountLockedOutStatus true: only an explicit unlock in JumpCloud unlocks; false: any update does.
+        var unlock = Settings.SyncAccountLockedOutStatus ? user.ExplicitUnlock : true;
+        if (unlock && existing.LongValue("lockoutTime") != 0)
+        {
+            modify.Modifications.Add(Replace("lockoutTime", "0"));
+        }
+
+        if (modify.Modifications.Count > 0)
+        {
+            Connection.SendRequest(modify);
+        }
+
+        return ApplyResult.Applied(ReadAnchor(dn));
+    }
+
+    private string Rename(string dn, string displayName, string username)
+    {
+        var parent = DnText.ParentOf(dn);
+        var rdn = $"CN={LdapEscape.DnValue(displayName)}";
+        try
+        {
+            Connection.SendRequest(new ModifyDNRequest(dn, parent, rdn) { DeleteOldRdn = true });
+        }
+        catch (DirectoryOperationException ex) when (ex.Response?.ResultCode == ResultCode.EntryAlreadyExists)
+        {
+            rdn = $"CN={LdapEscape.DnValue($"{displayName} ({username})")}";
+            if (DnText.Same($"{rdn},{parent}", dn))
+            {
+                return dn;
+            }
+
+            Connection.SendRequest(new ModifyDNRequest(dn, parent, rdn) { DeleteOldRdn = true });
+        }
+
+        return $"{rdn},{parent}";
+    }
+
+    protected override void DisableAccount(SearchResultEntry user)
+    {
+        var uac = (int)user.LongValue("userAccountControl");
+        if ((uac & UacDisabled) == 0)
+        {
+            Connection.SendRequest(new ModifyRequest(user.DistinguishedName, Replace("userAccountControl", Uac(uac | UacDisabled))));
+        }
+    }
+
+    protected override void WritePassword(SearchResultEntry user, string password, bool? suspended)
+    {
+        var value = Encoding.Unicode.GetBytes($"\"{password}\"");
+        try
+        {
+            var modify = new ModifyRequest(user.DistinguishedName);
+            modify.Modifications.Add(new DirectoryAttributeModification { Name = "unicodePwd", Operation = DirectoryAttributeOperation.Replace }.WithBytes(value));
+            Connection.SendRequest(modify);
+        }
+        finally
+        {
+            Array.Clear(value);
+        }
+
+        // A first password completes an account created disabled for the lack of one, unless JumpCloud suspends it.
+        var uac = (int)user.LongValue("userAccountControl");
+        var firstPassword = user.LongValue("pwdLastSet") == 0;
+        if (firstPassword && suspended == false && (uac & UacDisabled) != 0)
+        {
+            Connection.SendRequest(new ModifyRequest(user.DistinguishedName, Replace("userAccountControl", Uac(uac & ~UacDisabled))));
+        }
+    }
+
+    protected override AddRequest NewGroup(string dn, string name) => new(dn,
+        new DirectoryAttribute("objectClass", "top", "group"),
+        new DirectoryAttribute("sAMAccountName", name),
+        new DirectoryAttribute("groupType", GlobalSecurityGroupType));
+
+    protected override string RenameGroup(string dn, string name)
+    {
+        var renamed = base.RenameGroup(dn, name);
+        Connection.SendRequest(new ModifyRequest(renamed, Replace("sAMAccountName", name)));
+        return renamed;
+    }
+
+    protected override string AnchorFilter(string anchor) =>
+        Guid.TryParse(anchor, out var guid)
+            ? $"(objectGUID={StartupChecks.EscapeBinary(guid.ToByteArray())})"
+            : "(objectGUID=\\00)";
+
+    protected override string ReadAnchor(string dn)
+    {
+        var response = (SearchResponse)Connection.SendRequest(new SearchRequest(dn, "(objectClass=*)", SearchScope.Base, "objectGUID"));
+        return response.Entries.Count > 0 && response.Entries[0].AllBinaryValues("objectGUID").FirstOrDefault() is { Length: 16 } bytes
+            ? new Guid(bytes).ToString()
+            : "";
+    }
+
+    private string Upn(UserUpsert user) => $"{user.Username}@{DnsDomain}";
+
+    private static string Uac(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static DirectoryAttributeModification Replace(string attribute, string value)
+    {
+        var modification = new DirectoryAttributeModification { Name = attribute, Operation = DirectoryAttributeOperation.Replace };
+        modification.Add(value);
+        return modification;
+    }
+}

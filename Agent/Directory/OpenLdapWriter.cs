@@ -1,0 +1,225 @@
+using System.DirectoryServices.Protocols;
+using System.Security.Cryptography;
+using System.Text;
+using JumpCloudAdi.Agent.Configuration;
+using JumpCloudAdi.Agent.Sync;
+using JumpCloudAdi.Protocol;
+using JumpCloudAdi.Shared.Dn;
+
+namespace JumpCloudAdi.Agent.Directory;
+
+/// <summary>
+/// OpenLDAP semantics: <c>inetOrgPerson</c> named by <c>uid</c>, passwords through the password modify extended
+/// operation (or an agent-computed {SSHA} hash), <c>groupOfNames</c> that always keep one member. Suspension and
+/// disabling follow the ppolicy convention of an administrator lock: <c>pwdAccountLockedTime: 000001010000Z</c>;
+/// unlocking removes <c>pwdAccountLockedTime</c>. Without the ppolicy overlay the account state is not written
+/// (the outcome says so).
+/// </summary>
+public sealed class OpenLdapWriter : DirectoryWriter
+{
+    /// <summary>ppolicy's value for "locked by an administrator until unlocked".</summary>
+    public const string PermanentLock = "000001010000Z";
+    private const string LockAttribute = "pwdAccountLockedTime";
+    private const string NoPpolicy = "the ppolicy overlay is not loaded, so the account's enabled/locked state is not written";
+    private bool? _hasPpolicy;
+
+    internal OpenLdapWriter(LdapConnection connection, AgentSettings settings, RootDse rootDse, bool encrypted, PasswordOpener? passwords)
+        : base(connection, settings, rootDse, encrypted, passwords)
+    {
+    }
+
+    public override DirectoryFlavor Flavor => DirectoryFlavor.OpenLdap;
+
+    protected override string UserFilter => "(objectClass=inetOrgPerson)";
+
+    protected override string UsernameAttribute => "uid";
+
+    protected override string GroupClass => "groupOfNames";
+
+    protected override string AnchorAttribute => "entryUUID";
+
+    protected override string[] UserAttributes { get; } =
+        ["uid", "cn", "sn", "givenName", "displayName", "mail", "adminCount", LockAttribute];
+
+    /// <summary>A DN that never names an entry: the member of a synced groupOfNames that has no real member.</summary>
+    private string EmptyGroupPlaceholder => $"cn=empty-membership,{GroupContainerDn}";
+
+    protected override ApplyResult CreateUser(UserUpsert user)
+    {
+        var displayName = DisplayName(user);
+        var dn = $"uid={LdapEscape.DnValue(user.Username)},{RootDn}";
+        var add = new AddRequest(dn,
+            new DirectoryAttribute("objectClass", "top", "person", "organizationalPerson", "inetOrgPerson"),
+            new DirectoryAttribute("uid", user.Username),
+            new DirectoryAttribute("cn", displayName),
+            new DirectoryAttribute("sn", NonEmpty(user.Lastname, user.Username)),
+            new DirectoryAttribute("displayName", displayName));
+        AddOptional(add, "givenName", user.Firstname);
+        AddOptional(add, "mail", user.Email);
+        var note = "";
+        if (user.Suspended)
+        {
+            if (HasPpolicy())
+            {
+                add.Attributes.Add(new DirectoryAttribute(LockAttribute, PermanentLock));
+            }
+            else
+            {
+                note = NoPpolicy;
+            }
+        }
+
+        Connection.SendRequest(add);
+        return ApplyResult.Applied(ReadAnchor(dn), note);
+    }
+
+    protected override ApplyResult UpdateUser(UserUpsert user, SearchResultEntry existing)
+    {
+        var dn = existing.DistinguishedName;
+        if (!string.Equals(existing.FirstValue("uid"), user.Username, StringComparison.Ordinal))
+        {
+            var rdn = $"uid={LdapEscape.DnValue(user.Username)}";
+            var parent = DnText.ParentOf(dn);
+            Connection.SendRequest(new ModifyDNRequest(dn, parent, rdn) { DeleteOldRdn = true });
+            dn = $"{rdn},{parent}";
+        }
+
+        var displayName = DisplayName(user);
+        var modify = new ModifyRequest(dn);
+        SetIfDifferent(modify, existing, "cn", displayName);
+        SetIfDifferent(modify, existing, "sn", NonEmpty(user.Lastname, user.Username));
+        SetIfDifferent(modify, existing, "displayName", displayName);
+        SetIfDifferent(modify, existing, "givenName", user.Firstname);
+        SetIfDifferent(modify, existing, "mail", user.Email);
+
+        var note = "";
+        var locked = existing.FirstValue(LockAttribute);
+        if (user.Suspended && locked != PermanentLock)
+        {
+            if (HasPpolicy())
+            {
+                SetIfDifferent(modify, existing, LockAttribute, PermanentLock);
+            }
+            else
+            {
+                note = NoPpolicy;
+            }
+        }
+        else if (!user.Suspended && locked is not null)
+        {
+            // Activation always lifts an administrator lock; a lockout by failed binds follows SyncAccountLockedOutStatus.
+            var unlock = locked == PermanentLock || !Settings.SyncAccountLockedOutStatus || user.ExplicitUnlock;
+            if (unlock)
+            {
+                modify.Modifications.Add(new DirectoryAttributeModification { Name = LockAttribute, Operation = DirectoryAttributeOperation.Delete });
+            }
+        }
+
+        if (modify.Modifications.Count > 0)
+        {
+            Connection.SendRequest(modify);
+        }
+
+        return ApplyResult.Applied(ReadAnchor(dn), note);
+    }
+
+    protected override void DisableAccount(SearchResultEntry user)
+    {
+        if (HasPpolicy() && user.FirstValue(LockAttribute) != PermanentLock)
+        {
+            var modify = new ModifyRequest(user.DistinguishedName);
+            SetIfDifferent(modify, user, LockAttribute, PermanentLock);
+            Connection.SendRequest(modify);
+        }
+    }
+
+    protected override void WritePassword(SearchResultEntry user, string password, bool? suspended)
+    {
+        if (RootDse.Extensions.Contains(PasswordModifyRequest.Oid))
+        {
+            Connection.SendRequest(PasswordModifyRequest.Create(user.DistinguishedName, password));
+            return;
+        }
+
+        var modify = new ModifyRequest(user.DistinguishedName, DirectoryAttributeOperation.Replace, "userPassword", Ssha(password));
+        Connection.SendRequest(modify);
+    }
+
+    /// <summary>RFC 2307 {SSHA}: base64(SHA-1(password | salt) | salt) with an 8-byte random salt.</summary>
+    internal static string Ssha(string password)
+    {
+        var salt = RandomNumberGenerator.GetBytes(8);
+        var bytes = Encoding.UTF8.GetBytes(password);
+        var input = new byte[bytes.Length + salt.Length];
+        bytes.CopyTo(input, 0);
+        salt.CopyTo(input, bytes.Length);
+#pragma warning disable CA5350 // {SSHA} is SHA-1 by definition; it is what OpenLDAP verifies without the ext op.
+        var digest = SHA1.HashData(input);
+#pragma warning restore CA5350
+        CryptographicOperations.ZeroMemory(bytes);
+        CryptographicOperations.ZeroMemory(input);
+        return "{SSHA}" + Convert.ToBase64String([.. digest, .. salt]);
+    }
+
+    protected override AddRequest NewGroup(string dn, string name) => new(dn,
+        new DirectoryAttribute("objectClass", "top", "groupOfNames"),
+        new DirectoryAttribute("cn", name),
+        // groupOfNames needs at least one member: an empty group holds the placeholder until a real member arrives.
+        new DirectoryAttribute("member", EmptyGroupPlaceholder));
+
+    protected override void SetMembers(string groupDn, IReadOnlySet<string> current, List<string> toAdd, List<string> toRemove)
+    {
+        var hasPlaceholder = current.Contains(EmptyGroupPlaceholder);
+        var realMembers = current.Count - (hasPlaceholder ? 1 : 0) + toAdd.Count - toRemove.Count(m => !DnText.Same(m, EmptyGroupPlaceholder));
+        if (realMembers == 0 && !hasPlaceholder)
+        {
+            toAdd.Add(EmptyGroupPlaceholder);
+        }
+        else if (realMembers > 0 && hasPlaceholder && !toRemove.Contains(EmptyGroupPlaceholder, StringComparer.OrdinalIgnoreCase))
+        {
+            toRemove.Add(EmptyGroupPlaceholder);
+        }
+
+        // The base adds before it removes, so the group is never without a member in between.
+        base.SetMembers(groupDn, current, toAdd, toRemove);
+    }
+
+    protected override void RemoveMembers(string groupDn, IReadOnlyCollection<string> memberDns)
+    {
+        var group = SearchOne(groupDn, SearchScope.Base, "(objectClass=*)", "member");
+        if (group is null)
+        {
+            return;
+        }
+
+        var current = new HashSet<string>(group.AllValues("member"), StringComparer.OrdinalIgnoreCase);
+        var toRemove = memberDns.Where(current.Contains).ToList();
+        if (toRemove.Count > 0)
+        {
+            SetMembers(groupDn, current, [], toRemove);
+        }
+    }
+
+    protected override string AnchorFilter(string anchor) => $"(entryUUID={LdapEscape.FilterValue(anchor)})";
+
+    protected override string ReadAnchor(string dn)
+    {
+        var response = (SearchResponse)Connection.SendRequest(new SearchRequest(dn, "(objectClass=*)", SearchScope.Base, "entryUUID"));
+        return response.Entries.Count > 0 ? response.Entries[0].FirstValue("entryUUID") ?? "" : "";
+    }
+
+    private bool HasPpolicy()
+    {
+        if (_hasPpolicy is { } known)
+        {
+            return known;
+        }
+
+        var subschema = RootDse.SubschemaSubentry ?? "cn=Subschema";
+        var entry = SearchOne(subschema, SearchScope.Base, "(objectClass=subschema)", "attributeTypes");
+        _hasPpolicy = entry is not null && entry.AllValues("attributeTypes").Any(t => t.Contains($"NAME '{LockAttribute}'", StringComparison.OrdinalIgnoreCase));
+        return _hasPpolicy.Value;
+    }
+
+    private static string NonEmpty(string value, string fallback) => string.IsNullOrEmpty(value) ? fallback : value;
+}
