@@ -145,7 +145,7 @@ public sealed class ActiveDirectoryWriter : DirectoryWriter
         }
     }
 
-    protected override void WritePassword(SearchResultEntry user, string password, bool? suspended)
+    protected override void WritePassword(SearchResultEntry user, string password, bool suspended)
     {
         var value = Encoding.Unicode.GetBytes($"\"{password}\"");
         try
@@ -162,7 +162,7 @@ public sealed class ActiveDirectoryWriter : DirectoryWriter
         // A first password completes an account created disabled for the lack of one, unless JumpCloud suspends it.
         var uac = (int)user.LongValue("userAccountControl");
         var firstPassword = user.LongValue("pwdLastSet") == 0;
-        if (firstPassword && suspended == false && (uac & UacDisabled) != 0)
+        if (firstPassword && !suspended && (uac & UacDisabled) != 0)
         {
             Connection.SendRequest(new ModifyRequest(user.DistinguishedName, Replace("userAccountControl", Uac(uac & ~UacDisabled))));
         }

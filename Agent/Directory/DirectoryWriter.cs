@@ -14,9 +14,6 @@ namespace JumpCloudAdi.Agent.Directory;
 /// </summary>
 public abstract class DirectoryWriter
 {
-    /// <summary>The desired suspended state per JumpCloud user id, as last seen in a user upsert (for enabling after a first password).</summary>
-    private readonly Dictionary<string, bool> _suspended = new(StringComparer.Ordinal);
-
     protected DirectoryWriter(LdapConnection connection, AgentSettings settings, RootDse rootDse, bool encrypted, PasswordOpener? passwords)
     {
         Connection = connection;
@@ -93,7 +90,6 @@ public abstract class DirectoryWriter
             return Protected(existing);
         }
 
-        _suspended[user.UserId] = user.Suspended;
         return existing is null ? CreateUser(user) : UpdateUser(user, existing);
     }
 
@@ -114,7 +110,6 @@ public abstract class DirectoryWriter
             return Protected(existing);
         }
 
-        _suspended.Remove(user.UserId);
         var dn = existing.DistinguishedName;
         if (Settings.MembershipDisconnectionAction == "remove" || Settings.UserDisconnectionAction == "remove")
         {
@@ -173,13 +168,13 @@ public abstract class DirectoryWriter
                 : ApplyResult.Failed((int)ResultCode.Other, why);
         }
 
-        bool? suspended = _suspended.TryGetValue(change.UserId, out var s) ? s : null;
-        WritePassword(existing, password, suspended);
+        // The entry carries the user's state, so any agent (a new primary too) knows whether to enable.
+        WritePassword(existing, password, change.Suspended);
         return ApplyResult.Applied(ReadAnchor(existing.DistinguishedName));
     }
 
-    /// <param name="suspended">The user's desired state if this agent has seen it, else null (then nothing is enabled).</param>
-    protected abstract void WritePassword(SearchResultEntry user, string password, bool? suspended);
+    /// <param name="suspended">The user's desired state when the password was set.</param>
+    protected abstract void WritePassword(SearchResultEntry user, string password, bool suspended);
 
     /// <summary>Finds a user in the root user container: by anchor when known, else by username.</summary>
     protected SearchResultEntry? FindUser(string anchor, string username)

@@ -133,7 +133,7 @@ public sealed class OpenLdapWriter : DirectoryWriter
         }
     }
 
-    protected override void WritePassword(SearchResultEntry user, string password, bool? suspended)
+    protected override void WritePassword(SearchResultEntry user, string password, bool suspended)
     {
         if (RootDse.Extensions.Contains(PasswordModifyRequest.Oid))
         {

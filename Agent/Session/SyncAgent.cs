@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.DirectoryServices.Protocols;
 using System.Reflection;
+using System.Threading.Channels;
+using Google.Protobuf;
 using Grpc.Core;
 using JumpCloudAdi.Agent.Configuration;
-using Google.Protobuf;
 using JumpCloudAdi.Agent.Directory;
 using JumpCloudAdi.Agent.Sync;
 using JumpCloudAdi.Protocol;
@@ -27,6 +28,8 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
 
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private long _epoch;
+    private long _awaitingResendFrom;
+    private long _awaitingResendEpoch;
     private long _leaseValidUntil;
     private int _heartbeatMillis = 1000;
     private readonly AgentStatus _status = new();
@@ -157,7 +160,10 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
         Volatile.Write(ref _epoch, 0);
         UpdateStatus("connected (standby)", null);
 
+        // Leases are handled as they arrive, even while a long batch is being written: renewals keep it valid.
+        var batches = Channel.CreateUnbounded<ChangeBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var heartbeats = HeartbeatAsync(call, sessionCts.Token);
+        var applier = ApplyLoopAsync(call, writer, batches.Reader, sessionCts);
         try
         {
             await foreach (var message in call.ResponseStream.ReadAllAsync(sessionCts.Token))
@@ -169,24 +175,63 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
                         OnLease(message.Lease);
                         break;
                     case ControlMessage.BodyOneofCase.Batch:
-                        await ApplyBatchAsync(call, writer, message.Batch, sessionCts.Token);
+                        batches.Writer.TryWrite(message.Batch);
                         break;
                 }
             }
 
             throw new IOException("the control plane closed the session");
         }
+        catch (OperationCanceledException) when (applier.IsFaulted)
+        {
+            // The applier stopped the session (the directory went away): surface its reason.
+            await applier;
+            throw;
+        }
         finally
         {
             Volatile.Write(ref _epoch, 0);
+            batches.Writer.TryComplete();
             await sessionCts.CancelAsync();
             try
             {
-                await heartbeats;
+                await Task.WhenAll(heartbeats, applier);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or RpcException or InvalidOperationException or IOException)
+            catch (Exception ex) when (ex is OperationCanceledException or RpcException or InvalidOperationException or IOException
+                                       or LdapException or DirectoryOperationException)
             {
             }
+        }
+    }
+
+    /// <summary>Applies batches in order; a transient directory failure ends the session so the batch is resent.</summary>
+    private async Task ApplyLoopAsync(AsyncDuplexStreamingCall<AgentMessage, ControlMessage> call, DirectoryWriter writer,
+        ChannelReader<ChangeBatch> batches, CancellationTokenSource session)
+    {
+        try
+        {
+            await foreach (var batch in batches.ReadAllAsync(session.Token))
+            {
+                if (batch.Changes.Count == 0)
+                {
+                    continue;
+                }
+
+                var awaiting = Volatile.Read(ref _awaitingResendFrom);
+                if (awaiting != 0 && batch.Epoch == Volatile.Read(ref _awaitingResendEpoch) && batch.Changes[0].Seq != awaiting)
+                {
+                    // Sent before the control plane saw our request to resend: the resend will bring these again.
+                    continue;
+                }
+
+                Volatile.Write(ref _awaitingResendFrom, 0);
+                await ApplyBatchAsync(call, writer, batch, session.Token);
+            }
+        }
+        catch (Exception ex) when (ex is LdapException or DirectoryOperationException or IOException)
+        {
+            await session.CancelAsync();
+            throw;
         }
     }
 
@@ -200,6 +245,12 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
         if (lease.Granted)
         {
             var wasPrimary = Volatile.Read(ref _epoch) == lease.Epoch;
+            if (!wasPrimary)
+            {
+                // A new epoch starts from the acknowledged cursor; an older resend request no longer applies.
+                Volatile.Write(ref _awaitingResendFrom, 0);
+            }
+
             Volatile.Write(ref _leaseValidUntil, Stopwatch.GetTimestamp() + (long)(lease.LeaseMillis * LeaseSafetyFactor * Stopwatch.Frequency / 1000));
             Volatile.Write(ref _epoch, lease.Epoch);
             if (!wasPrimary)
@@ -229,6 +280,9 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
             if (!HoldsLease(batch.Epoch))
             {
                 AgentLog.BatchFenced(logger, batch.Epoch);
+                ack.ResendFrom = change.Seq;
+                Volatile.Write(ref _awaitingResendEpoch, batch.Epoch);
+                Volatile.Write(ref _awaitingResendFrom, change.Seq);
                 break;
             }
 
@@ -251,6 +305,11 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
                     AgentLog.ChangeFailed(logger, change.Seq, result.Code, result.Message);
                     break;
             }
+        }
+
+        if (ack.ResendFrom != 0 && ack.Results.Count == 0)
+        {
+            await SendAsync(call, new AgentMessage { Ack = ack }, ct);
         }
 
         if (ack.Results.Count > 0)

@@ -44,6 +44,7 @@ internal sealed class AgentSession(
     private long _epoch;
     private long _sentUpTo;
     private long _ackedUpTo;
+    private long _resendFrom; // set by the reader when the agent asks for a resend, consumed by the pump
     private int _renewal; // 0 none pending, 1 renewed, -1 lost: set by the renewer, consumed by the pump
 
     private string DomainId => agent.DomainId;
@@ -199,6 +200,12 @@ internal sealed class AgentSession(
     private async Task SendPendingAsync(CancellationToken ct)
     {
         var epoch = Volatile.Read(ref _epoch);
+        var resendFrom = Interlocked.Exchange(ref _resendFrom, 0);
+        if (resendFrom > 0)
+        {
+            _sentUpTo = Math.Min(_sentUpTo, resendFrom - 1);
+        }
+
         // After an ack the cursor may have moved past what this session sent (another replica, a restart).
         _sentUpTo = Math.Max(_sentUpTo, Volatile.Read(ref _ackedUpTo));
         while (_sentUpTo - Volatile.Read(ref _ackedUpTo) < MaxInFlight)
@@ -275,6 +282,7 @@ internal sealed class AgentSession(
     {
         if (ack.Results.Count == 0)
         {
+            RequestResend(ack);
             return;
         }
 
@@ -287,6 +295,7 @@ internal sealed class AgentSession(
         }
 
         InterlockedMax(ref _ackedUpTo, maxSeq);
+        RequestResend(ack);
         await EraseSealedPasswordsAsync(db, ack, ct);
         var now = time.GetUtcNow();
         var latest = ack.Results.Where(r => !string.IsNullOrEmpty(r.ObjectId)).GroupBy(r => r.ObjectId).Select(g => g.MaxBy(r => r.Seq)!).ToList();
@@ -318,6 +327,15 @@ internal sealed class AgentSession(
         await db.SaveChangesAsync(ct);
         events.Outcomes(ack.Results.Select(r => new SyncOutcome(DomainId, agent.Id, r.Seq, r.ObjectId,
             OutcomeName(r.Outcome), r.Code, r.Message, now)).ToList());
+    }
+
+    /// <summary>The agent stopped mid-batch (its lease ran out by its own clock): send from that entry again.</summary>
+    private void RequestResend(Ack ack)
+    {
+        if (ack.ResendFrom > 0 && ack.Epoch == Volatile.Read(ref _epoch))
+        {
+            Volatile.Write(ref _resendFrom, ack.ResendFrom);
+        }
     }
 
     /// <summary>A sealed password is kept only until its entry is acknowledged; then only the fact remains.</summary>

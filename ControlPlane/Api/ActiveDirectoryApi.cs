@@ -111,7 +111,7 @@ public static class ActiveDirectoryApi
         return agent is null ? JcErrors.NotFound("agent") : TypedResults.Ok(agent.ToDto());
     }
 
-    private static async Task<IResult> DeleteAgent(string id, string agentId, ControlPlaneDb db, AgentSessions sessions, ChangeNotifier notifier, CancellationToken ct)
+    private static async Task<IResult> DeleteAgent(string id, string agentId, ControlPlaneDb db, AgentSessions sessions, ChangeNotifier notifier, AgentEvents events, CancellationToken ct)
     {
         // Deleting revokes the agent's credential; its lease (if primary) is released so another agent takes over.
         var deleted = await db.Agents.Where(a => a.Id == agentId && a.DomainId == id).ExecuteDeleteAsync(ct);
@@ -124,6 +124,7 @@ public static class ActiveDirectoryApi
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseAgentId, (string?)null).SetProperty(d => d.LeaseExpiresAt, (DateTimeOffset?)null), ct);
         sessions.Disconnect(agentId);
         notifier.Signal(id);
+        events.AgentChanged(id, agentId);
         return TypedResults.NoContent();
     }
 

@@ -40,7 +40,7 @@ public sealed class PasswordSync(ControlPlaneDb db, ChangeLog log, DomainSync sy
                 }));
                 await log.AppendAsync(domainId, new Change
                 {
-                    PasswordSet = new PasswordSet { UserId = user.Id, Username = user.Username, Password = sealedSecret },
+                    PasswordSet = new PasswordSet { UserId = user.Id, Username = user.Username, Password = sealedSecret, Suspended = user.Suspended },
                 }, ct);
             }
         }

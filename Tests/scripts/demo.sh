@@ -96,8 +96,9 @@ LDIF
 echo "==> starting the control plane"
 cp_port=${CONTROL_PLANE_PORT:-$(free_port)}
 api_key=$(openssl rand -hex 20)
+portal_pw=$(openssl rand -base64 15 | tr -d '/+=')
 base="https://127.0.0.1:$cp_port"
-Admin__ApiKey=$api_key Data__Directory=$demo/controlplane ASPNETCORE_ENVIRONMENT=Production \
+Admin__ApiKey=$api_key Admin__Username=admin Admin__Password=$portal_pw Data__Directory=$demo/controlplane ASPNETCORE_ENVIRONMENT=Production \
   setsid dotnet run --project ControlPlane -c Release --no-build -- --urls "$base" >"$demo/controlplane.log" 2>&1 &
 pids+=($!)
 cp_cert=$demo/controlplane/tls/controlplane.crt
@@ -138,6 +139,7 @@ cat <<INFO
 
 The demo is running (files in $demo). Ctrl-C stops it.
 
+  Portal         $base/   (sign in as admin / $portal_pw)
   API base URL   $base/api   (v2: $base/api/v2)
   API key        $api_key
   Swagger UI     $base/swagger

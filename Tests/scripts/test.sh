@@ -18,6 +18,10 @@ dotnet build JumpCloudAdi.sln -c Release -nologo -v q
 echo "==> tests: unit, integration (slapd, Samba AD DC, PostgreSQL, Kestrel, gRPC, agent processes), browser"
 dotnet test JumpCloudAdi.sln -c Release --no-build -nologo --logger "console;verbosity=normal" --results-directory artifacts/test-results
 
+echo "==> the JumpCloud API tests once more against PostgreSQL (a private server started by the fixtures)"
+JCADI_TEST_DATABASE=Postgres dotnet test Tests/IntegrationTests/IntegrationTests.csproj -c Release --no-build -nologo \
+  --filter "FullyQualifiedName~JumpCloudAdi.IntegrationTests.Api" --logger "console;verbosity=minimal"
+
 echo "==> agent NativeAOT publish must stay warning-free"
 aot_log=$(mktemp)
 dotnet publish Agent/Agent.csproj -c Release -r linux-x64 -p:PublishAot=true -o artifacts/agent-aot -nologo >"$aot_log" 2>&1 || { cat "$aot_log"; exit 1; }

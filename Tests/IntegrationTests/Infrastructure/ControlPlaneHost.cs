@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Hosting;
@@ -34,13 +32,16 @@ public sealed class ControlPlaneHost : IAsyncDisposable
         ConnectionString = connectionString;
         Certificates = certificates;
         Url = url;
-        Api = CreateClient(ApiKey);
+        Client = new ControlPlaneClient(url, certificates.CaPath, ApiKey);
     }
 
     public string Directory { get; }
     public TestCertificates Certificates { get; }
     public Uri Url { get; }
-    public HttpClient Api { get; }
+    /// <summary>The JumpCloud REST client with the admin key.</summary>
+    public ControlPlaneClient Client { get; }
+
+    public HttpClient Api => Client.Http;
     public IServiceProvider Services => _app.Services;
     public DatabaseProvider Provider { get; }
     public string ConnectionString { get; }
@@ -100,83 +101,32 @@ public sealed class ControlPlaneHost : IAsyncDisposable
         return new ControlPlaneHost(app, directory, certificates, new Uri(address), chosen, connectionString);
     }
 
-    public HttpClient CreateClient(string? apiKey)
-    {
-        var ca = X509CertificateLoader.LoadCertificateFromFile(Certificates.CaPath);
-        var handler = new SocketsHttpHandler();
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-        {
-            if (certificate is null || (errors & System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-            {
-                return false;
-            }
+    /// <summary>A client with another key (or none), trusting the control plane through its CA.</summary>
+    public HttpClient CreateClient(string? apiKey) => new ControlPlaneClient(Url, Certificates.CaPath, apiKey).Http;
 
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(ca);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            return chain.Build(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
-        };
-        var client = new HttpClient(handler) { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(30) };
-        if (apiKey is not null)
-        {
-            client.DefaultRequestHeaders.Add("x-api-key", apiKey);
-        }
+    public Task<(int Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, object? body = null) => Client.SendAsync(method, path, body);
 
-        return client;
-    }
+    public Task<JsonNode> MustAsync(HttpMethod method, string path, object? body, int expectedStatus) => Client.MustAsync(method, path, body, expectedStatus);
 
-    public async Task<(int Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, object? body = null)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
+    public Task<string> CreateDomainAsync(string domain = "DC=example;DC=com") => Client.CreateDomainAsync(domain);
 
-        using var response = await Api.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return ((int)response.StatusCode, string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text));
-    }
+    public Task<(string AgentId, string ConnectKey)> CreateConnectKeyAsync(string domainId) => Client.CreateConnectKeyAsync(domainId);
 
-    public async Task<JsonNode> MustAsync(HttpMethod method, string path, object? body, int expectedStatus)
-    {
-        var (status, json) = await SendAsync(method, path, body);
-        Assert.True(status == expectedStatus, $"{method} {path} returned {status}, expected {expectedStatus}: {json?.ToJsonString()}");
-        return json ?? JsonValue.Create("")!;
-    }
+    public Task<string> CreateUserAsync(string username, string first, string last) => Client.CreateUserAsync(username, first, last);
 
-    public async Task<string> CreateDomainAsync(string domain = "DC=example;DC=com") =>
-        (await MustAsync(HttpMethod.Post, "/api/v2/activedirectories", new { domain }, 201))["id"]!.GetValue<string>();
+    public Task BindUserAsync(string domainId, string userId, string op = "add") => Client.BindUserAsync(domainId, userId, op);
 
-    public async Task<(string AgentId, string ConnectKey)> CreateConnectKeyAsync(string domainId)
-    {
-        var json = await MustAsync(HttpMethod.Post, $"/api/v2/activedirectories/{domainId}/agents", new { }, 201);
-        return (json["id"]!.GetValue<string>(), json["connectKey"]!.GetValue<string>());
-    }
+    public Task<string> CreateGroupAsync(string name) => Client.CreateGroupAsync(name);
 
-    public async Task<string> CreateUserAsync(string username, string first, string last) =>
-        (await MustAsync(HttpMethod.Post, "/api/systemusers",
-            new { username, email = $"{username}@example.com", firstname = first, lastname = last }, 200))["_id"]!.GetValue<string>();
+    public Task AddMemberAsync(string groupId, string userId, string op = "add") => Client.AddMemberAsync(groupId, userId, op);
 
-    public Task BindUserAsync(string domainId, string userId, string op = "add") =>
-        MustAsync(HttpMethod.Post, $"/api/v2/activedirectories/{domainId}/associations", new { op, type = "user", id = userId }, 204);
+    public Task BindGroupAsync(string domainId, string groupId, string op = "add") => Client.BindGroupAsync(domainId, groupId, op);
 
-    public async Task<string> CreateGroupAsync(string name) =>
-        (await MustAsync(HttpMethod.Post, "/api/v2/usergroups", new { name }, 201))["id"]!.GetValue<string>();
-
-    public Task AddMemberAsync(string groupId, string userId, string op = "add") =>
-        MustAsync(HttpMethod.Post, $"/api/v2/usergroups/{groupId}/members", new { op, type = "user", id = userId }, 204);
-
-    public Task BindGroupAsync(string domainId, string groupId, string op = "add") =>
-        MustAsync(HttpMethod.Post, $"/api/v2/activedirectories/{domainId}/associations", new { op, type = "user_group", id = groupId }, 204);
-
-    public async Task<JsonArray> AgentsAsync(string domainId) =>
-        (await MustAsync(HttpMethod.Get, $"/api/v2/activedirectories/{domainId}/agents", null, 200)).AsArray();
+    public Task<JsonArray> AgentsAsync(string domainId) => Client.AgentsAsync(domainId);
 
     public async ValueTask DisposeAsync()
     {
-        Api.Dispose();
+        Client.Dispose();
         using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await _app.StopAsync(stopping.Token);
         await _app.DisposeAsync();
