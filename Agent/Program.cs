@@ -6,6 +6,7 @@ var root = new RootCommand("JumpCloud ADI sync agent: writes users, groups and p
 {
     InstallCommand.Create(),
     RunCommand.Create(),
+    ReconcileCommand.Create(),
     StatusCommand.Create(),
 };
 

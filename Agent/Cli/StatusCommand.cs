@@ -32,6 +32,11 @@ internal static class StatusCommand
             {
                 Console.WriteLine($"Connection:        {status.State} (as of {status.UpdatedAt:O})");
                 Console.WriteLine($"Latest sync:       {status.LastBatch ?? "(none yet)"}{(status.LastBatchAt is { } at ? $" at {at:O}" : "")}");
+                if (status.LastReconcile is not null)
+                {
+                    Console.WriteLine($"Latest reconcile:  {status.LastReconcile}{(status.LastReconcileAt is { } reconciledAt ? $" at {reconciledAt:O}" : "")}");
+                }
+
                 if (status.Warning is not null)
                 {
                     Console.WriteLine($"Warning:           {status.Warning}");

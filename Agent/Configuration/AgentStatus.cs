@@ -12,6 +12,8 @@ public sealed class AgentStatus
     public string? Warning { get; set; }
     public string? LastBatch { get; set; }
     public DateTimeOffset? LastBatchAt { get; set; }
+    public string? LastReconcile { get; set; }
+    public DateTimeOffset? LastReconcileAt { get; set; }
 
     public static string PathFor(string configPath) => Path.Combine(Path.GetFullPath(configPath) + ".d", "status.json");
 }

@@ -176,6 +176,32 @@ public abstract class DirectoryWriter
     /// <param name="suspended">The user's desired state when the password was set.</param>
     protected abstract void WritePassword(SearchResultEntry user, string password, bool suspended);
 
+    /// <summary>
+    /// What a reconcile compares before and after applying <paramref name="change"/>: the managed entry's DN and the
+    /// attributes the agent writes (null when the entry is missing). Equal fingerprints mean the object was in sync.
+    /// </summary>
+    public string? Fingerprint(Change change)
+    {
+        switch (change.KindCase)
+        {
+            case Change.KindOneofCase.UserUpsert:
+                var user = FindUser(change.UserUpsert.Anchor, change.UserUpsert.Username);
+                return user is null ? null : Describe(user, UserAttributes.Where(a => a != "pwdLastSet"));
+            case Change.KindOneofCase.GroupUpsert:
+                var (group, _) = FindGroup(change.GroupUpsert.Anchor, change.GroupUpsert.Name);
+                return group is null ? null : $"{Describe(group, ["cn"])}|nested={ManagedGroupDns().Contains(group.DistinguishedName)}";
+            case Change.KindOneofCase.MembershipSet:
+                var (members, _) = FindGroup("", change.MembershipSet.GroupName);
+                return members is null ? null : Describe(members, ["member"]);
+            default:
+                return null;
+        }
+    }
+
+    private static string Describe(SearchResultEntry entry, IEnumerable<string> attributes) =>
+        entry.DistinguishedName.ToUpperInvariant() + "|" + string.Join("|", attributes.Order(StringComparer.OrdinalIgnoreCase).Select(a =>
+            $"{a}={string.Join(",", entry.Attributes[a] is { Count: > 0 } v ? v.GetValues(typeof(string)).Cast<string>().Order(StringComparer.OrdinalIgnoreCase) : [])}"));
+
     /// <summary>Finds a user in the root user container: by anchor when known, else by username.</summary>
     protected SearchResultEntry? FindUser(string anchor, string username)
     {

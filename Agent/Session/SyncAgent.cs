@@ -273,7 +273,7 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
     private async Task ApplyBatchAsync(AsyncDuplexStreamingCall<AgentMessage, ControlMessage> call, DirectoryWriter writer, ChangeBatch batch, CancellationToken ct)
     {
         var ack = new Ack { Epoch = batch.Epoch };
-        int applied = 0, skipped = 0, failed = 0;
+        int applied = 0, skipped = 0, failed = 0, repaired = 0;
         foreach (var change in batch.Changes)
         {
             // Fencing: stop before a write the lease no longer covers; the next primary starts from the cursor.
@@ -286,7 +286,7 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
                 break;
             }
 
-            var result = ApplyOne(writer, change);
+            var result = change.Reconcile ? Reconcile(writer, change, ref repaired) : ApplyOne(writer, change);
             ack.Results.Add(new EntryResult
             {
                 Seq = change.Seq,
@@ -317,6 +317,14 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
             await SendAsync(call, new AgentMessage { Ack = ack }, ct);
             AgentLog.BatchApplied(logger, ack.Results[0].Seq, ack.Results[^1].Seq, applied, skipped, failed);
             _status.LastBatch = $"changes {ack.Results[0].Seq}..{ack.Results[^1].Seq}: {applied} applied, {skipped} skipped, {failed} failed";
+            var reconciled = batch.Changes.Count(c => c.Reconcile);
+            if (reconciled > 0)
+            {
+                AgentLog.Reconciled(logger, reconciled, repaired);
+                _status.LastReconcile = $"{reconciled} entries checked, {repaired} repaired (changes {batch.Changes.First(c => c.Reconcile).Seq}..{batch.Changes.Last(c => c.Reconcile).Seq})";
+                _status.LastReconcileAt = DateTimeOffset.UtcNow;
+            }
+
             _status.LastBatchAt = DateTimeOffset.UtcNow;
             UpdateStatus(_status.State, null);
         }
@@ -326,6 +334,26 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
     /// Permanent refusals are results; a directory that is down or busy throws so the batch is retried from the
     /// cursor after reconnecting (nothing is acknowledged that was not applied).
     /// </summary>
+    /// <summary>Applies a reconcile entry and says whether the object was in sync or what was repaired.</summary>
+    private static ApplyResult Reconcile(DirectoryWriter writer, Change change, ref int repaired)
+    {
+        var before = writer.Fingerprint(change);
+        var result = ApplyOne(writer, change);
+        if (result.Outcome != Outcome.Applied)
+        {
+            return result;
+        }
+
+        var after = writer.Fingerprint(change);
+        if (string.Equals(before, after, StringComparison.Ordinal))
+        {
+            return result with { Message = "reconcile: in sync" };
+        }
+
+        repaired++;
+        return result with { Message = before is null ? "reconcile: repaired (was missing, recreated)" : "reconcile: repaired (drift corrected)" };
+    }
+
     internal static ApplyResult ApplyOne(DirectoryWriter writer, Change change)
     {
         try

@@ -52,7 +52,23 @@ public sealed class AgentGatewayService(
         return new EnrollResponse { AgentId = agent.Id, Credential = credential, DomainId = domain.Id, Domain = domain.Domain };
     }
 
+    public override async Task<ReconcileResponse> RequestReconcile(ReconcileRequest request, ServerCallContext context)
+    {
+        var agent = await AuthenticateAsync(context);
+        await using var scope = services.CreateAsyncScope();
+        var range = await scope.ServiceProvider.GetRequiredService<Sync.Reconciler>().AppendSnapshotAsync(agent.DomainId, context.CancellationToken)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, "The agent's domain no longer exists."));
+        return new ReconcileResponse { FromSeq = range.FromSeq, ToSeq = range.ToSeq, Objects = range.Objects };
+    }
+
     public override async Task Connect(IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<ControlMessage> responseStream, ServerCallContext context)
+    {
+        var agent = await AuthenticateAsync(context);
+        var session = ActivatorUtilities.CreateInstance<AgentSession>(services, agent, requestStream, responseStream, context);
+        await session.RunAsync();
+    }
+
+    private async Task<AgentRecord> AuthenticateAsync(ServerCallContext context)
     {
         var agentId = context.RequestHeaders.GetValue(AgentProtocol.AgentIdHeader);
         var credential = context.RequestHeaders.GetValue(AgentProtocol.AgentCredentialHeader);
@@ -61,19 +77,14 @@ public sealed class AgentGatewayService(
             throw new RpcException(new Status(StatusCode.Unauthenticated, "Agent id and credential headers are required."));
         }
 
-        AgentRecord? agent;
-        await using (var db = await dbFactory.CreateDbContextAsync(context.CancellationToken))
-        {
-            agent = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == agentId, context.CancellationToken);
-        }
-
+        await using var db = await dbFactory.CreateDbContextAsync(context.CancellationToken);
+        var agent = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == agentId, context.CancellationToken);
         if (agent?.CredentialHash is null || !SecretHash.Matches(credential, agent.CredentialHash))
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied,
                 "This agent is not (or no longer) registered with the control plane; it may have been deleted. Install it again with a new connect key."));
         }
 
-        var session = ActivatorUtilities.CreateInstance<AgentSession>(services, agent, requestStream, responseStream, context);
-        await session.RunAsync();
+        return agent;
     }
 }

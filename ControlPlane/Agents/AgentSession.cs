@@ -27,6 +27,7 @@ internal sealed class AgentSession(
     AgentSessions sessions,
     LeaseRenewer renewer,
     ContactRecorder contacts,
+    IServiceScopeFactory scopes,
     TimeProvider time,
     IOptions<AgentsOptions> options,
     ILogger<AgentSession> logger)
@@ -168,6 +169,13 @@ internal sealed class AgentSession(
         _sentUpTo = acked;
         Volatile.Write(ref _epoch, epoch.Value);
         renewer.Track(agent.Id, DomainId, epoch.Value, OnRenewal);
+
+        // A new primary starts with a reconcile: whatever drifted while nobody (or another agent) wrote is repaired.
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Reconciler>().AppendSnapshotAsync(DomainId, ct);
+        }
+
         AgentGatewayLog.LeaseGranted(logger, agent.Id, DomainId, epoch.Value);
         events.Primary(DomainId);
         await WriteAsync(new ControlMessage { Lease = LeaseMessage(true, epoch.Value) }, ct);

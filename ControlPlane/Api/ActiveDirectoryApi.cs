@@ -20,6 +20,9 @@ public static class ActiveDirectoryApi
         group.MapGet("/{id}/agents/{agentId}", GetAgent).WithName("activedirectories_agentsGet").Produces<AgentDto>().Produces<JcError>(404);
         group.MapDelete("/{id}/agents/{agentId}", DeleteAgent).WithName("activedirectories_agentsDelete").Produces(204).Produces<JcError>(404);
         group.MapGet("/{id}/users", TraverseUsers).WithName("graph_activeDirectoryTraverseUser").Produces<List<GraphObjectWithPathsDto>>().Produces<JcError>(404);
+        group.MapPost("/{id}/reconcile", Reconcile).WithName("activedirectories_reconcile")
+            .WithSummary("Extension: queue the domain's whole desired state so the primary agent repairs any drift")
+            .Produces<ReconcileDto>(202).Produces<JcError>(404);
         group.MapGet("/{id}/usergroups", TraverseGroups).WithName("graph_activeDirectoryTraverseUserGroup").Produces<List<GraphObjectWithPathsDto>>().Produces<JcError>(404);
         group.MapGet("/{id}/agents", ListAgents).WithName("activedirectories_agentsList").Produces<List<AgentDto>>().Produces<JcError>(404);
         group.MapPost("/{id}/agents", CreateAgent).WithName("activedirectories_agentsPost").Produces<AgentDto>(201).Produces<JcError>(400).Produces<JcError>(404);
@@ -166,6 +169,11 @@ public static class ActiveDirectoryApi
         });
         return TypedResults.Ok(query.Apply(rows).Page);
     }
+
+    private static async Task<IResult> Reconcile(string id, Reconciler reconciler, CancellationToken ct) =>
+        await reconciler.AppendSnapshotAsync(id, ct) is { } range
+            ? TypedResults.Accepted($"/api/v2/activedirectories/{id}/users", new ReconcileDto(range.FromSeq, range.ToSeq, range.Objects))
+            : JcErrors.NotFound("Active Directory instance");
 
     private static async Task<IResult> TraverseGroups(string id, HttpRequest request, ControlPlaneDb db, CancellationToken ct)
     {

@@ -78,3 +78,6 @@ public sealed record SyncStatusDto(DateTimeOffset SyncedAt, int Code, string Mes
 
 /// <summary>v1 <c>/systemusers/{id}/password</c> body.</summary>
 public sealed record PasswordInput(string? Password);
+
+/// <summary>Extension: the change-log range a reconcile queued; results appear as each object's <c>syncStatus</c>.</summary>
+public sealed record ReconcileDto(long FromSeq, long ToSeq, int Objects);

@@ -70,6 +70,7 @@ public static class ControlPlaneApp
         builder.Services.TryAddScoped<ChangeLog>();
         builder.Services.TryAddScoped<DomainSync>();
         builder.Services.TryAddScoped<PasswordSync>();
+        builder.Services.TryAddScoped<Reconciler>();
         builder.Services.TryAddScoped<ConnectKeyService>();
     }
 
