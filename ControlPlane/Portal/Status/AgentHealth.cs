@@ -7,10 +7,10 @@ namespace JumpCloudAdi.ControlPlane.Portal.Status;
 public sealed record AgentHealth(AgentHealthLevel Level, string Label, string Detail)
 {
     /// <summary>
-    /// How often the gateway records an agent's last contact at most (AgentSession writes <c>ContactAt</c> on hello
-    /// and then at most every 5 s of heartbeats), so freshness is judged with that much slack on top of 3 heartbeats.
+    /// How often the gateway records agents' last contact (<see cref="Agents.ContactRecorder"/> writes <c>ContactAt</c> for
+    /// every agent heard from, once per interval), so freshness is judged with that much slack on top of 3 heartbeats.
     /// </summary>
-    public static readonly TimeSpan ContactRecordInterval = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan ContactRecordInterval = Agents.ContactRecorder.Interval;
 
     /// <summary>How long after its last recorded contact a connected agent still counts as healthy.</summary>
     public static TimeSpan FreshFor(TimeSpan heartbeat) => (3 * heartbeat) + ContactRecordInterval;
