@@ -1,0 +1,79 @@
+using JumpCloudAdi.ControlPlane.Data;
+using JumpCloudAdi.IntegrationTests.EndToEnd;
+using JumpCloudAdi.IntegrationTests.Infrastructure;
+
+namespace JumpCloudAdi.IntegrationTests.Fleet;
+
+/// <summary>Two control-plane replicas on one PostgreSQL database agree on one primary and hand over when one goes away.</summary>
+public sealed class ReplicaTests(SlapdServer slapd) : IClassFixture<SlapdServer>
+{
+    [Fact]
+    public async Task Two_replicas_on_one_PostgreSQL_database_share_the_lease_and_the_change_log()
+    {
+        using var temp = new TempDirectory();
+        var replicaA = await ControlPlaneHost.StartAsync(temp.Sub("cp-a"), provider: DatabaseProvider.Postgres);
+        var replicaB = await ControlPlaneHost.StartAsync(temp.Sub("cp-b"), new Dictionary<string, string>
+        {
+            ["Database:Provider"] = "Postgres",
+            ["ConnectionStrings:ControlPlane"] = replicaA.ConnectionString,
+        });
+        var replicas = new[] { replicaA, replicaB };
+        try
+        {
+            var domainId = await replicaA.CreateDomainAsync();
+            var agents = new List<(string Id, AgentProcess Process, ControlPlaneHost Replica)>();
+            foreach (var (replica, i) in replicas.Select((r, i) => (r, i)))
+            {
+                var (agentId, key) = await replica.CreateConnectKeyAsync(domainId);
+                var agent = new AgentProcess(temp.Sub($"agent{i}"));
+                await agent.InstallAsync(replica, slapd, key);
+                agents.Add((agentId, agent.Start(), replica));
+            }
+
+            // Both replicas see the same truth: two active agents and exactly one primary.
+            await Processes.WaitUntilAsync(async () =>
+                (await replicaB.AgentsAsync(domainId)).Count(a => a!["state"]!.GetValue<string>() == "active") == 2,
+                TimeSpan.FromSeconds(60), "both agents active, each on its own replica");
+            var primary = await PrimaryAsync(replicaA, domainId);
+            Assert.Equal(primary, await PrimaryAsync(replicaB, domainId));
+
+            // A change made through the replica the primary is NOT connected to still reaches the directory.
+            var holder = agents.Single(a => a.Id == primary);
+            var other = replicas.Single(r => r != holder.Replica);
+            var first = await other.CreateUserAsync("replica.one", "Rep", "One");
+            await other.BindUserAsync(domainId, first);
+            await ThinPath.WaitForEntryAsync(slapd, holder.Process, "ou=People,dc=example,dc=com", "(uid=replica.one)", "uid");
+
+            // The primary's replica goes away: the agent on the other replica takes over with a new epoch.
+            await holder.Replica.DisposeAsync();
+            holder.Process.Kill();
+            var survivor = agents.Single(a => a.Id != primary);
+            await Processes.WaitUntilAsync(async () => await PrimaryAsync(other, domainId) == survivor.Id, TimeSpan.FromSeconds(30), "failover to the other replica's agent");
+            var second = await other.CreateUserAsync("replica.two", "Rep", "Two");
+            await other.BindUserAsync(domainId, second);
+            await ThinPath.WaitForEntryAsync(slapd, survivor.Process, "ou=People,dc=example,dc=com", "(uid=replica.two)", "uid");
+            Assert.Single(await slapd.SearchAsync("ou=People,dc=example,dc=com", "(uid=replica.one)", "uid"));
+
+            foreach (var agent in agents)
+            {
+                agent.Process.Dispose();
+            }
+        }
+        finally
+        {
+            foreach (var replica in replicas)
+            {
+                try
+                {
+                    await replica.DisposeAsync();
+                }
+                catch (ObjectDisposedException)
+                {
+                }
+            }
+        }
+    }
+
+    private static async Task<string?> PrimaryAsync(ControlPlaneHost replica, string domainId) =>
+        (await replica.MustAsync(HttpMethod.Get, $"/api/v2/activedirectories/{domainId}", null, 200))["primaryAgent"]?.GetValue<string>();
+}
