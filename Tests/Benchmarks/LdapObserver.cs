@@ -22,6 +22,30 @@ internal sealed class LdapObserver : IDisposable
         return response.Entries.Count > 0;
     }
 
+    /// <summary>
+    /// Counts the entries matching <paramref name="filter"/> one level under <paramref name="baseDn"/>: one search that
+    /// returns DNs only (no attributes), as the rootdn (no size limit).
+    /// </summary>
+    public int Count(string baseDn, string filter)
+    {
+        var response = (SearchResponse)_connection.SendRequest(new SearchRequest(baseDn, filter, SearchScope.OneLevel, "1.1"));
+        return response.Entries.Count;
+    }
+
+    /// <summary>The number of values of <paramref name="attribute"/> on one entry (e.g. a group's members).</summary>
+    public int ValueCount(string dn, string attribute)
+    {
+        var response = (SearchResponse)_connection.SendRequest(new SearchRequest(dn, "(objectClass=*)", SearchScope.Base, attribute));
+        return response.Entries.Count == 0 ? 0 : response.Entries[0].Attributes[attribute]?.Count ?? 0;
+    }
+
+    /// <summary>The first value of <paramref name="attribute"/> on the first entry one level under <paramref name="baseDn"/> matching <paramref name="filter"/>.</summary>
+    public string? FirstValue(string baseDn, string filter, string attribute)
+    {
+        var response = (SearchResponse)_connection.SendRequest(new SearchRequest(baseDn, filter, SearchScope.OneLevel, attribute));
+        return response.Entries.Count == 0 ? null : response.Entries[0].Attributes[attribute]?[0] as string;
+    }
+
     public async Task<double> WaitForAsync(string uid, long startTimestamp, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;

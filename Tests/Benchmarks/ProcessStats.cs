@@ -27,6 +27,37 @@ internal static class ProcessStats
         return (rss, priv);
     }
 
+    /// <summary><c>Private_Dirty</c> alone from <c>/proc/PID/smaps_rollup</c> (KiB).</summary>
+    public static long PrivateDirtyKiB(int pid) =>
+        File.ReadLines($"/proc/{pid}/smaps_rollup").Where(l => l.StartsWith("Private_Dirty:", StringComparison.Ordinal)).Sum(ParseKiB);
+
+    /// <summary>The first process whose command line (NUL-separated arguments) satisfies <paramref name="match"/>.</summary>
+    public static int? FindPid(Func<string[], bool> match)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0', StringSplitOptions.RemoveEmptyEntries);
+                if (args.Length > 0 && match(args))
+                {
+                    return pid;
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The process ended while we looked.
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>User + system CPU seconds consumed so far.</summary>
     public static double CpuSeconds(int pid)
     {

@@ -19,6 +19,9 @@ switch (command)
     case "fleet":
         await FleetBenchmark.RunAsync(options.Int("agents", 1000), options.Int("seconds", 30));
         return 0;
+    case "provision":
+        await ProvisionBenchmark.RunAsync(options.Int("users", 10_000), options.Int("seconds", 60));
+        return 0;
     case "all":
         await LatencyBenchmark.RunAsync(options.Int("samples", 200));
         await FailoverBenchmark.RunAsync(options.Int("rounds", 5));
@@ -31,7 +34,10 @@ switch (command)
               failover [--rounds 5]                 kill -9 the primary agent -> first change applied by the new primary
               fleet    [--agents 1000] [--seconds 30]  N simulated agents on real gRPC/TLS against one control plane process:
                                                     its resident/private memory and CPU
-              all                                   all of the above with their defaults
+              provision [--users 10000] [--seconds 60]  N users + one N-member group through the control plane into a private
+                                                    slapd by the NativeAOT agent, users/s beside ldapadd -c (ratio) and what limits
+                                                    it; the agent's file size, VmRSS and private memory after N s of steady writing
+              all                                   latency, failover and fleet with their defaults
             Run: dotnet run --project Tests/Benchmarks -c Release -- <command> [options]
             """);
         return command == "help" ? 0 : 2;

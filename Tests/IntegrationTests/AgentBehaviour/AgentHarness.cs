@@ -99,8 +99,8 @@ internal sealed class AgentHarness : IAsyncDisposable
         return outcome;
     }
 
-    /// <summary>A password change sealed to this agent's public key, as the control plane seals it.</summary>
-    public async Task<Change> PasswordAsync(string userId, string username, string password)
+    /// <summary>A password change sealed to this agent's public key, as the control plane seals it (with the user's state).</summary>
+    public async Task<Change> PasswordAsync(string userId, string username, string password, bool suspended = false)
     {
         var factory = ControlPlane.Services.GetRequiredService<IDbContextFactory<ControlPlaneDb>>();
         await using var db = await factory.CreateDbContextAsync();
@@ -114,7 +114,7 @@ internal sealed class AgentHarness : IAsyncDisposable
             EphemeralPublicKey = ByteString.CopyFrom(k.EphemeralPublicKey),
             Wrapped = ByteString.CopyFrom(k.WrappedKey),
         }));
-        return new Change { PasswordSet = new PasswordSet { UserId = userId, Username = username, Password = secret } };
+        return new Change { PasswordSet = new PasswordSet { UserId = userId, Username = username, Password = secret, Suspended = suspended } };
     }
 
     private void OnOutcomes(IReadOnlyList<SyncOutcome> outcomes)

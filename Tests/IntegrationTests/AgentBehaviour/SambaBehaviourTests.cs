@@ -101,7 +101,7 @@ public sealed class SambaBehaviourTests(SambaDc samba)
 
         var (held, heldId) = (Unique("held"), NewId());
         await h.MustApplyAsync(User(heldId, held, suspended: true));
-        await h.MustApplyAsync(await h.PasswordAsync(heldId, held, "Held!Back2024"));
+        await h.MustApplyAsync(await h.PasswordAsync(heldId, held, "Held!Back2024", suspended: true));
         Assert.Equal(Disabled, (await UserAsync(held))!.First("userAccountControl"));
         await h.MustApplyAsync(User(heldId, held, suspended: false));
         Assert.Equal(Enabled, (await UserAsync(held))!.First("userAccountControl"));
