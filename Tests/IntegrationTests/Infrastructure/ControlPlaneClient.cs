@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 
 namespace JumpCloudAdi.IntegrationTests.Infrastructure;
@@ -9,21 +8,8 @@ public sealed class ControlPlaneClient : IDisposable
 {
     public ControlPlaneClient(Uri url, string caPath, string? apiKey)
     {
-        var ca = X509CertificateLoader.LoadCertificateFromFile(caPath);
         var handler = new SocketsHttpHandler();
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-        {
-            if (certificate is null || (errors & System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-            {
-                return false;
-            }
-
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(ca);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            return chain.Build(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
-        };
+        handler.SslOptions.RemoteCertificateValidationCallback = CaTrust.Validator(caPath);
         Http = new HttpClient(handler) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
         if (apiKey is not null)
         {

@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Grpc.Net.Client;
 using JumpCloudAdi.Protocol;
@@ -30,16 +29,8 @@ public sealed class GatewayClient : IDisposable
 
     public GatewayClient(Uri url, string caPath)
     {
-        var ca = X509CertificateLoader.LoadCertificateFromFile(caPath);
         var handler = new SocketsHttpHandler();
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-        {
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(ca);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            return certificate is not null && chain.Build(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
-        };
+        handler.SslOptions.RemoteCertificateValidationCallback = CaTrust.Validator(caPath);
         _channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions { HttpHandler = handler });
     }
 
