@@ -32,11 +32,24 @@ internal sealed class LdapObserver : IDisposable
         return response.Entries.Count;
     }
 
-    /// <summary>The number of values of <paramref name="attribute"/> on one entry (e.g. a group's members).</summary>
-    public int ValueCount(string dn, string attribute)
+    /// <summary>The DNs of the entries one level under <paramref name="baseDn"/> matching <paramref name="filter"/> (no attributes).</summary>
+    public List<string> Dns(string baseDn, string filter)
     {
-        var response = (SearchResponse)_connection.SendRequest(new SearchRequest(dn, "(objectClass=*)", SearchScope.Base, attribute));
-        return response.Entries.Count == 0 ? 0 : response.Entries[0].Attributes[attribute]?.Count ?? 0;
+        var response = (SearchResponse)_connection.SendRequest(new SearchRequest(baseDn, filter, SearchScope.OneLevel, "1.1"));
+        return [.. response.Entries.Cast<SearchResultEntry>().Select(e => e.DistinguishedName)];
+    }
+
+    /// <summary>True when the entry <paramref name="dn"/> exists and matches <paramref name="filter"/> (a base search, no attributes).</summary>
+    public bool Matches(string dn, string filter)
+    {
+        try
+        {
+            return ((SearchResponse)_connection.SendRequest(new SearchRequest(dn, filter, SearchScope.Base, "1.1"))).Entries.Count > 0;
+        }
+        catch (DirectoryOperationException ex) when (ex.Response?.ResultCode == ResultCode.NoSuchObject)
+        {
+            return false;
+        }
     }
 
     /// <summary>The first value of <paramref name="attribute"/> on the first entry one level under <paramref name="baseDn"/> matching <paramref name="filter"/>.</summary>

@@ -1,0 +1,485 @@
+using System.Diagnostics;
+using System.DirectoryServices.Protocols;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+using JumpCloudAdi.IntegrationTests.Infrastructure;
+
+namespace JumpCloudAdi.Benchmarks;
+
+/// <summary>
+/// Bulk provisioning through the control plane into a private slapd with the NativeAOT agent, beside <c>ldapadd -c</c>
+/// of the same entries into an identical fresh slapd; then the agent's footprint (file size, VmRSS, private memory)
+/// after a window of steady streaming and writing.
+/// </summary>
+internal static class ProvisionBenchmark
+{
+    private const int Concurrency = 8;
+    private const string People = "ou=People," + SlapdServer.Suffix;
+    private const string UserFilter = "(objectClass=inetOrgPerson)";
+    private const string GroupName = "Provisioned";
+    private const string GroupDn = "cn=" + GroupName + ",ou=Groups," + SlapdServer.Suffix;
+    private const double DiskTargetMb = 15;
+    private const double PrivateTargetMiB = 10;
+
+    private sealed record User(string Username, string First, string Last)
+    {
+        public string Email => $"{Username}@example.com";
+        public string DisplayName => $"{First} {Last}";
+    }
+
+    private readonly record struct Cpu(double Agent, double Slapd, double Self)
+    {
+        public static Cpu Read(int agentPid, int slapdPid) =>
+            new(ProcessStats.CpuSeconds(agentPid), ProcessStats.CpuSeconds(slapdPid), ProcessStats.CpuSeconds(Environment.ProcessId));
+
+        public static Cpu operator -(Cpu a, Cpu b) => new(a.Agent - b.Agent, a.Slapd - b.Slapd, a.Self - b.Self);
+    }
+
+    private sealed record Baseline(string Transport, TimeSpan Elapsed, double SlapdCpu, int Users)
+    {
+        public double Rate => Users / Elapsed.TotalSeconds;
+    }
+
+    public static async Task RunAsync(int users, int seconds)
+    {
+        Console.WriteLine($"== provision: {users} users + 1 group of {users} through the control plane (in-process) -> NativeAOT agent -> private slapd, "
+            + $"beside ldapadd -c into an identical fresh slapd; then {seconds} s of steady streaming and writing; {Environment.ProcessorCount} cores");
+        using var stop = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        var ct = stop.Token;
+        using var temp = new TempDirectory();
+
+        // 1. The agent as operators get it: one NativeAOT file.
+        var binary = await PublishAgentAsync(temp.Sub("aot"), ct);
+        var size = new FileInfo(binary).Length;
+
+        // 2. Baseline: ldapadd -c of the same entries, over LDAPS (the agent's transport) and plain LDAP, each into a fresh slapd.
+        var people = Enumerable.Range(0, users).Select(i => new User($"pv{i:D6}", "Prov", $"User{i:D6}")).ToList();
+        var ldifPath = temp.Sub("users.ldif");
+        await File.WriteAllTextAsync(ldifPath, Ldif(people), ct);
+        var ldaps = await LdapAddAsync(ldifPath, secure: true, users, ct);
+        var plain = await LdapAddAsync(ldifPath, secure: false, users, ct);
+
+        // 3. The agent's run.
+        var slapd = new SlapdServer();
+        ControlPlaneHost? controlPlane = null;
+        NativeAgentProcess? agent = null;
+        try
+        {
+            await slapd.InitializeAsync();
+            var slapdPid = SlapdPid(slapd);
+            controlPlane = await ControlPlaneHost.StartAsync(temp.Sub("cp"));
+            var cp = controlPlane;
+            var domainId = await cp.CreateDomainAsync();
+            var (_, key) = await cp.CreateConnectKeyAsync(domainId);
+            agent = new NativeAgentProcess(binary, temp.Sub("agent"));
+            await agent.InstallAsync(cp, slapd, key);
+            agent.Start();
+            var uptime = Stopwatch.StartNew();
+            var running = agent;
+            await WaitAsync(async () => (await cp.AgentsAsync(domainId)).All(a => a!["state"]!.GetValue<string>() == "active")
+                                        && await cp.Client.PrimaryAgentAsync(domainId) is not null,
+                TimeSpan.FromSeconds(90), "the native agent connected and primary", running, ct);
+            var idle = ProcessStats.Memory(agent.Pid);
+            Console.WriteLine($"   native agent connected and primary after {uptime.Elapsed.TotalSeconds:0.0} s: "
+                + $"VmRSS {MiB(idle.RssKiB)} MiB, private {MiB(idle.PrivateKiB)} MiB, Private_Dirty {MiB(ProcessStats.PrivateDirtyKiB(agent.Pid))} MiB (idle)");
+
+            // API phase: users, one group, its members (nothing reaches a domain yet: the group is not bound).
+            var ids = new string[users];
+            var watch = Stopwatch.StartNew();
+            await ParallelAsync(users, i => CreateUserAsync(cp, people[i], id => ids[i] = id), "users created", ct);
+            var createTime = watch.Elapsed;
+            var groupId = await cp.CreateGroupAsync(GroupName);
+            watch.Restart();
+            await ParallelAsync(users, i => cp.AddMemberAsync(groupId, ids[i]), "members added", ct);
+            var memberTime = watch.Elapsed;
+            Console.WriteLine($"   API phase ({Concurrency} concurrent requests): {users} x POST /api/systemusers in {createTime.TotalSeconds:0.0} s "
+                + $"({users / createTime.TotalSeconds:0} /s); {users} x POST /api/v2/usergroups/{{id}}/members in {memberTime.TotalSeconds:0.0} s "
+                + $"({users / memberTime.TotalSeconds:0} /s); total {(createTime + memberTime).TotalSeconds:0.0} s");
+
+            // Provisioning: one association call binds the group; time until all users are visible in slapd.
+            using var observer = new LdapObserver(slapd);
+            var result = await ProvisionAsync(cp, domainId, groupId, agent, slapdPid, observer, [.. people.Select(p => p.Username)], ct);
+            var agentRate = users / result.AllVisible.TotalSeconds;
+            Console.WriteLine($"   association call -> all {users} users visible in slapd: {result.AllVisible.TotalSeconds:0.00} s = {agentRate:0} users/s end to end "
+                + $"(the call itself returned after {result.CallTime.TotalSeconds:0.00} s; first users seen at {result.FirstSeen.TotalSeconds:0.00} s; "
+                + $"group with all {users} members at {result.MembershipDone.TotalSeconds:0.00} s)");
+            Console.WriteLine($"   ldapadd -c of the same {users} entries into a fresh identical slapd: LDAPS {ldaps.Elapsed.TotalSeconds:0.00} s = {ldaps.Rate:0} users/s; "
+                + $"plain LDAP {plain.Elapsed.TotalSeconds:0.00} s = {plain.Rate:0} users/s");
+            Console.WriteLine($"   ratio agent/ldapadd: {agentRate / ldaps.Rate:0.00} of ldapadd over LDAPS (same transport as the agent), "
+                + $"{agentRate / plain.Rate:0.00} of plain ldapadd   (target >= 0.8)");
+            PrintLimits(result, ldaps, users);
+
+            // Steady streaming and writing, then the footprint.
+            var steady = await SteadyAsync(cp, domainId, ids, agent, observer, seconds, ct);
+            var final = ProcessStats.Memory(agent.Pid);
+            var dirty = ProcessStats.PrivateDirtyKiB(agent.Pid);
+            var mb = size / 1_000_000.0;
+            Console.WriteLine($"   agent footprint: NativeAOT single file {mb:0.00} MB ({size / 1048576.0:0.00} MiB, {size} bytes)   (target <= {DiskTargetMb:0} MB: {Met(mb <= DiskTargetMb)})");
+            Console.WriteLine($"   after {seconds} s of streaming and writing ({steady}; agent up {uptime.Elapsed.TotalSeconds:0} s, {users + steady.Created} users in its directory): "
+                + $"VmRSS {MiB(final.RssKiB)} MiB, Private_Dirty {MiB(dirty)} MiB, private clean+dirty {MiB(final.PrivateKiB)} MiB   "
+                + $"(target private <= {PrivateTargetMiB:0} MiB: {Met(dirty / 1024.0 <= PrivateTargetMiB)} for Private_Dirty, {Met(final.PrivateKiB / 1024.0 <= PrivateTargetMiB)} for clean+dirty)");
+            Console.WriteLine($"   peaks: during provisioning VmRSS {MiB(result.PeakRssKiB)} MiB, private {MiB(result.PeakPrivateKiB)} MiB; "
+                + $"during the steady window VmRSS {MiB(steady.PeakRssKiB)} MiB, private {MiB(steady.PeakPrivateKiB)} MiB");
+        }
+        catch (Exception) when (agent is not null && !string.IsNullOrEmpty(agent.LogTail))
+        {
+            Console.Error.WriteLine($"   agent log (last lines):\n{agent.LogTail}");
+            throw;
+        }
+        finally
+        {
+            agent?.Dispose();
+            if (controlPlane is not null)
+            {
+                await controlPlane.DisposeAsync();
+            }
+
+            await slapd.DisposeAsync();
+        }
+    }
+
+    private sealed record Provisioning(TimeSpan CallTime, TimeSpan FirstSeen, TimeSpan AllVisible, TimeSpan MembershipDone,
+        Cpu CallCpu, Cpu StreamCpu, long AgentWriteSyscalls, int Polls, TimeSpan PollTime, long PeakRssKiB, long PeakPrivateKiB);
+
+    private static async Task<Provisioning> ProvisionAsync(ControlPlaneHost cp, string domainId, string groupId, NativeAgentProcess agent,
+        int slapdPid, LdapObserver observer, IReadOnlyList<string> usernames, CancellationToken ct)
+    {
+        // The association of a large group does its work inside the call: a client with a long timeout.
+        using var http = cp.CreateClient(ControlPlaneHost.ApiKey);
+        http.Timeout = TimeSpan.FromMinutes(10);
+        var deadline = TimeSpan.FromSeconds(Math.Max(300, usernames.Count / 10.0));
+        var syscalls0 = WriteSyscalls(agent.Pid);
+        var cpu0 = Cpu.Read(agent.Pid, slapdPid);
+        var start = Stopwatch.GetTimestamp();
+        using (var response = await http.PostAsJsonAsync($"/api/v2/activedirectories/{domainId}/associations", new { op = "add", type = "user_group", id = groupId }, ct))
+        {
+            if ((int)response.StatusCode != 204)
+            {
+                throw new InvalidOperationException($"binding the group returned {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+            }
+        }
+
+        var callTime = Stopwatch.GetElapsedTime(start);
+        var cpu1 = Cpu.Read(agent.Pid, slapdPid);
+
+        // Poll cheaply: a DN-only listing of ou=People every 100 ms until the first user shows, then every 2 s; once the
+        // estimated finish is near, every 50 ms only the users still missing, by uid (an OR of equality terms, indexed).
+        TimeSpan? firstSeen = null;
+        var polls = 0;
+        var pollTime = TimeSpan.Zero;
+        long peakRss = 0, peakPrivate = 0;
+        var missing = new HashSet<string>(usernames, StringComparer.OrdinalIgnoreCase);
+        while (missing.Count > 0)
+        {
+            ct.ThrowIfCancellationRequested();
+            CheckAlive(agent);
+            var elapsed = Stopwatch.GetElapsedTime(start);
+            if (elapsed > deadline)
+            {
+                throw new TimeoutException($"only {usernames.Count - missing.Count} of {usernames.Count} users visible in slapd after {elapsed.TotalSeconds:0} s");
+            }
+
+            var rate = firstSeen is { } f && elapsed > f ? (usernames.Count - missing.Count) / (elapsed - f).TotalSeconds : 0;
+            var near = rate > 0 && missing.Count / rate < 2.5;
+            var pollStart = Stopwatch.GetTimestamp();
+            if (near)
+            {
+                foreach (var chunk in missing.Chunk(1000).ToList())
+                {
+                    var filter = $"(|{string.Concat(chunk.Select(u => $"(uid={u})"))})";
+                    missing.ExceptWith(observer.Dns(People, filter).Select(UidOf));
+                }
+            }
+            else
+            {
+                var present = observer.Dns(People, UserFilter).Select(UidOf).ToHashSet(StringComparer.OrdinalIgnoreCase);
+                missing.RemoveWhere(present.Contains);
+            }
+
+            pollTime += Stopwatch.GetElapsedTime(pollStart);
+            polls++;
+            var (rss, priv) = ProcessStats.Memory(agent.Pid);
+            peakRss = Math.Max(peakRss, rss);
+            peakPrivate = Math.Max(peakPrivate, priv);
+            if (missing.Count < usernames.Count && firstSeen is null)
+            {
+                firstSeen = Stopwatch.GetElapsedTime(start);
+            }
+
+            if (missing.Count > 0)
+            {
+                await Task.Delay(firstSeen is null ? 100 : near ? 50 : 2000, ct);
+            }
+        }
+
+        var allVisible = Stopwatch.GetElapsedTime(start);
+        var cpu2 = Cpu.Read(agent.Pid, slapdPid);
+        var syscalls = WriteSyscalls(agent.Pid) - syscalls0;
+        // The agent writes a group's members in one modification: one member present means all are.
+        var membership = Stopwatch.StartNew();
+        while (!observer.Matches(GroupDn, $"(member=uid={usernames[^1]},{People})"))
+        {
+            CheckAlive(agent);
+            if (membership.Elapsed > deadline)
+            {
+                throw new TimeoutException($"the group did not get its {usernames.Count} members in slapd");
+            }
+
+            await Task.Delay(200, ct);
+        }
+
+        return new Provisioning(callTime, firstSeen ?? allVisible, allVisible, Stopwatch.GetElapsedTime(start), cpu1 - cpu0, cpu2 - cpu1,
+            syscalls, polls, pollTime, peakRss, peakPrivate);
+    }
+
+    private static void PrintLimits(Provisioning p, Baseline ldaps, int users)
+    {
+        var streamWall = (p.AllVisible - p.CallTime).TotalSeconds;
+        double Pct(double cpu, double wall) => cpu / wall * 100;
+        double PerUser(double cpu) => cpu * 1000 / users;
+        var ldapaddSlapd = PerUser(ldaps.SlapdCpu);
+        var agentSlapd = PerUser(p.StreamCpu.Slapd);
+        Console.WriteLine($"   what limits it (measured from /proc/PID/stat CPU time; 100% = one core busy):");
+        Console.WriteLine($"     association call: {p.CallTime.TotalSeconds:0.00} s wall, control plane (this process) CPU {p.CallCpu.Self:0.00} s "
+            + $"({Pct(p.CallCpu.Self, p.CallTime.TotalSeconds):0}%): one transaction writing {users + 2} change-log entries");
+        Console.WriteLine($"     call returned -> all visible: {streamWall:0.00} s wall; agent CPU {p.StreamCpu.Agent:0.00} s ({Pct(p.StreamCpu.Agent, streamWall):0}%), "
+            + $"slapd CPU {p.StreamCpu.Slapd:0.00} s ({Pct(p.StreamCpu.Slapd, streamWall):0}%), control plane + this benchmark CPU {p.StreamCpu.Self:0.00} s "
+            + $"({Pct(p.StreamCpu.Self, streamWall):0}%); observer: {p.Polls} polls taking {p.PollTime.TotalSeconds:0.00} s of round trips");
+        Console.WriteLine($"     slapd CPU per user: {agentSlapd:0.000} ms from the agent vs {ldapaddSlapd:0.000} ms from ldapadd over LDAPS "
+            + $"(x{agentSlapd / ldapaddSlapd:0.0}); agent write syscalls per user: {(double)p.AgentWriteSyscalls / users:0.0} "
+            + $"(one per LDAP request and gRPC frame; ldapadd sends 1 request per user)");
+        Console.WriteLine($"     ldapadd run: {ldaps.Elapsed.TotalSeconds:0.00} s wall, slapd CPU {ldaps.SlapdCpu:0.00} s ({Pct(ldaps.SlapdCpu, ldaps.Elapsed.TotalSeconds):0}%)");
+        var pipeline = Pct(p.StreamCpu.Agent + p.StreamCpu.Slapd, streamWall);
+        var idleShare = 100 - Pct(p.StreamCpu.Agent + p.StreamCpu.Slapd + p.StreamCpu.Self, streamWall * Environment.ProcessorCount);
+        Console.WriteLine($"     -> while streaming, agent + slapd CPU = {pipeline:0}% of one core with {idleShare:0}% of the machine's {Environment.ProcessorCount} cores idle: "
+            + (Pct(p.StreamCpu.Slapd, streamWall) > 90
+                ? "slapd is saturated (CPU-bound)"
+                : pipeline > 80
+                    ? "one sequential LDAP conversation (one connection, each request waits for its answer: the agent and slapd take turns)"
+                    : "neither the agent nor slapd is busy: the agent waits on the control plane")
+            + $", with {(double)p.AgentWriteSyscalls / users:0.0} requests per user costing slapd x{agentSlapd / ldapaddSlapd:0.0} the CPU of one add; "
+            + $"the association call is {p.CallTime.TotalSeconds / p.AllVisible.TotalSeconds * 100:0}% of the end-to-end time");
+    }
+
+    private sealed record Steady(int Created, int Updated, long PeakRssKiB, long PeakPrivateKiB)
+    {
+        public override string ToString() => $"{Created} users created and bound, {Updated} users updated, 1 of each a second";
+    }
+
+    /// <summary>Every second: a new user bound directly to the domain, and an update (first name) of a provisioned user.</summary>
+    private static async Task<Steady> SteadyAsync(ControlPlaneHost cp, string domainId, string[] ids, NativeAgentProcess agent, LdapObserver observer,
+        int seconds, CancellationToken ct)
+    {
+        var window = Stopwatch.StartNew();
+        int created = 0, updated = 0;
+        long peakRss = 0, peakPrivate = 0;
+        while (window.Elapsed < TimeSpan.FromSeconds(seconds))
+        {
+            CheckAlive(agent);
+            var id = await cp.CreateUserAsync($"st{created:D6}", "Steady", $"State{created:D6}");
+            await cp.BindUserAsync(domainId, id);
+            created++;
+            await cp.MustAsync(HttpMethod.Put, $"/api/systemusers/{ids[updated % ids.Length]}", new { firstname = $"Upd{updated}" }, 200);
+            updated++;
+            var (rss, priv) = ProcessStats.Memory(agent.Pid);
+            peakRss = Math.Max(peakRss, rss);
+            peakPrivate = Math.Max(peakPrivate, priv);
+            var next = TimeSpan.FromSeconds(created) - window.Elapsed;
+            if (next > TimeSpan.Zero)
+            {
+                await Task.Delay(next, ct);
+            }
+        }
+
+        // Everything written in the window has landed (the agent kept up).
+        var lastUpdated = $"pv{(updated - 1) % ids.Length:D6}";
+        await WaitAsync(() => Task.FromResult(observer.Count(People, "(uid=st*)") == created && FirstName(observer, lastUpdated) == $"Upd{updated - 1}"),
+            TimeSpan.FromSeconds(30), "the steady window's writes visible in slapd", agent, ct);
+        return new Steady(created, updated, peakRss, peakPrivate);
+    }
+
+    private static string? FirstName(LdapObserver observer, string uid) => observer.FirstValue(People, $"(uid={uid})", "givenName");
+
+    private static string UidOf(string dn) => dn[(dn.IndexOf('=', StringComparison.Ordinal) + 1)..dn.IndexOf(',', StringComparison.Ordinal)];
+
+    private static async Task CreateUserAsync(ControlPlaneHost cp, User user, Action<string> created)
+    {
+        var json = await cp.MustAsync(HttpMethod.Post, "/api/systemusers",
+            new { username = user.Username, email = user.Email, firstname = user.First, lastname = user.Last }, 200);
+        created(json["_id"]!.GetValue<string>());
+    }
+
+    /// <summary>Runs <paramref name="count"/> operations with <see cref="Concurrency"/> in flight, reporting progress every 10 s.</summary>
+    private static async Task ParallelAsync(int count, Func<int, Task> operation, string what, CancellationToken ct)
+    {
+        var next = -1;
+        var done = 0;
+        var watch = Stopwatch.StartNew();
+        using var progressStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var progress = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    await Task.Delay(10_000, progressStop.Token);
+                    await Console.Error.WriteLineAsync($"   ... {Volatile.Read(ref done)}/{count} {what} after {watch.Elapsed.TotalSeconds:0} s");
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }, CancellationToken.None);
+        var workers = Enumerable.Range(0, Concurrency).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                ct.ThrowIfCancellationRequested();
+                await operation(i);
+                Interlocked.Increment(ref done);
+            }
+        }, ct)).ToList();
+        try
+        {
+            await Task.WhenAll(workers);
+        }
+        finally
+        {
+            await progressStop.CancelAsync();
+            await progress;
+        }
+    }
+
+    private static async Task<Baseline> LdapAddAsync(string ldifPath, bool secure, int users, CancellationToken ct)
+    {
+        var server = new SlapdServer();
+        try
+        {
+            await server.InitializeAsync();
+            var pid = SlapdPid(server);
+            var cpu = ProcessStats.CpuSeconds(pid);
+            ct.ThrowIfCancellationRequested();
+            var watch = Stopwatch.StartNew();
+            var result = await Processes.RunAsync("ldapadd",
+                ["-c", "-x", "-H", secure ? server.LdapsUrl : server.LdapUrl, "-D", SlapdServer.AdminDn, "-w", SlapdServer.AdminPassword, "-f", ldifPath],
+                env: secure ? LdapTools.TlsEnv(server.CaPath) : null, timeout: TimeSpan.FromMinutes(15));
+            var elapsed = watch.Elapsed;
+            cpu = ProcessStats.CpuSeconds(pid) - cpu;
+            result.EnsureSuccess("ldapadd -c");
+            using var observer = new LdapObserver(server);
+            var count = observer.Count(People, UserFilter);
+            if (count != users)
+            {
+                throw new InvalidOperationException($"ldapadd left {count} of {users} users in slapd");
+            }
+
+            return new Baseline(secure ? "LDAPS" : "plain LDAP", elapsed, cpu, count);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    /// <summary>The same entries the agent's OpenLDAP writer adds (attributes and values).</summary>
+    private static string Ldif(IEnumerable<User> users)
+    {
+        var text = new StringBuilder();
+        foreach (var u in users)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"""
+                dn: uid={u.Username},{People}
+                objectClass: top
+                objectClass: person
+                objectClass: organizationalPerson
+                objectClass: inetOrgPerson
+                uid: {u.Username}
+                cn: {u.DisplayName}
+                sn: {u.Last}
+                displayName: {u.DisplayName}
+                givenName: {u.First}
+                mail: {u.Email}
+
+
+                """);
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Publishes the agent NativeAOT once per run (into <paramref name="output"/>) and returns the binary.</summary>
+    private static async Task<string> PublishAgentAsync(string output, CancellationToken ct)
+    {
+        var root = typeof(ProvisionBenchmark).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+        var project = Path.Combine(root, "Agent", "Agent.csproj");
+        var artifacts = Path.Combine(Path.GetTempPath(), "art-bench-aot");
+        Console.WriteLine($"   publishing the agent NativeAOT: dotnet publish {project} -c Release -r linux-x64 -p:PublishAot=true -o {output} --artifacts-path {artifacts}");
+        ct.ThrowIfCancellationRequested();
+        var watch = Stopwatch.StartNew();
+        var result = await Processes.RunAsync("dotnet",
+            ["publish", project, "-c", "Release", "-r", "linux-x64", "-p:PublishAot=true", "-o", output, "--artifacts-path", artifacts],
+            timeout: TimeSpan.FromMinutes(20));
+        result.EnsureSuccess("dotnet publish (NativeAOT agent)");
+        var binary = Path.Combine(output, "jumpcloud-adi-agent");
+        if (!File.Exists(binary))
+        {
+            throw new FileNotFoundException("the NativeAOT publish produced no agent binary", binary);
+        }
+
+        var others = Directory.GetFiles(output).Select(Path.GetFileName).Where(f => f != "jumpcloud-adi-agent").Order(StringComparer.Ordinal);
+        Console.WriteLine($"   published in {watch.Elapsed.TotalSeconds:0} s: {binary} (also in the folder, not needed to run: {string.Join(", ", others)})");
+        return binary;
+    }
+
+    private static int SlapdPid(SlapdServer server) =>
+        ProcessStats.FindPid(args => args[0].EndsWith("slapd", StringComparison.Ordinal) && args.Any(a => a.Contains($"127.0.0.1:{server.Port}/", StringComparison.Ordinal)))
+        ?? throw new InvalidOperationException($"no slapd process on port {server.Port}");
+
+    /// <summary>Write system calls (<c>syscw</c> in /proc/PID/io) made so far.</summary>
+    private static long WriteSyscalls(int pid) =>
+        File.ReadLines($"/proc/{pid}/io").Where(l => l.StartsWith("syscw:", StringComparison.Ordinal))
+            .Select(l => long.Parse(l["syscw:".Length..].Trim(), CultureInfo.InvariantCulture)).Single();
+
+    private static void CheckAlive(NativeAgentProcess agent)
+    {
+        if (agent.HasExited)
+        {
+            throw new InvalidOperationException("the agent exited");
+        }
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, NativeAgentProcess agent, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        Exception? last = null;
+        while (watch.Elapsed < timeout)
+        {
+            CheckAlive(agent);
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or LdapException or DirectoryOperationException or Xunit.Sdk.XunitException)
+            {
+                last = ex;
+            }
+
+            await Task.Delay(100, ct);
+        }
+
+        throw new TimeoutException($"{what} not reached within {timeout.TotalSeconds:0} s{(last is null ? "" : $" (last error: {last.Message})")}");
+    }
+
+    private static string MiB(long kib) => (kib / 1024.0).ToString("0.0", CultureInfo.InvariantCulture);
+
+    private static string Met(bool met) => met ? "met" : "NOT met";
+}
