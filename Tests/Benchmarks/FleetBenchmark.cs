@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Grpc.Core;
 using JumpCloudAdi.IntegrationTests.Infrastructure;
@@ -26,7 +25,8 @@ internal static class FleetBenchmark
         using var server = StartControlPlane(temp, certificates, url);
         try
         {
-            using var api = Client(url, certificates.CaPath);
+            using var client = new ControlPlaneClient(url, certificates.CaPath, ApiKey);
+            var api = client.Http;
             await Processes.WaitUntilAsync(async () => (await api.GetAsync("/api/v2/activedirectories")).IsSuccessStatusCode,
                 TimeSpan.FromSeconds(60), "control plane answering");
             var idle = ProcessStats.Memory(server.Id);
@@ -95,23 +95,6 @@ internal static class FleetBenchmark
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
-    }
-
-    private static HttpClient Client(Uri url, string caPath)
-    {
-        var ca = X509CertificateLoader.LoadCertificateFromFile(caPath);
-        var handler = new SocketsHttpHandler();
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-        {
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(ca);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            return certificate is not null && chain.Build(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
-        };
-        var client = new HttpClient(handler) { BaseAddress = url };
-        client.DefaultRequestHeaders.Add("x-api-key", ApiKey);
-        return client;
     }
 
     private static async Task<List<(string AgentId, string Credential)>> EnrollAsync(HttpClient api, Uri url, string caPath, int agents)
