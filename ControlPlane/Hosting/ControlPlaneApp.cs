@@ -22,7 +22,15 @@ public static class ControlPlaneApp
         configure?.Invoke(builder);
 
         var dataDirectory = builder.Configuration["Data:Directory"] ?? "data";
-        Directory.CreateDirectory(dataDirectory);
+        if (!Directory.Exists(dataDirectory))
+        {
+            // It will hold the database, the TLS key and the key hashes: the service account's alone.
+            Directory.CreateDirectory(dataDirectory);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["Kestrel:Endpoints:Https:Url"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);

@@ -22,10 +22,18 @@ public static class PortalExtensions
         services.AddHostedService<PortalLiveUpdates>();
 
         // Cookies and antiforgery tokens stay valid across restarts: the key ring lives beside the database.
+        // The folder is readable by the service account only (the keys sign sessions); at rest they rely on that, as
+        // Linux has no DPAPI to wrap them with.
         var dataDirectory = builder.Configuration["Data:Directory"] ?? "data";
+        var keys = Directory.CreateDirectory(Path.Combine(dataDirectory, "portal-keys"));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(keys.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         services.AddDataProtection()
             .SetApplicationName("JumpCloudAdi.ControlPlane")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "portal-keys")));
+            .PersistKeysToFileSystem(keys);
         services.AddAuthentication(PortalAuthentication.Scheme).AddCookie(PortalAuthentication.Scheme, PortalAuthentication.Configure);
         services.AddAuthorization();
         services.AddAntiforgery(o =>
