@@ -307,14 +307,13 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
             }
         }
 
-        if (ack.ResendFrom != 0 && ack.Results.Count == 0)
+        if (ack.Results.Count > 0 || ack.ResendFrom != 0)
         {
             await SendAsync(call, new AgentMessage { Ack = ack }, ct);
         }
 
         if (ack.Results.Count > 0)
         {
-            await SendAsync(call, new AgentMessage { Ack = ack }, ct);
             AgentLog.BatchApplied(logger, ack.Results[0].Seq, ack.Results[^1].Seq, applied, skipped, failed);
             _status.LastBatch = $"changes {ack.Results[0].Seq}..{ack.Results[^1].Seq}: {applied} applied, {skipped} skipped, {failed} failed";
             var reconciled = batch.Changes.Count(c => c.Reconcile);

@@ -17,7 +17,6 @@ public sealed partial class LeaseRenewer(
     IOptions<AgentsOptions> options,
     ILogger<LeaseRenewer> logger) : BackgroundService
 {
-    private const int ChunkSize = 400;
     private readonly ConcurrentDictionary<string, Held> _held = new();
 
     private sealed record Held(string DomainId, long Epoch, Action<bool> OnRenewal);
@@ -53,23 +52,8 @@ public sealed partial class LeaseRenewer(
             return;
         }
 
-        var now = time.GetUtcNow();
-        var expires = now + TimeSpan.FromSeconds(options.Value.LeaseSeconds);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var stillHeld = new HashSet<(string, long)>();
-        foreach (var chunk in held.Select(h => h.Key).Chunk(ChunkSize))
-        {
-            // A lapsed lease is never revived: it may already have been promised to a standby.
-            await db.Domains.Where(d => d.LeaseAgentId != null && chunk.Contains(d.LeaseAgentId) && d.LeaseExpiresAt >= now)
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseExpiresAt, expires), ct);
-            var rows = await db.Domains.AsNoTracking()
-                .Where(d => d.LeaseAgentId != null && chunk.Contains(d.LeaseAgentId) && d.LeaseExpiresAt >= now)
-                .Select(d => new { d.LeaseAgentId, d.LeaseEpoch }).ToListAsync(ct);
-            foreach (var row in rows)
-            {
-                stillHeld.Add((row.LeaseAgentId!, row.LeaseEpoch));
-            }
-        }
+        var stillHeld = await new LeaseStore(db, time, options).RenewAsync(held.Select(h => (h.Key, h.Value.Epoch)).ToList(), ct);
 
         foreach (var (agentId, lease) in held)
         {

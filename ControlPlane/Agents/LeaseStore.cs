@@ -42,13 +42,31 @@ public sealed class LeaseStore(ControlPlaneDb db, TimeProvider time, IOptions<Ag
     }
 
     /// <summary>Extends the holder's lease; false when it was lost (expired and granted to another epoch).</summary>
-    public async Task<bool> RenewAsync(string domainId, string agentId, long epoch, CancellationToken ct)
+    public async Task<bool> RenewAsync(string domainId, string agentId, long epoch, CancellationToken ct) =>
+        (await RenewAsync([(agentId, epoch)], ct)).Contains((agentId, epoch));
+
+    /// <summary>
+    /// Extends every listed lease that is still valid in one statement (per chunk) and returns the (agent, epoch) pairs
+    /// that hold their domain's lease afterwards. A lapsed lease is never revived: it may already be promised to a standby.
+    /// </summary>
+    public async Task<HashSet<(string AgentId, long Epoch)>> RenewAsync(IReadOnlyCollection<(string AgentId, long Epoch)> leases, CancellationToken ct)
     {
-        var expires = time.GetUtcNow() + LeaseLength;
-        var renewed = await db.Domains
-            .Where(d => d.Id == domainId && d.LeaseAgentId == agentId && d.LeaseEpoch == epoch)
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseExpiresAt, expires), ct);
-        return renewed == 1;
+        const int chunkSize = 400;
+        var now = time.GetUtcNow();
+        var expires = now + LeaseLength;
+        var held = new HashSet<(string, long)>();
+        foreach (var chunk in leases.Select(l => l.AgentId).Chunk(chunkSize))
+        {
+            await db.Domains.Where(d => d.LeaseAgentId != null && chunk.Contains(d.LeaseAgentId) && d.LeaseExpiresAt >= now)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseExpiresAt, expires), ct);
+            var rows = await db.Domains.AsNoTracking()
+                .Where(d => d.LeaseAgentId != null && chunk.Contains(d.LeaseAgentId) && d.LeaseExpiresAt >= now)
+                .Select(d => new { d.LeaseAgentId, d.LeaseEpoch }).ToListAsync(ct);
+            held.UnionWith(rows.Select(r => (r.LeaseAgentId!, r.LeaseEpoch)));
+        }
+
+        held.IntersectWith(leases);
+        return held;
     }
 
     public async Task ReleaseAsync(string domainId, string agentId, long epoch, CancellationToken ct) =>

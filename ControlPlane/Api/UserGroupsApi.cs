@@ -144,7 +144,14 @@ public static class UserGroupsApi
             return TypedResults.Ok(group.ToDto());
         }, ct);
 
-    private static async Task<IResult> ListMembers(string id, ControlPlaneDb db, int? limit, int? skip, CancellationToken ct)
+    private static Task<IResult> ListMembers(string id, ControlPlaneDb db, int? limit, int? skip, CancellationToken ct) =>
+        MembersPageAsync(id, db, limit, skip, m => new GraphConnectionDto(new GraphObjectDto(m.UserId, AssociationTypes.User)), ct);
+
+    private static Task<IResult> Membership(string id, ControlPlaneDb db, int? limit, int? skip, CancellationToken ct) =>
+        MembersPageAsync(id, db, limit, skip, m => new GraphObjectWithPathsDto(m.UserId, AssociationTypes.User,
+            [[new GraphConnectionDto(new GraphObjectDto(m.UserId, AssociationTypes.User))]]), ct);
+
+    private static async Task<IResult> MembersPageAsync<T>(string id, ControlPlaneDb db, int? limit, int? skip, Func<GroupMember, T> shape, CancellationToken ct)
     {
         var page = Paging.From(limit, skip);
         if (page.Error is not null)
@@ -158,25 +165,7 @@ public static class UserGroupsApi
         }
 
         var members = await db.GroupMembers.Where(m => m.GroupId == id).OrderBy(m => m.UserId).Skip(page.Skip).Take(page.Limit).ToListAsync(ct);
-        return TypedResults.Ok(members.Select(m => new GraphConnectionDto(new GraphObjectDto(m.UserId, AssociationTypes.User))).ToList());
-    }
-
-    private static async Task<IResult> Membership(string id, ControlPlaneDb db, int? limit, int? skip, CancellationToken ct)
-    {
-        var page = Paging.From(limit, skip);
-        if (page.Error is not null)
-        {
-            return page.Error;
-        }
-
-        if (!await db.Groups.AnyAsync(g => g.Id == id, ct))
-        {
-            return JcErrors.NotFound("user group");
-        }
-
-        var members = await db.GroupMembers.Where(m => m.GroupId == id).OrderBy(m => m.UserId).Skip(page.Skip).Take(page.Limit).ToListAsync(ct);
-        return TypedResults.Ok(members.Select(m => new GraphObjectWithPathsDto(m.UserId, AssociationTypes.User,
-            [[new GraphConnectionDto(new GraphObjectDto(m.UserId, AssociationTypes.User))]])).ToList());
+        return TypedResults.Ok(members.Select(shape).ToList());
     }
 
     private static Task<IResult> PostMember(string id, MemberOperationInput? input, ControlPlaneDb db, ChangeLog log, DomainSync sync, CancellationToken ct) =>

@@ -20,6 +20,17 @@ public sealed class DomainSync(ControlPlaneDb db, ChangeLog log)
         return [.. await direct.Concat(viaGroups).ToListAsync(ct)];
     }
 
+    /// <summary>The users a domain reaches: bound directly, or through a bound group.</summary>
+    public async Task<List<string>> UserIdsOfDomainAsync(string domainId, CancellationToken ct)
+    {
+        var direct = db.Associations.Where(a => a.DomainId == domainId && a.TargetType == AssociationTypes.User).Select(a => a.TargetId);
+        var viaGroups = from a in db.Associations
+                        join m in db.GroupMembers on a.TargetId equals m.GroupId
+                        where a.DomainId == domainId && a.TargetType == AssociationTypes.UserGroup
+                        select m.UserId;
+        return await direct.Concat(viaGroups).Distinct().ToListAsync(ct);
+    }
+
     /// <summary>The domains a group is bound to.</summary>
     public async Task<List<string>> DomainsOfGroupAsync(string groupId, CancellationToken ct) =>
         await db.Associations.Where(a => a.TargetType == AssociationTypes.UserGroup && a.TargetId == groupId)

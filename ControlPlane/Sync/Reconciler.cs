@@ -25,12 +25,7 @@ public sealed class Reconciler(ControlPlaneDb db, ChangeLog log, DomainSync sync
             }
 
             var from = domain.LastSeq + 1;
-            var direct = db.Associations.Where(a => a.DomainId == domainId && a.TargetType == AssociationTypes.User).Select(a => a.TargetId);
-            var viaGroups = from a in db.Associations
-                            join m in db.GroupMembers on a.TargetId equals m.GroupId
-                            where a.DomainId == domainId && a.TargetType == AssociationTypes.UserGroup
-                            select m.UserId;
-            var userIds = await direct.Concat(viaGroups).Distinct().ToListAsync(ct);
+            var userIds = await sync.UserIdsOfDomainAsync(domainId, ct);
             var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).OrderBy(u => u.Username).ToListAsync(ct);
             var groupIds = db.Associations.Where(a => a.DomainId == domainId && a.TargetType == AssociationTypes.UserGroup).Select(a => a.TargetId);
             var groups = await db.Groups.AsNoTracking().Where(g => groupIds.Contains(g.Id)).OrderBy(g => g.Name).ToListAsync(ct);

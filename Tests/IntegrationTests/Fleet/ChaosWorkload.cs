@@ -1,4 +1,3 @@
-using System.Globalization;
 using JumpCloudAdi.IntegrationTests.Infrastructure;
 
 namespace JumpCloudAdi.IntegrationTests.Fleet;
@@ -130,6 +129,4 @@ internal sealed class ChaosWorkload(ControlPlaneClient api, string domainId)
         await operation();
         return 0;
     });
-
-    public static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
