@@ -418,7 +418,9 @@ internal static class ProvisionBenchmark
     {
         var root = typeof(ProvisionBenchmark).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
         var project = Path.Combine(root, "Agent", "Agent.csproj");
-        var artifacts = Path.Combine(Path.GetTempPath(), "art-bench-aot");
+        // One build cache per checkout, so that two checkouts never share (and corrupt) each other's intermediate files.
+        var checkout = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(root)))[..12];
+        var artifacts = Path.Combine(Path.GetTempPath(), $"art-bench-aot-{checkout}");
         Console.WriteLine($"   publishing the agent NativeAOT: dotnet publish {project} -c Release -r linux-x64 -p:PublishAot=true -o {output} --artifacts-path {artifacts}");
         ct.ThrowIfCancellationRequested();
         var watch = Stopwatch.StartNew();

@@ -56,13 +56,26 @@ public sealed class ReconcileTests(SlapdServer slapd) : IClassFixture<SlapdServe
             return people.Count == 3 && people.Single(p => p.First("uid") == "rec.edited").First("givenName") == "Edith" && group.All("member").Count == 3;
         }, TimeSpan.FromSeconds(60), $"the drift repaired (agent log: {agent.Log})");
 
-        var statuses = (await cp.MustAsync(HttpMethod.Get, $"/api/v2/activedirectories/{domainId}/users", null, 200)).AsArray()
-            .ToDictionary(u => u!["id"]!.GetValue<string>(), u => u!["syncStatus"]!["message"]!.GetValue<string>());
+        // The directory is repaired before the agent's report reaches the control plane: wait for every bound user's
+        // status to come from the reconcile (not from the earlier "applied") before asserting what it says.
+        var statuses = new Dictionary<string, string>();
+        await Processes.WaitUntilAsync(async () =>
+        {
+            statuses = (await cp.MustAsync(HttpMethod.Get, $"/api/v2/activedirectories/{domainId}/users", null, 200)).AsArray()
+                .ToDictionary(u => u!["id"]!.GetValue<string>(), u => u!["syncStatus"]!["message"]!.GetValue<string>());
+            return statuses.Values.All(m => m.Contains("in sync", StringComparison.Ordinal) || m.Contains("repaired", StringComparison.Ordinal));
+        }, TimeSpan.FromSeconds(60), "the reconcile's report for every user");
         Assert.Contains("repaired (drift corrected)", statuses[edited], StringComparison.Ordinal);
         Assert.Contains("repaired (was missing, recreated)", statuses[deleted], StringComparison.Ordinal);
         Assert.Contains("in sync", statuses[untouched], StringComparison.Ordinal);
-        var groupStatus = (await cp.MustAsync(HttpMethod.Get, $"/api/v2/activedirectories/{domainId}/usergroups", null, 200)).AsArray().Single()!;
-        Assert.Contains("repaired", groupStatus["syncStatus"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        var groupMessage = "";
+        await Processes.WaitUntilAsync(async () =>
+        {
+            var groupStatus = (await cp.MustAsync(HttpMethod.Get, $"/api/v2/activedirectories/{domainId}/usergroups", null, 200)).AsArray().Single()!;
+            groupMessage = groupStatus["syncStatus"]!["message"]!.GetValue<string>();
+            return groupMessage.Contains("in sync", StringComparison.Ordinal) || groupMessage.Contains("repaired", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(60), "the reconcile's report for the group");
+        Assert.Contains("repaired", groupMessage, StringComparison.Ordinal);
 
         // The same on demand from the agent's command line.
         var cli = await AgentProcess.CliAsync("reconcile", "--config", agent.ConfigPath);
