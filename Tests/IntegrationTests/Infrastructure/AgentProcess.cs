@@ -124,10 +124,11 @@ public sealed class AgentProcess : IDisposable
         }
     }
 
-    public AgentProcess Start()
+    /// <param name="extra">More `run` options, e.g. `--verbose`.</param>
+    public AgentProcess Start(params string[] extra)
     {
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { AgentDll, "run", "--config", ConfigPath })
+        foreach (var a in new[] { AgentDll, "run", "--config", ConfigPath }.Concat(extra))
         {
             info.ArgumentList.Add(a);
         }

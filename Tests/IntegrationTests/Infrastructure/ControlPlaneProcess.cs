@@ -12,10 +12,14 @@ namespace JumpCloudAdi.IntegrationTests.Infrastructure;
 public sealed class ControlPlaneProcess : IDisposable
 {
     private readonly StringBuilder _log = new();
+    private readonly string _logLevel;
     private Process? _process;
 
-    public ControlPlaneProcess(string directory)
+    /// <param name="directory">Data folder (database, keys, TLS files).</param>
+    /// <param name="logLevel">Default log level; tests that search the logs for secrets raise it to Trace.</param>
+    public ControlPlaneProcess(string directory, string logLevel = "Warning")
     {
+        _logLevel = logLevel;
         Directory = directory;
         System.IO.Directory.CreateDirectory(directory);
         Certificates = TestCertificates.CreateOrReuse(Path.Combine(directory, "tls"), "controlplane");
@@ -56,7 +60,7 @@ public sealed class ControlPlaneProcess : IDisposable
         info.Environment["Kestrel__Certificates__Default__Path"] = Certificates.CertPath;
         info.Environment["Kestrel__Certificates__Default__KeyPath"] = Certificates.KeyPath;
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Logging__LogLevel__Default"] = _logLevel;
         _process = Process.Start(info)!;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
