@@ -86,8 +86,18 @@ public sealed class ReconcileTests(SlapdServer slapd) : IClassFixture<SlapdServe
             var users = (await cp.MustAsync(HttpMethod.Get, $"/api/v2/activedirectories/{domainId}/users", null, 200)).AsArray();
             return users.All(u => u!["syncStatus"]!["message"]!.GetValue<string>().Contains("in sync", StringComparison.Ordinal));
         }, TimeSpan.FromSeconds(60), "every user reported in sync by the second reconcile");
-        var status = await AgentProcess.CliAsync("status", "--config", agent.ConfigPath);
-        Assert.Contains("Latest reconcile:", status.Output, StringComparison.Ordinal);
-        Assert.Contains("0 repaired", status.Output, StringComparison.Ordinal);
+        // The agent writes its status file just after sending the acknowledgement.
+        var status = "";
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(200))
+        {
+            status = (await AgentProcess.CliAsync("status", "--config", agent.ConfigPath)).Output;
+            if (status.Contains("entries checked, 0 repaired", StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+
+        Assert.True(status.Contains("entries checked, 0 repaired", StringComparison.Ordinal), status);
+        Assert.Contains("Latest reconcile:", status, StringComparison.Ordinal);
     }
 }
