@@ -396,9 +396,7 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
         _status.LastError = error ?? _status.LastError;
         try
         {
-            var path = AgentStatus.PathFor(configPath);
-            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(_status, AgentJsonContext.Default.AgentStatus));
+            _status.Write(configPath);
         }
         catch (IOException)
         {

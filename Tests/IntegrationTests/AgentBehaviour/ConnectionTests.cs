@@ -97,7 +97,8 @@ public sealed class ConnectionTests(SlapdServer slapd) : IClassFixture<SlapdServ
         var wrongCa = TestCertificates.Create(other.Path, "elsewhere").CaPath;
         await using var h = await AgentHarness.StartAsync(slapd, Options(
             ("--ldap-url", slapd.LdapUrl), ("--ldap-ca-cert", wrongCa), ("--allow-insecure-ldap", ""), ("--accept-insecure-ldap-risk", "")));
-        Assert.Contains("using plain LDAP", h.Agent.Log, StringComparison.Ordinal);
+        await Processes.WaitUntilAsync(() => Task.FromResult(h.Agent.Log.Contains("using plain LDAP", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(30), $"the plain-LDAP warning (log: {h.Agent.Log})");
 
         var uid = Changes.Unique("plain");
         var id = Changes.NewId();
@@ -108,8 +109,9 @@ public sealed class ConnectionTests(SlapdServer slapd) : IClassFixture<SlapdServ
         Assert.Equal(13, refused.Code);
         Assert.False(await slapd.CanBindAsync($"uid={uid},ou=People,dc=example,dc=com", "Never!Plain1"));
 
-        var status = (await AgentProcess.CliAsync("status", "--config", h.Agent.ConfigPath)).EnsureSuccess("status").Output;
-        Assert.Contains("using plain LDAP", status, StringComparison.Ordinal);
+        await Processes.WaitUntilAsync(async () =>
+            (await AgentProcess.CliAsync("status", "--config", h.Agent.ConfigPath)).EnsureSuccess("status").Output.Contains("using plain LDAP", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30), "the plain-LDAP warning in status");
 
         // Every start warns again.
         h.Agent.Kill();

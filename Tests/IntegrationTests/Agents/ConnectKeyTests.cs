@@ -76,7 +76,8 @@ public sealed class ConnectKeyTests(ApiHost host) : IClassFixture<ApiHost>
         using var agent = new AgentProcess(temp.Sub("agent"));
         await agent.InstallAsync(Cp, slapd, key);
         agent.Start();
-        await Processes.WaitUntilAsync(() => Task.FromResult(agent.HasExited), TimeSpan.FromSeconds(60), "the agent giving up on a used key");
+        // WaitForExit (unlike HasExited) also waits until the process's output has been read to the end.
+        Assert.True(await agent.WaitForExitAsync(TimeSpan.FromSeconds(60)), "the agent giving up on a used key");
         Assert.Equal(3, agent.ExitCode);
         var errorLine = Assert.Single(agent.Log.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
         Assert.Contains("already been used", errorLine, StringComparison.Ordinal);

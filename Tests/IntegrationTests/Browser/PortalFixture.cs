@@ -29,6 +29,9 @@ public sealed class PortalFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(ScreenshotDirectory);
+        // Live updates ride on SignalR and heartbeats; on a loaded 2-core machine 5 s (Playwright's default for
+        // assertions) is too tight, so assertions wait as long as actions do.
+        Assertions.SetDefaultExpectTimeout(15_000);
         await Slapd.InitializeAsync();
         ControlPlane = await ControlPlaneHost.StartAsync(_temp.Sub("cp"), new Dictionary<string, string>
         {

@@ -30,8 +30,8 @@ public sealed class OpenLdapThinPathTests(SlapdServer slapd) : IClassFixture<Sla
         Assert.Equal("ada.lovelace@example.com", entry.First("mail"));
         Assert.Contains("inetOrgPerson", entry.All("objectClass"));
 
-        // Nothing else was created anywhere in the directory.
-        var people = await slapd.SearchAsync("dc=example,dc=com", "(objectClass=inetOrgPerson)", "uid");
+        // Exactly one entry for the user anywhere in the directory (the class's other tests add their own users).
+        var people = await slapd.SearchAsync("dc=example,dc=com", "(&(objectClass=inetOrgPerson)(|(uid=ada.lovelace)(mail=ada.lovelace@example.com)(cn=Ada Lovelace)))", "uid");
         Assert.Single(people);
     }
 

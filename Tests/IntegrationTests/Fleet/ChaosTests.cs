@@ -29,27 +29,32 @@ public sealed class ChaosTests
         });
 
     [Fact]
-    public async Task A_directory_outage_of_ten_seconds_loses_and_doubles_nothing() =>
-        await RunAsync(async setup =>
+    public async Task A_directory_outage_of_ten_seconds_loses_and_doubles_nothing()
+    {
+        Task? restart = null;
+        await RunAsync(setup =>
         {
             setup.Slapd.Kill();
             // The outage lasts while changes keep being made through the API.
-            _ = Task.Run(async () =>
+            restart = Task.Run(async () =>
             {
                 await Task.Delay(TimeSpan.FromSeconds(10));
                 await setup.Slapd.RestartAsync();
             });
-            await Task.CompletedTask;
-        }, restartSlapdBeforeVerify: true);
+            return Task.CompletedTask;
+        }, beforeVerify: () => restart ?? throw new InvalidOperationException("the outage never started"));
+    }
 
-    private static async Task RunAsync(Func<ChaosSetup, Task> chaos, bool restartSlapdBeforeVerify = false)
+    /// <param name="beforeVerify">Awaited before the directory is compared (e.g. the directory's own restart).</param>
+    private static async Task RunAsync(Func<ChaosSetup, Task> chaos, Func<Task>? beforeVerify = null)
     {
         await using var setup = await ChaosSetup.StartAsync();
         var workload = new ChaosWorkload(setup.ControlPlane.Client, setup.DomainId);
         await workload.RunAsync(chaosAt: 150, () => chaos(setup));
         Assert.True(workload.Desired.Changes >= 2000, $"the stream had {workload.Desired.Changes} changes");
-        if (restartSlapdBeforeVerify)
+        if (beforeVerify is not null)
         {
+            await beforeVerify();
             await Processes.WaitUntilAsync(async () => (await setup.Slapd.SearchAsync("dc=example,dc=com", "(ou=People)")).Count == 1,
                 TimeSpan.FromSeconds(60), "slapd back");
         }

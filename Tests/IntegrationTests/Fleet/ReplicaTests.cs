@@ -34,8 +34,10 @@ public sealed class ReplicaTests(SlapdServer slapd) : IClassFixture<SlapdServer>
             await Processes.WaitUntilAsync(async () =>
                 (await replicaB.AgentsAsync(domainId)).Count(a => a!["state"]!.GetValue<string>() == "active") == 2,
                 TimeSpan.FromSeconds(60), "both agents active, each on its own replica");
-            var primary = await PrimaryAsync(replicaA, domainId);
-            Assert.Equal(primary, await PrimaryAsync(replicaB, domainId));
+            string? primary = null;
+            await Processes.WaitUntilAsync(async () =>
+                (primary = await PrimaryAsync(replicaA, domainId)) is not null && primary == await PrimaryAsync(replicaB, domainId),
+                TimeSpan.FromSeconds(30), "one primary, the same on both replicas");
 
             // A change made through the replica the primary is NOT connected to still reaches the directory.
             var holder = agents.Single(a => a.Id == primary);

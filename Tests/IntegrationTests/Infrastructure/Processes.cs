@@ -67,7 +67,11 @@ public static class Processes
     }
 
     /// <summary>Polls <paramref name="condition"/> until true or the deadline; no fixed sleeps in tests.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
+        WaitUntilAsync(condition, timeout, () => what);
+
+    /// <param name="what">Described when the deadline passes, so it can show the state last seen.</param>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what)
     {
         var deadline = Stopwatch.StartNew();
         Exception? last = null;
@@ -90,7 +94,7 @@ public static class Processes
             delay = Math.Min(delay * 2, 250);
         }
 
-        throw new TimeoutException($"{what} not reached within {timeout.TotalSeconds:0} s{(last is null ? "" : $" (last error: {last.Message})")}");
+        throw new TimeoutException($"{what()} not reached within {timeout.TotalSeconds:0} s{(last is null ? "" : $" (last error: {last.Message})")}");
     }
 
     /// <summary>Kills a started server and everything it spawned; safe to call twice.</summary>

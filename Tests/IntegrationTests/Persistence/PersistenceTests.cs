@@ -185,7 +185,8 @@ public sealed class PersistenceTests
     public async Task Conditional_updates_for_connect_keys_and_leases_hold_under_races(DatabaseProvider provider)
     {
         using var temp = new TempDirectory();
-        await using var host = await ControlPlaneHost.StartAsync(temp.Sub("cp"), provider: provider);
+        // A lease long enough that a stalled machine cannot let it expire mid-test (expiry is covered by unit tests).
+        await using var host = await ControlPlaneHost.StartAsync(temp.Sub("cp"), new Dictionary<string, string> { ["Agents:LeaseSeconds"] = "3600" }, provider);
         var domainId = await host.CreateDomainAsync();
         var (_, connectKey) = await host.CreateConnectKeyAsync(domainId);
 

@@ -36,7 +36,14 @@ public sealed partial class PortalHubTests : IAsyncLifetime
         var domainId = await _cp.CreateDomainAsync($"DC={ApiAssert.Unique("hub")};DC=example;DC=com");
         await using var hub = Connect(cookies);
         var pushed = new TaskCompletionSource<AgentView>(TaskCreationOptions.RunContinuationsAsynchronously);
-        hub.On<AgentView>(nameof(IPortalClient.AgentChanged), agent => pushed.TrySetResult(agent));
+        // The new agent record (state "unsealed") is pushed as soon as the key exists; wait for the enrolled one.
+        hub.On<AgentView>(nameof(IPortalClient.AgentChanged), agent =>
+        {
+            if (agent.Hostname == "hub-test-host")
+            {
+                pushed.TrySetResult(agent);
+            }
+        });
         await hub.StartAsync();
 
         var snapshot = await hub.InvokeAsync<DomainSnapshot?>(nameof(PortalHub.WatchDomain), domainId);
