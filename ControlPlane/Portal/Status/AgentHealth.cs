@@ -12,8 +12,12 @@ public sealed record AgentHealth(AgentHealthLevel Level, string Label, string De
     /// </summary>
     public static readonly TimeSpan ContactRecordInterval = Agents.ContactRecorder.Interval;
 
-    /// <summary>How long after its last recorded contact a connected agent still counts as healthy.</summary>
-    public static TimeSpan FreshFor(TimeSpan heartbeat) => (3 * heartbeat) + ContactRecordInterval;
+    /// <summary>
+    /// How long after its last recorded contact a connected agent still counts as healthy: three missed heartbeats,
+    /// plus two recording intervals (one for the batching itself, one for a recording that runs late on a busy host),
+    /// so a healthy agent never flickers red.
+    /// </summary>
+    public static TimeSpan FreshFor(TimeSpan heartbeat) => (3 * heartbeat) + (2 * ContactRecordInterval);
 
     public static AgentHealth Evaluate(AgentRecord agent, DateTimeOffset now, TimeSpan heartbeat, SyncFailure? latestFailure)
     {
