@@ -26,12 +26,23 @@ public sealed partial class PortalReplicaTests
     public async Task A_session_made_on_one_replica_loads_pages_and_posts_forms_on_the_other()
     {
         using var temp = new TempDirectory();
-        var credentials = new Dictionary<string, string> { ["Admin:Username"] = Username, ["Admin:Password"] = Password };
-        await using var replicaA = await ControlPlaneHost.StartAsync(temp.Sub("cp-a"), credentials, DatabaseProvider.Postgres);
-        await using var replicaB = await ControlPlaneHost.StartAsync(temp.Sub("cp-b"), new Dictionary<string, string>(credentials)
+        var settings = new Dictionary<string, string>
         {
-            ["ConnectionStrings:ControlPlane"] = replicaA.ConnectionString,
-        }, DatabaseProvider.Postgres);
+            ["Admin:Username"] = Username,
+            ["Admin:Password"] = Password,
+            // Not even created yet: the replicas start together on it, as a fresh deployment would.
+            ["ConnectionStrings:ControlPlane"] = (await PostgresServer.SharedAsync()).ConnectionString($"portal_{Guid.NewGuid():N}"),
+        };
+        var replicas = await Task.WhenAll(new[] { "cp-a", "cp-b" }.Select(name =>
+            Task.Run(() => ControlPlaneHost.StartAsync(temp.Sub(name), settings, DatabaseProvider.Postgres))));
+        await using var replicaA = replicas[0];
+        await using var replicaB = replicas[1];
+
+        // They created one key between them, not one each.
+        await using (var db = await replicaB.Services.GetRequiredService<IDbContextFactory<ControlPlaneDb>>().CreateDbContextAsync())
+        {
+            Assert.Single(await db.DataProtectionKeys.ToListAsync());
+        }
 
         var cookies = await PortalForms.SignInAsync(replicaA, Username, Password);
         using var onA = PortalForms.Client(replicaA, cookies);
