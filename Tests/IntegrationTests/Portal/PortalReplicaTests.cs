@@ -112,11 +112,10 @@ public sealed partial class PortalReplicaTests
     {
         using var temp = new TempDirectory();
         var connectionString = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
-        var replicas = Enumerable.Range(0, 2).Select(_ =>
-        {
-            var services = new ServiceCollection().AddControlPlaneDatabase(DatabaseProvider.Postgres, connectionString);
-            return services.BuildServiceProvider();
-        }).ToList();
+        // Two replicas' worth of services, each with its own connection pool, on one empty database.
+        var replicas = Enumerable.Range(0, 2)
+            .Select(_ => new ServiceCollection().AddControlPlaneDatabase(DatabaseProvider.Postgres, connectionString).BuildServiceProvider())
+            .ToList();
         try
         {
             ControlPlaneDatabase.Migrate(replicas[0]);
@@ -134,7 +133,6 @@ public sealed partial class PortalReplicaTests
             })));
 
             var printed = Assert.Single(started, s => s.Printed.Length > 0).Printed;
-            Assert.All(started.Where(s => s.Printed.Length == 0), s => Assert.Empty(s.Printed));
             var match = GeneratedSignIn().Match(printed);
             Assert.True(match.Success, $"unexpected announcement: {printed}");
             Assert.Equal(AdminCredentials.DefaultUsername, match.Groups["user"].Value);
