@@ -52,14 +52,18 @@ public static class ControlPlaneDatabase
         return services;
     }
 
-    /// <summary>Applies the provider's pending migrations; safe when several replicas start at once on one PostgreSQL database.</summary>
-    public static void Migrate(IServiceProvider services)
+    /// <summary>
+    /// Applies the provider's pending migrations, then runs <paramref name="initialize"/> (if given): start-up writes
+    /// that replicas starting together must not each make. Safe when several replicas start at once on one PostgreSQL
+    /// database: one replica at a time migrates and initializes, holding the migration lock.
+    /// </summary>
+    public static void Migrate(IServiceProvider services, Action<IServiceProvider>? initialize = null)
     {
         using var scope = services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDb>();
         if (db.Database.IsNpgsql())
         {
-            MigratePostgres(db);
+            MigratePostgres(db, () => initialize?.Invoke(services));
             return;
         }
 
@@ -72,9 +76,10 @@ public static class ControlPlaneDatabase
         db.Database.Migrate();
         // WAL lets agent sessions read while an API request writes.
         db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+        initialize?.Invoke(services);
     }
 
-    private static void MigratePostgres(ControlPlaneDb db)
+    private static void MigratePostgres(ControlPlaneDb db, Action initialize)
     {
         var creator = db.GetService<IRelationalDatabaseCreator>();
         if (!creator.Exists())
@@ -100,6 +105,7 @@ public static class ControlPlaneDatabase
                 // DbCommand" error log for reading a history that is not there yet (npgsql/efcore.pg#3407).
                 db.GetService<IHistoryRepository>().CreateIfNotExists();
                 db.Database.Migrate();
+                initialize();
             }
             finally
             {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace JumpCloudAdi.ControlPlane.Data;
@@ -5,9 +6,10 @@ namespace JumpCloudAdi.ControlPlane.Data;
 /// <summary>
 /// The control plane's directory model, change log and agent registry. The app always injects this type; on
 /// PostgreSQL the instances are <see cref="Postgres.PostgresControlPlaneDb"/>, which only exists to own that
-/// provider's migrations.
+/// provider's migrations. It also holds the portal's Data Protection key ring (<see cref="DataProtectionKeys"/>) and
+/// write-once settings such as the generated portal password's hash, so every replica on one database shares them.
 /// </summary>
-public class ControlPlaneDb : DbContext
+public class ControlPlaneDb : DbContext, IDataProtectionKeyContext
 {
     public ControlPlaneDb(DbContextOptions<ControlPlaneDb> options)
         : base(options)
@@ -28,6 +30,10 @@ public class ControlPlaneDb : DbContext
     public DbSet<DomainAssociation> Associations => Set<DomainAssociation>();
     public DbSet<ChangeEntry> Changes => Set<ChangeEntry>();
     public DbSet<SyncStatusRecord> SyncStatuses => Set<SyncStatusRecord>();
+    public DbSet<ControlPlaneSetting> Settings => Set<ControlPlaneSetting>();
+
+    /// <summary>The portal's Data Protection key ring (XML, not encrypted at rest: see <c>PortalExtensions</c>).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -70,6 +76,13 @@ public class ControlPlaneDb : DbContext
             e.HasIndex(c => new { c.DomainId, c.Seq }).IsUnique();
         });
         modelBuilder.Entity<SyncStatusRecord>(e => e.HasKey(s => new { s.DomainId, s.ObjectId }));
+        modelBuilder.Entity<ControlPlaneSetting>(e =>
+        {
+            // ControlPlaneSettings.GetOrAdd names this table in its SQL.
+            e.ToTable("Settings");
+            e.HasKey(s => s.Name);
+            e.Property(s => s.Name).HasMaxLength(64);
+        });
 
         // SQLite cannot order or compare DateTimeOffset natively; store UTC ticks so queries translate everywhere.
         if (Database.IsSqlite())

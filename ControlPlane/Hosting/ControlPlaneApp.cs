@@ -2,6 +2,7 @@ using JumpCloudAdi.ControlPlane.Agents;
 using JumpCloudAdi.ControlPlane.Api;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Portal;
+using JumpCloudAdi.ControlPlane.Portal.Security;
 using JumpCloudAdi.ControlPlane.Security;
 using JumpCloudAdi.ControlPlane.Sync;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -97,8 +98,11 @@ public static class ControlPlaneApp
         builder.Services.AddControlPlaneDatabase(provider, connectionString);
     }
 
-    /// <summary>Brings the schema up to date with the provider's migrations (serialized across replicas on PostgreSQL).</summary>
-    private static void MigrateDatabase(this WebApplication app) => ControlPlaneDatabase.Migrate(app.Services);
+    /// <summary>
+    /// Brings the schema up to date with the provider's migrations and creates the portal's first key (both serialized
+    /// across replicas on PostgreSQL).
+    /// </summary>
+    private static void MigrateDatabase(this WebApplication app) => ControlPlaneDatabase.Migrate(app.Services, PortalKeyRing.EnsureActiveKey);
 
     private static void MapJumpCloudApi(this WebApplication app)
     {

@@ -1,3 +1,4 @@
+using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Portal.Api;
 using JumpCloudAdi.ControlPlane.Portal.Live;
 using JumpCloudAdi.ControlPlane.Portal.Security;
@@ -21,19 +22,14 @@ public static class PortalExtensions
         services.TryAddScoped<PortalReader>();
         services.AddHostedService<PortalLiveUpdates>();
 
-        // Cookies and antiforgery tokens stay valid across restarts: the key ring lives beside the database.
-        // The folder is readable by the service account only (the keys sign sessions); at rest they rely on that, as
-        // Linux has no DPAPI to wrap them with.
-        var dataDirectory = builder.Configuration["Data:Directory"] ?? "data";
-        var keys = Directory.CreateDirectory(Path.Combine(dataDirectory, "portal-keys"));
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(keys.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
+        // Cookies and antiforgery tokens stay valid across restarts and across replicas: the key ring lives in the
+        // control-plane database (table DataProtectionKeys, resolved through the scoped ControlPlaneDb, which is the
+        // PostgresControlPlaneDb on PostgreSQL). The keys are stored unencrypted: the TLS certificate is ECDSA, which
+        // ProtectKeysWithCertificate cannot use, and Linux has no DPAPI. Whoever can read the database (or a backup of
+        // it) can forge portal sessions, so it needs the same protection as the data folder.
         services.AddDataProtection()
             .SetApplicationName("JumpCloudAdi.ControlPlane")
-            .PersistKeysToFileSystem(keys);
+            .PersistKeysToDbContext<ControlPlaneDb>();
         services.AddAuthentication(PortalAuthentication.Scheme).AddCookie(PortalAuthentication.Scheme, PortalAuthentication.Configure);
         services.AddAuthorization();
         services.AddAntiforgery(o =>

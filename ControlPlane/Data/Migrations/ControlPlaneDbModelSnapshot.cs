@@ -158,6 +158,21 @@ namespace JumpCloudAdi.ControlPlane.Data.Migrations
                     b.ToTable("Changes");
                 });
 
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.ControlPlaneSetting", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("Settings", (string)null);
+                });
+
             modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.DomainAssociation", b =>
                 {
                     b.Property<string>("DomainId")
@@ -281,6 +296,23 @@ namespace JumpCloudAdi.ControlPlane.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("Groups");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,25 +1,45 @@
 using System.Security.Cryptography;
+using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Hosting;
 using JumpCloudAdi.ControlPlane.Security;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace JumpCloudAdi.ControlPlane.Portal.Security;
 
 /// <summary>
 /// The portal's administrator sign-in. <c>Admin:Username</c> (default <c>admin</c>) and <c>Admin:Password</c> win;
-/// without a configured password one is generated at first start, printed once, and only its salted hash is kept in
-/// the data folder (like the API key).
+/// without a configured password one is generated at first start, printed once, and only its salted hash is kept, in
+/// the control-plane database, so every replica that shares the database accepts the same password. When replicas
+/// start together on an empty database, exactly one generated hash is stored and only the replica that stored it
+/// prints its password.
 /// </summary>
 public sealed class AdminCredentials
 {
     public const string DefaultUsername = "admin";
-    public const string HashFileName = "admin-portal-password.pbkdf2";
+
+    /// <summary>The <see cref="ControlPlaneSetting"/> that holds the generated password's hash.</summary>
+    public const string PasswordHashSetting = "portal.admin-password.pbkdf2";
+
+    /// <summary>Where the hash was kept before it moved to the database; adopted (then removed) when found.</summary>
+    public const string LegacyHashFileName = "admin-portal-password.pbkdf2";
 
     private readonly byte[] _usernameHash;
     private readonly string _passwordHash;
 
-    public AdminCredentials(IOptions<AdminOptions> admin, IOptions<DataOptions> data)
+    public AdminCredentials(IOptions<AdminOptions> admin, IOptions<DataOptions> data, IDbContextFactory<ControlPlaneDb> databases)
+        : this(admin, data, databases, Console.Out)
     {
+    }
+
+    /// <param name="console">Where a generated password is printed (the process console outside tests).</param>
+    internal AdminCredentials(IOptions<AdminOptions> admin, IOptions<DataOptions> data, IDbContextFactory<ControlPlaneDb> databases,
+        TextWriter console)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(databases);
+        ArgumentNullException.ThrowIfNull(console);
         Username = string.IsNullOrWhiteSpace(admin.Value.Username) ? DefaultUsername : admin.Value.Username.Trim();
         _usernameHash = SecretHash.Of(Username);
         if (!string.IsNullOrEmpty(admin.Value.Password))
@@ -29,24 +49,31 @@ public sealed class AdminCredentials
             return;
         }
 
-        var hashFile = Path.Combine(data.Value.Directory, HashFileName);
-        if (File.Exists(hashFile))
+        using var db = databases.CreateDbContext();
+        var stored = db.Settings.AsNoTracking().Where(s => s.Name == PasswordHashSetting).Select(s => s.Value).SingleOrDefault();
+        if (stored is not null)
         {
-            _passwordHash = File.ReadAllText(hashFile).Trim();
+            _passwordHash = stored;
+            return;
+        }
+
+        var legacyFile = Path.Combine(data.Value.Directory, LegacyHashFileName);
+        if (File.Exists(legacyFile))
+        {
+            // An installation from before the database held it keeps its password.
+            (_passwordHash, _) = ControlPlaneSettings.GetOrAdd(db, PasswordHashSetting, File.ReadAllText(legacyFile).Trim());
+            File.Delete(legacyFile);
             return;
         }
 
         var password = SecretHash.NewSecret()[..24];
-        _passwordHash = PasswordHasher.Hash(password);
-        Directory.CreateDirectory(data.Value.Directory);
-        File.WriteAllText(hashFile, _passwordHash);
-        if (!OperatingSystem.IsWindows())
+        (_passwordHash, var inserted) = ControlPlaneSettings.GetOrAdd(db, PasswordHashSetting, PasswordHasher.Hash(password));
+        if (inserted)
         {
-            File.SetUnixFileMode(hashFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            // Printed once, deliberately to the console and not to the log pipeline: it is a secret. A replica that lost
+            // the race stays silent: its password was never stored, so it would not work.
+            console.WriteLine($"Generated portal sign-in (shown once, only its hash is stored): username {Username}, password {password}");
         }
-
-        // Printed once, deliberately to the console and not to the log pipeline: it is a secret.
-        Console.WriteLine($"Generated portal sign-in (shown once, only its hash is stored): username {Username}, password {password}");
     }
 
     public string Username { get; }

@@ -2,6 +2,7 @@ using JumpCloudAdi.ControlPlane.Agents;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Data.Postgres;
 using JumpCloudAdi.ControlPlane.Hosting;
+using JumpCloudAdi.ControlPlane.Portal.Security;
 using JumpCloudAdi.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,6 +44,11 @@ public sealed class PersistenceTests
         Assert.Equal(0, await db.Associations.CountAsync());
         Assert.Equal(0, await db.Changes.CountAsync());
         Assert.Equal(0, await db.SyncStatuses.CountAsync());
+
+        // Without Admin:Password the generated portal password's hash is the one setting; the portal's key ring is
+        // there too (created when the host starts).
+        Assert.Equal([AdminCredentials.PasswordHashSetting], await db.Settings.Select(s => s.Name).ToListAsync());
+        Assert.Single(await db.DataProtectionKeys.ToListAsync());
     }
 
     [Theory]

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using JumpCloudAdi.ControlPlane.Portal.Live;
 using JumpCloudAdi.IntegrationTests.Api;
 using JumpCloudAdi.IntegrationTests.Infrastructure;
@@ -10,7 +9,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace JumpCloudAdi.IntegrationTests.Portal;
 
 /// <summary>The portal's strongly typed hub, driven by the .NET SignalR client over real TLS with a signed-in cookie.</summary>
-public sealed partial class PortalHubTests : IAsyncLifetime
+public sealed class PortalHubTests : IAsyncLifetime
 {
     private const string Password = "Hub-Test-Passw0rd!";
     private readonly TempDirectory _temp = new();
@@ -82,29 +81,5 @@ public sealed partial class PortalHubTests : IAsyncLifetime
         })
         .Build();
 
-    /// <summary>Signs in through the login form (antiforgery token and all), as a browser does.</summary>
-    private async Task<CookieContainer> SignInAsync()
-    {
-        var cookies = new CookieContainer();
-        using var http = new HttpClient(new SocketsHttpHandler
-        {
-            CookieContainer = cookies,
-            AllowAutoRedirect = false,
-            SslOptions = { RemoteCertificateValidationCallback = CaTrust.Validator(_cp.Certificates.CaPath) },
-        }) { BaseAddress = _cp.Url };
-        var form = await http.GetStringAsync("/login");
-        var token = AntiforgeryField().Match(form).Groups[1].Value;
-        Assert.False(string.IsNullOrEmpty(token), "the login form carries an antiforgery token");
-        using var response = await http.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["Username"] = "hubadmin",
-            ["Password"] = Password,
-            ["__RequestVerificationToken"] = token,
-        }));
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        return cookies;
-    }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
+    private Task<CookieContainer> SignInAsync() => PortalForms.SignInAsync(_cp, "hubadmin", Password);
 }

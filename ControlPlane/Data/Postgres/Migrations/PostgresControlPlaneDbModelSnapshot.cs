@@ -166,6 +166,21 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
                     b.ToTable("Changes");
                 });
 
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.ControlPlaneSetting", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("Settings", (string)null);
+                });
+
             modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.DomainAssociation", b =>
                 {
                     b.Property<string>("DomainId")
@@ -289,6 +304,25 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("Groups");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 #pragma warning restore 612, 618
         }
