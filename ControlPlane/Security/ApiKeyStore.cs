@@ -1,37 +1,71 @@
+using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Hosting;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace JumpCloudAdi.ControlPlane.Security;
 
 /// <summary>
 /// Holds the SHA-256 of the admin API key. <c>Admin:ApiKey</c> wins; otherwise a key is generated at first start,
-/// printed once, and only its hash is kept in the data folder.
+/// printed once, and only its hash is kept, in the control-plane database, so every replica that shares the database
+/// accepts the same key. When replicas start together on an empty database, exactly one hash is stored and only the
+/// replica that stored it prints its key.
 /// </summary>
 public sealed class ApiKeyStore
 {
+    /// <summary>The <see cref="ControlPlaneSetting"/> that holds the generated key's hash.</summary>
+    public const string KeyHashSetting = "api.admin-key.sha256";
+
+    /// <summary>Where the hash was kept before it moved to the database; adopted (then removed) when found.</summary>
+    public const string LegacyHashFileName = "admin-apikey.sha256";
+
     private readonly byte[] _hash;
 
-    public ApiKeyStore(IOptions<AdminOptions> admin, IOptions<DataOptions> data)
+    public ApiKeyStore(IOptions<AdminOptions> admin, IOptions<DataOptions> data, IDbContextFactory<ControlPlaneDb> databases)
+        : this(admin, data, databases, Console.Out)
     {
+    }
+
+    /// <param name="console">Where a generated key is printed (the process console outside tests).</param>
+    internal ApiKeyStore(IOptions<AdminOptions> admin, IOptions<DataOptions> data, IDbContextFactory<ControlPlaneDb> databases, TextWriter console)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(databases);
+        ArgumentNullException.ThrowIfNull(console);
         if (!string.IsNullOrEmpty(admin.Value.ApiKey))
         {
             _hash = SecretHash.Of(admin.Value.ApiKey);
             return;
         }
 
-        var hashFile = Path.Combine(data.Value.Directory, "admin-apikey.sha256");
-        if (File.Exists(hashFile))
+        using var db = databases.CreateDbContext();
+        var stored = db.Settings.AsNoTracking().Where(s => s.Name == KeyHashSetting).Select(s => s.Value).SingleOrDefault();
+        if (stored is not null)
         {
-            _hash = Convert.FromHexString(File.ReadAllText(hashFile).Trim());
+            _hash = Convert.FromHexString(stored);
+            return;
+        }
+
+        var legacyFile = Path.Combine(data.Value.Directory, LegacyHashFileName);
+        if (File.Exists(legacyFile))
+        {
+            // An installation from before the database held it keeps its key.
+            var (adopted, _) = ControlPlaneSettings.GetOrAdd(db, KeyHashSetting, File.ReadAllText(legacyFile).Trim());
+            _hash = Convert.FromHexString(adopted);
+            File.Delete(legacyFile);
             return;
         }
 
         var key = "jca_" + SecretHash.NewSecret();
-        _hash = SecretHash.Of(key);
-        Directory.CreateDirectory(data.Value.Directory);
-        File.WriteAllText(hashFile, Convert.ToHexString(_hash));
-        // Printed once, deliberately to the console and not to the log pipeline: it is a secret.
-        Console.WriteLine($"Generated admin API key (shown once, only its hash is stored): {key}");
+        var (value, inserted) = ControlPlaneSettings.GetOrAdd(db, KeyHashSetting, Convert.ToHexString(SecretHash.Of(key)));
+        _hash = Convert.FromHexString(value);
+        if (inserted)
+        {
+            // Printed once, deliberately to the console and not to the log pipeline: it is a secret. A replica that lost
+            // the race stays silent: its key was never stored, so it would not work.
+            console.WriteLine($"Generated admin API key (shown once, only its hash is stored): {key}");
+        }
     }
 
     public bool IsValid(string? presented) => !string.IsNullOrEmpty(presented) && SecretHash.Matches(presented, _hash);

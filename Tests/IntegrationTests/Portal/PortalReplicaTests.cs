@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Hosting;
 using JumpCloudAdi.ControlPlane.Portal.Security;
+using JumpCloudAdi.ControlPlane.Security;
 using JumpCloudAdi.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -108,7 +109,7 @@ public sealed partial class PortalReplicaTests
     }
 
     [Fact]
-    public async Task Replicas_starting_together_on_an_empty_database_store_and_print_exactly_one_generated_password()
+    public async Task Replicas_starting_together_on_an_empty_database_store_and_print_exactly_one_generated_password_and_API_key()
     {
         using var temp = new TempDirectory();
         var connectionString = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
@@ -125,12 +126,19 @@ public sealed partial class PortalReplicaTests
             var started = await Task.WhenAll(replicas.Select((services, i) => Task.Run(() =>
             {
                 var console = new StringWriter();
+                var keyConsole = new StringWriter();
+                var data = Options.Create(new DataOptions { Directory = temp.Sub($"cp{i}") });
+                var databases = services.GetRequiredService<IDbContextFactory<ControlPlaneDb>>();
                 start.SignalAndWait(TimeSpan.FromSeconds(30));
-                var credentials = new AdminCredentials(Options.Create(new AdminOptions()),
-                    Options.Create(new DataOptions { Directory = temp.Sub($"cp{i}") }),
-                    services.GetRequiredService<IDbContextFactory<ControlPlaneDb>>(), console);
-                return (Credentials: credentials, Printed: console.ToString());
+                var credentials = new AdminCredentials(Options.Create(new AdminOptions()), data, databases, console);
+                var apiKeys = new ApiKeyStore(Options.Create(new AdminOptions()), data, databases, keyConsole);
+                return (Credentials: credentials, Printed: console.ToString(), ApiKeys: apiKeys, PrintedKey: keyConsole.ToString());
             })));
+
+            var printedKey = Assert.Single(started, s => s.PrintedKey.Length > 0).PrintedKey;
+            var keyMatch = GeneratedApiKey().Match(printedKey);
+            Assert.True(keyMatch.Success, $"unexpected announcement: {printedKey}");
+            Assert.All(started, s => Assert.True(s.ApiKeys.IsValid(keyMatch.Groups["key"].Value), "every replica accepts the one printed API key"));
 
             var printed = Assert.Single(started, s => s.Printed.Length > 0).Printed;
             var match = GeneratedSignIn().Match(printed);
@@ -142,7 +150,7 @@ public sealed partial class PortalReplicaTests
 
             await using (var db = await replicas[0].GetRequiredService<IDbContextFactory<ControlPlaneDb>>().CreateDbContextAsync())
             {
-                Assert.Equal([AdminCredentials.PasswordHashSetting], await db.Settings.Select(s => s.Name).ToListAsync());
+                Assert.Equal([ApiKeyStore.KeyHashSetting, AdminCredentials.PasswordHashSetting], await db.Settings.Select(s => s.Name).OrderBy(n => n).ToListAsync());
             }
 
             // Real replicas on that database (no Admin:Password either) sign in with it through the login form.
@@ -189,6 +197,37 @@ public sealed partial class PortalReplicaTests
         using var http = PortalForms.Client(host, cookies);
         await PortalForms.TokenAsync(http, "/groups");
     }
+
+    [Fact]
+    public async Task An_API_key_hash_left_in_the_data_folder_moves_into_the_database()
+    {
+        using var temp = new TempDirectory();
+        var directory = temp.Sub("cp");
+        Directory.CreateDirectory(directory);
+        const string key = "jca_legacy-key-0123456789abcdefghij";
+        var legacyFile = Path.Combine(directory, ApiKeyStore.LegacyHashFileName);
+        await File.WriteAllTextAsync(legacyFile, Convert.ToHexString(SecretHash.Of(key)) + "\n");
+        await using var services = new ServiceCollection()
+            .AddControlPlaneDatabase(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(directory, "controlplane.db")}").BuildServiceProvider();
+        ControlPlaneDatabase.Migrate(services);
+
+        var console = new StringWriter();
+        var store = new ApiKeyStore(Options.Create(new AdminOptions()), Options.Create(new DataOptions { Directory = directory }),
+            services.GetRequiredService<IDbContextFactory<ControlPlaneDb>>(), console);
+        Assert.True(store.IsValid(key));
+        Assert.False(store.IsValid(key + "x"));
+        Assert.Empty(console.ToString());
+        Assert.False(File.Exists(legacyFile));
+
+        // The next start reads it from the database.
+        var again = new ApiKeyStore(Options.Create(new AdminOptions()), Options.Create(new DataOptions { Directory = directory }),
+            services.GetRequiredService<IDbContextFactory<ControlPlaneDb>>(), console);
+        Assert.True(again.IsValid(key));
+        Assert.Empty(console.ToString());
+    }
+
+    [GeneratedRegex("^Generated admin API key \\(shown once, only its hash is stored\\): (?<key>jca_\\S+)\\r?\\n$")]
+    private static partial Regex GeneratedApiKey();
 
     [GeneratedRegex("^Generated portal sign-in \\(shown once, only its hash is stored\\): username (?<user>\\S+), password (?<password>\\S+)\\r?\\n$")]
     private static partial Regex GeneratedSignIn();
