@@ -1,4 +1,6 @@
 using JumpCloudAdi.ControlPlane.Data;
+using JumpCloudAdi.ControlPlane.Sync;
+using Microsoft.Extensions.DependencyInjection;
 using JumpCloudAdi.IntegrationTests.EndToEnd;
 using JumpCloudAdi.IntegrationTests.Infrastructure;
 
@@ -74,6 +76,48 @@ public sealed class ReplicaTests(SlapdServer slapd) : IClassFixture<SlapdServer>
                 }
             }
         }
+    }
+
+    [Fact]
+    public async Task A_change_signal_on_one_replica_wakes_the_domains_sessions_on_the_other_through_PostgreSQL()
+    {
+        using var temp = new TempDirectory();
+        // A heartbeat of a minute: sessions would not poll within this test, so only the bridge can wake them.
+        var settings = new Dictionary<string, string> { ["Agents:HeartbeatSeconds"] = "60", ["Agents:LeaseSeconds"] = "240" };
+        await using var replicaA = await ControlPlaneHost.StartAsync(temp.Sub("cp-a"), settings, DatabaseProvider.Postgres);
+        await using var replicaB = await ControlPlaneHost.StartAsync(temp.Sub("cp-b"), new Dictionary<string, string>(settings)
+        {
+            ["Database:Provider"] = "Postgres",
+            ["ConnectionStrings:ControlPlane"] = replicaA.ConnectionString,
+        });
+        var bridges = new[] { replicaA, replicaB }.Select(r => r.Services.GetRequiredService<PostgresChangeBridge>()).ToList();
+        Assert.NotEqual(bridges[0].ReplicaId, bridges[1].ReplicaId);
+        await Processes.WaitUntilAsync(() => Task.FromResult(bridges.All(b => b.IsListening)), TimeSpan.FromSeconds(30), "both replicas listening");
+
+        // A real change through replica A's API wakes a subscriber of that domain on replica B.
+        var domainId = await replicaA.CreateDomainAsync();
+        var woken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = replicaB.Services.GetRequiredService<ChangeNotifier>().Subscribe(domainId, () => woken.TrySetResult());
+        var user = await replicaA.CreateUserAsync("bridge.user", "Bridge", "User");
+        await replicaA.BindUserAsync(domainId, user);
+        await woken.Task.WaitAsync(TimeSpan.FromSeconds(20));
+
+        // A's own signals come back from PostgreSQL too, but are not delivered twice on A. PostgreSQL delivers
+        // notifications in commit order, so once A has heard B's later signal, A's echo (if any) has arrived before it.
+        const string probe = "0123456789abcdef01234567", after = "fedcba9876543210fedcba98";
+        var notifierA = replicaA.Services.GetRequiredService<ChangeNotifier>();
+        var notifierB = replicaB.Services.GetRequiredService<ChangeNotifier>();
+        var wakesOnA = 0;
+        using var onA = notifierA.Subscribe(probe, () => Interlocked.Increment(ref wakesOnA));
+        var onB = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var probeOnB = notifierB.Subscribe(probe, () => onB.TrySetResult());
+        var backOnA = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var afterOnA = notifierA.Subscribe(after, () => backOnA.TrySetResult());
+        notifierA.Signal(probe);
+        await onB.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        notifierB.Signal(after);
+        await backOnA.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(1, Volatile.Read(ref wakesOnA));
     }
 
     private static async Task<string?> PrimaryAsync(ControlPlaneHost replica, string domainId) =>
