@@ -100,9 +100,10 @@ public sealed class DomainSync(ControlPlaneDb db, ChangeLog log)
                orderby u.Username
                select u.Username).ToListAsync(ct);
 
+    /// <summary>The group's members, untracked: they are only read, and a large group's users would slow every save of the operation.</summary>
     public async Task<List<SystemUser>> MembersAsync(string groupId, CancellationToken ct) =>
         await (from m in db.GroupMembers
-               join u in db.Users on m.UserId equals u.Id
+               join u in db.Users.AsNoTracking() on m.UserId equals u.Id
                where m.GroupId == groupId
                select u).ToListAsync(ct);
 }
