@@ -383,10 +383,10 @@ public static class ActiveDirectoryApi
             await log.SaveAsync(ct);
             // Group first, then its users, then who is in it: the agent can resolve every member it is told about.
             await log.AppendAsync(domain.Id, ChangeFactory.GroupUpsert(group), ct);
-            var after = await sync.DomainsOfUsersAsync(memberIds, ct);
             foreach (var member in members)
             {
-                await sync.UserChangedAsync(member, before[member.Id], after[member.Id], ct);
+                // Binding the group adds exactly this domain to what each of its members reaches.
+                await sync.UserChangedAsync(member, before[member.Id], new HashSet<string>(before[member.Id]) { domain.Id }, ct);
             }
 
             await log.AppendAsync(domain.Id, ChangeFactory.MembershipSet(group, await sync.MemberUsernamesAsync(groupId, ct)), ct);
