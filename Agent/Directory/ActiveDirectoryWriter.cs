@@ -36,7 +36,7 @@ public sealed class ActiveDirectoryWriter : DirectoryWriter
     protected override string[] UserAttributes { get; } =
     [
         "sAMAccountName", "userPrincipalName", "cn", "givenName", "sn", "displayName", "mail",
-        "userAccountControl", "pwdLastSet", "lockoutTime", "adminCount",
+        "userAccountControl", "pwdLastSet", "lockoutTime", "adminCount", "objectGUID",
     ];
 
     protected override ApplyResult CreateUser(UserUpsert user)
@@ -111,7 +111,7 @@ public sealed class ActiveDirectoryWriter : DirectoryWriter
             Connection.SendRequest(modify);
         }
 
-        return ApplyResult.Applied(ReadAnchor(dn));
+        return ApplyResult.Applied(AnchorOf(existing, dn));
     }
 
     private string Rename(string dn, string displayName, string username)
@@ -188,10 +188,11 @@ public sealed class ActiveDirectoryWriter : DirectoryWriter
     protected override string ReadAnchor(string dn)
     {
         var response = (SearchResponse)Connection.SendRequest(new SearchRequest(dn, "(objectClass=*)", SearchScope.Base, "objectGUID"));
-        return response.Entries.Count > 0 && response.Entries[0].AllBinaryValues("objectGUID").FirstOrDefault() is { Length: 16 } bytes
-            ? new Guid(bytes).ToString()
-            : "";
+        return response.Entries.Count > 0 ? AnchorOf(response.Entries[0]) : "";
     }
+
+    protected override string AnchorOf(SearchResultEntry entry) =>
+        entry.AllBinaryValues("objectGUID").FirstOrDefault() is { Length: 16 } bytes ? new Guid(bytes).ToString() : "";
 
     private string Upn(UserUpsert user) => $"{user.Username}@{DnsDomain}";
 

@@ -14,6 +14,11 @@ namespace JumpCloudAdi.Agent.Directory;
 /// </summary>
 public abstract class DirectoryWriter
 {
+    /// <summary>Usernames and anchors asked for in one search: a few kilobytes of filter, well under any size limit.</summary>
+    private const int LookupChunk = 200;
+
+    private readonly KnownEntries<SearchResultEntry> _users;
+
     protected DirectoryWriter(LdapConnection connection, AgentSettings settings, RootDse rootDse, bool encrypted, PasswordOpener? passwords)
     {
         Connection = connection;
@@ -26,6 +31,7 @@ public abstract class DirectoryWriter
         DnsDomain = root.DnsDomain();
         SyncGroupDn = SemicolonDn.Parse(settings.SyncGroupDn).ToLdapDn();
         GroupContainerDn = DnText.ParentOf(SyncGroupDn);
+        _users = NewKnownEntries();
     }
 
     public abstract DirectoryFlavor Flavor { get; }
@@ -64,16 +70,97 @@ public abstract class DirectoryWriter
             : new OpenLdapWriter(connection, settings, rootDse, encrypted, passwords);
     }
 
-    public ApplyResult Apply(Change change) => change.KindCase switch
+    public ApplyResult Apply(Change change)
     {
-        Change.KindOneofCase.UserUpsert => UpsertUser(change.UserUpsert),
-        Change.KindOneofCase.UserDisconnect => DisconnectUser(change.UserDisconnect),
-        Change.KindOneofCase.PasswordSet => SetPassword(change.PasswordSet),
-        Change.KindOneofCase.GroupUpsert => UpsertGroup(change.GroupUpsert),
-        Change.KindOneofCase.GroupDisconnect => DisconnectGroup(change.GroupDisconnect),
-        Change.KindOneofCase.MembershipSet => SetMembership(change.MembershipSet),
-        _ => ApplyResult.Skipped($"change kind {change.KindCase} is not supported by this agent version"),
-    };
+        try
+        {
+            return change.KindCase switch
+            {
+                Change.KindOneofCase.UserUpsert => UpsertUser(change.UserUpsert),
+                Change.KindOneofCase.UserDisconnect => DisconnectUser(change.UserDisconnect),
+                Change.KindOneofCase.PasswordSet => SetPassword(change.PasswordSet),
+                Change.KindOneofCase.GroupUpsert => UpsertGroup(change.GroupUpsert),
+                Change.KindOneofCase.GroupDisconnect => DisconnectGroup(change.GroupDisconnect),
+                Change.KindOneofCase.MembershipSet => SetMembership(change.MembershipSet),
+                _ => ApplyResult.Skipped($"change kind {change.KindCase} is not supported by this agent version"),
+            };
+        }
+        finally
+        {
+            // Whatever the outcome, the user's entry may have changed: later changes of this batch look it up again.
+            switch (change.KindCase)
+            {
+                case Change.KindOneofCase.UserUpsert:
+                    _users.Forget(change.UserUpsert.Username, change.UserUpsert.Anchor);
+                    break;
+                case Change.KindOneofCase.UserDisconnect:
+                    _users.Forget(change.UserDisconnect.Username, "");
+                    break;
+                case Change.KindOneofCase.PasswordSet:
+                    _users.Forget(change.PasswordSet.Username, "");
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Looks up every user a batch of changes concerns with a few searches (many usernames and anchors per filter)
+    /// instead of one search per change; <see cref="FindUser"/> answers from it until a write touches the user. What
+    /// was learnt for the previous batch is dropped first, so nothing is older than the batch being applied.
+    /// </summary>
+    public void LookAhead(IEnumerable<Change> changes)
+    {
+        _users.Clear();
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var anchors = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var change in changes)
+        {
+            var (name, anchor) = change.KindCase switch
+            {
+                Change.KindOneofCase.UserUpsert => (change.UserUpsert.Username, change.UserUpsert.Anchor),
+                Change.KindOneofCase.UserDisconnect => (change.UserDisconnect.Username, ""),
+                Change.KindOneofCase.PasswordSet => (change.PasswordSet.Username, ""),
+                _ => ("", ""),
+            };
+            if (!string.IsNullOrWhiteSpace(name))
+            {
+                names.Add(name);
+            }
+
+            if (!string.IsNullOrEmpty(anchor))
+            {
+                anchors.Add(anchor);
+            }
+        }
+
+        LookUp(_users, names, anchors, UserAttributes);
+    }
+
+    /// <summary>Drops what <see cref="LookAhead"/> learnt (after a batch: nothing is kept between batches).</summary>
+    public void ForgetLookAhead() => _users.Clear();
+
+    private KnownEntries<SearchResultEntry> NewKnownEntries() =>
+        new(e => e.DistinguishedName, e => e.AllValues(UsernameAttribute), AnchorOf);
+
+    /// <summary>Searches the root user container for many usernames and anchors at once and records the answers.</summary>
+    private void LookUp(KnownEntries<SearchResultEntry> into, IReadOnlyCollection<string> names, IReadOnlyCollection<string> anchors, string[] attributes)
+    {
+        var keys = names.Select(n => (Anchor: false, Key: n)).Concat(anchors.Select(a => (Anchor: true, Key: a))).ToList();
+        foreach (var chunk in keys.Chunk(LookupChunk))
+        {
+            var terms = string.Concat(chunk.Select(k => k.Anchor ? AnchorFilter(k.Key) : $"({UsernameAttribute}={LdapEscape.FilterValue(k.Key)})"));
+            try
+            {
+                var response = (SearchResponse)Connection.SendRequest(new SearchRequest(RootDn, $"(&{UserFilter}(|{terms}))", SearchScope.Subtree, attributes));
+                into.Record([.. chunk.Where(k => !k.Anchor).Select(k => k.Key)], [.. chunk.Where(k => k.Anchor).Select(k => k.Key)],
+                    [.. response.Entries.Cast<SearchResultEntry>()]);
+            }
+            catch (DirectoryOperationException ex) when (ex.Response?.ResultCode is not (ResultCode.Busy or ResultCode.Unavailable))
+            {
+                // A refusal of the combined search (a size or filter limit) only costs speed: each user is searched alone.
+            }
+        }
+    }
 
     // ---- users ------------------------------------------------------------------------------------------------
 
@@ -90,7 +177,27 @@ public abstract class DirectoryWriter
             return Protected(existing);
         }
 
-        return existing is null ? CreateUser(user) : UpdateUser(user, existing);
+        if (existing is not null)
+        {
+            return UpdateUser(user, existing);
+        }
+
+        try
+        {
+            return CreateUser(user);
+        }
+        catch (DirectoryOperationException ex) when (ex.Response?.ResultCode == ResultCode.EntryAlreadyExists)
+        {
+            // Created since it was looked up (by someone else, or the look-ahead is older): take that account over.
+            _users.Forget(user.Username, user.Anchor);
+            existing = FindUser(user.Anchor, user.Username);
+            if (existing is null)
+            {
+                throw;
+            }
+
+            return IsProtected(existing) ? Protected(existing) : UpdateUser(user, existing);
+        }
     }
 
     protected abstract ApplyResult CreateUser(UserUpsert user);
@@ -127,9 +234,9 @@ public abstract class DirectoryWriter
                 return ApplyResult.Applied();
             case "disable":
                 DisableAccount(existing);
-                return ApplyResult.Applied(ReadAnchor(dn));
+                return ApplyResult.Applied(AnchorOf(existing, dn));
             default:
-                return ApplyResult.Applied(ReadAnchor(dn));
+                return ApplyResult.Applied(AnchorOf(existing, dn));
         }
     }
 
@@ -170,7 +277,7 @@ public abstract class DirectoryWriter
 
         // The entry carries the user's state, so any agent (a new primary too) knows whether to enable.
         WritePassword(existing, password, change.Suspended);
-        return ApplyResult.Applied(ReadAnchor(existing.DistinguishedName));
+        return ApplyResult.Applied(AnchorOf(existing, existing.DistinguishedName));
     }
 
     /// <param name="suspended">The user's desired state when the password was set.</param>
@@ -186,7 +293,7 @@ public abstract class DirectoryWriter
         {
             case Change.KindOneofCase.UserUpsert:
                 var user = FindUser(change.UserUpsert.Anchor, change.UserUpsert.Username);
-                return user is null ? null : Describe(user, UserAttributes.Where(a => a != "pwdLastSet"));
+                return user is null ? null : Describe(user, UserAttributes.Where(a => a != "pwdLastSet" && a != AnchorAttribute));
             case Change.KindOneofCase.GroupUpsert:
                 var (group, _) = FindGroup(change.GroupUpsert.Anchor, change.GroupUpsert.Name);
                 return group is null ? null : $"{Describe(group, ["cn"])}|nested={ManagedGroupDns().Contains(group.DistinguishedName)}";
@@ -207,15 +314,22 @@ public abstract class DirectoryWriter
     {
         if (!string.IsNullOrEmpty(anchor))
         {
-            var byAnchor = SearchOne(RootDn, SearchScope.Subtree, $"(&{UserFilter}{AnchorFilter(anchor)})", UserAttributes);
+            var byAnchor = _users.TryGetByAnchor(anchor, out var known)
+                ? known
+                : SearchOne(RootDn, SearchScope.Subtree, $"(&{UserFilter}{AnchorFilter(anchor)})", UserAttributes);
             if (byAnchor is not null)
             {
                 return byAnchor;
             }
         }
 
-        return string.IsNullOrEmpty(username)
-            ? null
+        if (string.IsNullOrEmpty(username))
+        {
+            return null;
+        }
+
+        return _users.TryGetByName(username, out var named)
+            ? named
             : SearchOne(RootDn, SearchScope.Subtree, $"(&{UserFilter}({UsernameAttribute}={LdapEscape.FilterValue(username)}))", UserAttributes);
     }
 
@@ -305,20 +419,27 @@ public abstract class DirectoryWriter
         var wanted = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var missing = new List<string>();
         var protectedAccounts = new List<string>();
-        foreach (var username in membership.MemberUsernames)
+        // Members are looked up a chunk at a time, many per search; only what a chunk leaves unclear is searched alone.
+        var members = NewKnownEntries();
+        foreach (var chunk in membership.MemberUsernames.Chunk(LookupChunk))
         {
-            var user = FindUser("", username);
-            if (user is null)
+            members.Clear();
+            LookUp(members, chunk, [], [UsernameAttribute, "adminCount"]);
+            foreach (var username in chunk)
             {
-                missing.Add(username);
-            }
-            else if (IsProtected(user))
-            {
-                protectedAccounts.Add(username);
-            }
-            else
-            {
-                wanted.Add(user.DistinguishedName);
+                var user = members.TryGetByName(username, out var known) ? known : FindUser("", username);
+                if (user is null)
+                {
+                    missing.Add(username);
+                }
+                else if (IsProtected(user))
+                {
+                    protectedAccounts.Add(username);
+                }
+                else
+                {
+                    wanted.Add(user.DistinguishedName);
+                }
             }
         }
 
@@ -533,6 +654,12 @@ public abstract class DirectoryWriter
     protected abstract string AnchorFilter(string anchor);
 
     protected abstract string ReadAnchor(string dn);
+
+    /// <summary>The anchor in a search result that asked for <see cref="AnchorAttribute"/>; empty when it is not there.</summary>
+    protected abstract string AnchorOf(SearchResultEntry entry);
+
+    /// <summary>The anchor of <paramref name="entry"/> (now at <paramref name="dn"/>: a rename keeps it), read back only if the search did not return it.</summary>
+    protected string AnchorOf(SearchResultEntry entry, string dn) => AnchorOf(entry) is { Length: > 0 } anchor ? anchor : ReadAnchor(dn);
 
     // ---- values -----------------------------------------------------------------------------------------------
 

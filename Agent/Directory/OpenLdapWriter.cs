@@ -39,7 +39,7 @@ public sealed class OpenLdapWriter : DirectoryWriter
     protected override string AnchorAttribute => "entryUUID";
 
     protected override string[] UserAttributes { get; } =
-        ["uid", "cn", "sn", "givenName", "displayName", "mail", "adminCount", LockAttribute];
+        ["uid", "cn", "sn", "givenName", "displayName", "mail", "adminCount", LockAttribute, "entryUUID"];
 
     /// <summary>A DN that never names an entry: the member of a synced groupOfNames that has no real member.</summary>
     private string EmptyGroupPlaceholder => $"cn=empty-membership,{GroupContainerDn}";
@@ -69,8 +69,16 @@ public sealed class OpenLdapWriter : DirectoryWriter
             }
         }
 
-        Connection.SendRequest(add);
-        return ApplyResult.Applied(ReadAnchor(dn), note);
+        // With the post-read control the add's response carries the new entryUUID; without it, read it back.
+        var postRead = RootDse.Controls.Contains(PostReadControl.Oid);
+        if (postRead)
+        {
+            add.Controls.Add(PostReadControl.Create("entryUUID"));
+        }
+
+        var response = Connection.SendRequest(add);
+        var anchor = postRead && PostReadControl.FirstValue(response, "entryUUID") is { } uuid ? Encoding.UTF8.GetString(uuid) : ReadAnchor(dn);
+        return ApplyResult.Applied(anchor, note);
     }
 
     protected override ApplyResult UpdateUser(UserUpsert user, SearchResultEntry existing)
@@ -120,7 +128,7 @@ public sealed class OpenLdapWriter : DirectoryWriter
             Connection.SendRequest(modify);
         }
 
-        return ApplyResult.Applied(ReadAnchor(dn), note);
+        return ApplyResult.Applied(AnchorOf(existing, dn), note);
     }
 
     protected override void DisableAccount(SearchResultEntry user)
@@ -205,8 +213,10 @@ public sealed class OpenLdapWriter : DirectoryWriter
     protected override string ReadAnchor(string dn)
     {
         var response = (SearchResponse)Connection.SendRequest(new SearchRequest(dn, "(objectClass=*)", SearchScope.Base, "entryUUID"));
-        return response.Entries.Count > 0 ? response.Entries[0].FirstValue("entryUUID") ?? "" : "";
+        return response.Entries.Count > 0 ? AnchorOf(response.Entries[0]) : "";
     }
+
+    protected override string AnchorOf(SearchResultEntry entry) => entry.FirstValue("entryUUID") ?? "";
 
     private bool HasPpolicy()
     {

@@ -274,37 +274,45 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
     {
         var ack = new Ack { Epoch = batch.Epoch };
         int applied = 0, skipped = 0, failed = 0, repaired = 0;
-        foreach (var change in batch.Changes)
+        writer.LookAhead(batch.Changes);
+        try
         {
-            // Fencing: stop before a write the lease no longer covers; the next primary starts from the cursor.
-            if (!HoldsLease(batch.Epoch))
+            foreach (var change in batch.Changes)
             {
-                AgentLog.BatchFenced(logger, batch.Epoch);
-                ack.ResendFrom = change.Seq;
-                Volatile.Write(ref _awaitingResendEpoch, batch.Epoch);
-                Volatile.Write(ref _awaitingResendFrom, change.Seq);
-                break;
-            }
-
-            var result = change.Reconcile ? Reconcile(writer, change, ref repaired) : ApplyOne(writer, change);
-            ack.Results.Add(new EntryResult
-            {
-                Seq = change.Seq,
-                Outcome = result.Outcome,
-                Code = result.Code,
-                Message = result.Message,
-                ObjectId = ObjectIdOf(change),
-                Anchor = result.Anchor,
-            });
-            switch (result.Outcome)
-            {
-                case Outcome.Applied: applied++; break;
-                case Outcome.Skipped: skipped++; break;
-                default:
-                    failed++;
-                    AgentLog.ChangeFailed(logger, change.Seq, result.Code, result.Message);
+                // Fencing: stop before a write the lease no longer covers; the next primary starts from the cursor.
+                if (!HoldsLease(batch.Epoch))
+                {
+                    AgentLog.BatchFenced(logger, batch.Epoch);
+                    ack.ResendFrom = change.Seq;
+                    Volatile.Write(ref _awaitingResendEpoch, batch.Epoch);
+                    Volatile.Write(ref _awaitingResendFrom, change.Seq);
                     break;
+                }
+
+                var result = change.Reconcile ? Reconcile(writer, change, ref repaired) : ApplyOne(writer, change);
+                ack.Results.Add(new EntryResult
+                {
+                    Seq = change.Seq,
+                    Outcome = result.Outcome,
+                    Code = result.Code,
+                    Message = result.Message,
+                    ObjectId = ObjectIdOf(change),
+                    Anchor = result.Anchor,
+                });
+                switch (result.Outcome)
+                {
+                    case Outcome.Applied: applied++; break;
+                    case Outcome.Skipped: skipped++; break;
+                    default:
+                        failed++;
+                        AgentLog.ChangeFailed(logger, change.Seq, result.Code, result.Message);
+                        break;
+                }
             }
+        }
+        finally
+        {
+            writer.ForgetLookAhead();
         }
 
         if (ack.Results.Count > 0 || ack.ResendFrom != 0)

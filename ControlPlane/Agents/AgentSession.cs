@@ -304,6 +304,8 @@ internal sealed class AgentSession(
 
         InterlockedMax(ref _ackedUpTo, maxSeq);
         RequestResend(ack);
+        // The cursor moved: the pump may send the next batch while the outcomes below are still being recorded.
+        Wake();
         await EraseSealedPasswordsAsync(db, ack, ct);
         var now = time.GetUtcNow();
         var latest = ack.Results.Where(r => !string.IsNullOrEmpty(r.ObjectId)).GroupBy(r => r.ObjectId).Select(g => g.MaxBy(r => r.Seq)!).ToList();

@@ -370,12 +370,8 @@ public static class ActiveDirectoryApi
             }
         }
 
-        var before = new Dictionary<string, HashSet<string>>();
-        foreach (var member in members)
-        {
-            before[member.Id] = await sync.DomainsOfUserAsync(member.Id, ct);
-        }
-
+        var memberIds = members.ConvertAll(m => m.Id);
+        var before = await sync.DomainsOfUsersAsync(memberIds, ct);
         var existing = await db.Associations.FindAsync([domain.Id, AssociationTypes.UserGroup, groupId], ct);
         if (op == "add")
         {
@@ -389,7 +385,8 @@ public static class ActiveDirectoryApi
             await log.AppendAsync(domain.Id, ChangeFactory.GroupUpsert(group), ct);
             foreach (var member in members)
             {
-                await sync.UserChangedAsync(member, before[member.Id], ct);
+                // Binding the group adds exactly this domain to what each of its members reaches.
+                await sync.UserChangedAsync(member, before[member.Id], new HashSet<string>(before[member.Id]) { domain.Id }, ct);
             }
 
             await log.AppendAsync(domain.Id, ChangeFactory.MembershipSet(group, await sync.MemberUsernamesAsync(groupId, ct)), ct);
@@ -399,9 +396,10 @@ public static class ActiveDirectoryApi
             db.Associations.Remove(existing);
             await log.SaveAsync(ct);
             await log.AppendAsync(domain.Id, ChangeFactory.GroupDisconnect(group), ct);
+            var after = await sync.DomainsOfUsersAsync(memberIds, ct);
             foreach (var member in members)
             {
-                await sync.UserChangedAsync(member, before[member.Id], ct);
+                await sync.UserChangedAsync(member, before[member.Id], after[member.Id], ct);
             }
         }
 

@@ -120,11 +120,8 @@ public static class UserGroupsApi
 
             var domains = await sync.DomainsOfGroupAsync(id, ct);
             var members = await sync.MembersAsync(id, ct);
-            var before = new Dictionary<string, HashSet<string>>();
-            foreach (var member in members)
-            {
-                before[member.Id] = await sync.DomainsOfUserAsync(member.Id, ct);
-            }
+            var memberIds = members.ConvertAll(m => m.Id);
+            var before = await sync.DomainsOfUsersAsync(memberIds, ct);
 
             db.GroupMembers.RemoveRange(db.GroupMembers.Where(m => m.GroupId == id));
             db.Associations.RemoveRange(db.Associations.Where(a => a.TargetType == AssociationTypes.UserGroup && a.TargetId == id));
@@ -135,9 +132,10 @@ public static class UserGroupsApi
                 await log.AppendAsync(domainId, ChangeFactory.GroupDisconnect(group), ct);
             }
 
+            var after = await sync.DomainsOfUsersAsync(memberIds, ct);
             foreach (var member in members)
             {
-                await sync.UserChangedAsync(member, before[member.Id], ct);
+                await sync.UserChangedAsync(member, before[member.Id], after[member.Id], ct);
             }
 
             await log.CommitAsync(ct);

@@ -20,6 +20,28 @@ public sealed class DomainSync(ControlPlaneDb db, ChangeLog log)
         return [.. await direct.Concat(viaGroups).ToListAsync(ct)];
     }
 
+    /// <summary>
+    /// The domains each of <paramref name="userIds"/> reaches (bound directly, or through a bound group), in one query
+    /// rather than one per user: a large group's members are looked up together.
+    /// </summary>
+    public async Task<Dictionary<string, HashSet<string>>> DomainsOfUsersAsync(IReadOnlyCollection<string> userIds, CancellationToken ct)
+    {
+        var ids = userIds.Distinct().ToList();
+        var direct = db.Associations.Where(a => a.TargetType == AssociationTypes.User && ids.Contains(a.TargetId))
+            .Select(a => new { UserId = a.TargetId, a.DomainId });
+        var viaGroups = from m in db.GroupMembers
+                        join a in db.Associations on m.GroupId equals a.TargetId
+                        where ids.Contains(m.UserId) && a.TargetType == AssociationTypes.UserGroup
+                        select new { m.UserId, a.DomainId };
+        var domains = ids.ToDictionary(id => id, _ => new HashSet<string>());
+        foreach (var row in await direct.Concat(viaGroups).ToListAsync(ct))
+        {
+            domains[row.UserId].Add(row.DomainId);
+        }
+
+        return domains;
+    }
+
     /// <summary>The users a domain reaches: bound directly, or through a bound group.</summary>
     public async Task<List<string>> UserIdsOfDomainAsync(string domainId, CancellationToken ct)
     {
@@ -37,9 +59,13 @@ public sealed class DomainSync(ControlPlaneDb db, ChangeLog log)
             .Select(a => a.DomainId).ToListAsync(ct);
 
     /// <summary>Upserts the user where it is (still) reached, disconnects it where it no longer is.</summary>
-    public async Task UserChangedAsync(SystemUser user, IReadOnlySet<string> domainsBefore, CancellationToken ct, bool explicitUnlock = false)
+    public async Task UserChangedAsync(SystemUser user, IReadOnlySet<string> domainsBefore, CancellationToken ct, bool explicitUnlock = false) =>
+        await UserChangedAsync(user, domainsBefore, await DomainsOfUserAsync(user.Id, ct), ct, explicitUnlock);
+
+    /// <summary>As above, with the domains the user reaches now already known (see <see cref="DomainsOfUsersAsync"/>).</summary>
+    public async Task UserChangedAsync(SystemUser user, IReadOnlySet<string> domainsBefore, IReadOnlySet<string> after, CancellationToken ct,
+        bool explicitUnlock = false)
     {
-        var after = await DomainsOfUserAsync(user.Id, ct);
         foreach (var domainId in after.Order(StringComparer.Ordinal))
         {
             await log.AppendAsync(domainId, ChangeFactory.UserUpsert(user, explicitUnlock), ct);
@@ -74,9 +100,10 @@ public sealed class DomainSync(ControlPlaneDb db, ChangeLog log)
                orderby u.Username
                select u.Username).ToListAsync(ct);
 
+    /// <summary>The group's members, untracked: they are only read, and a large group's users would slow every save of the operation.</summary>
     public async Task<List<SystemUser>> MembersAsync(string groupId, CancellationToken ct) =>
         await (from m in db.GroupMembers
-               join u in db.Users on m.UserId equals u.Id
+               join u in db.Users.AsNoTracking() on m.UserId equals u.Id
                where m.GroupId == groupId
                select u).ToListAsync(ct);
 }
