@@ -37,6 +37,7 @@ internal static class RunCommand
                 context.Cancel = true;
                 stop.Cancel();
             });
+            using var trimmer = MemoryTrimmer.Start();
             try
             {
                 await new SyncAgent(path, settings, logger).RunAsync(stop.Token);
