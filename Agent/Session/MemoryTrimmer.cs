@@ -6,7 +6,7 @@ namespace JumpCloudAdi.Agent.Session;
 /// Gives memory back to the system once a burst of work is over: when the agent has allocated
 /// <see cref="BurstBytes"/> since the last trim (or since it started) and then less than <see cref="QuietBytes"/> in one
 /// <see cref="Period"/>, one aggressive full collection compacts the managed heap and decommits its free space, and
-/// on Linux <c>malloc_trim</c> returns glibc's free pages (TLS, LDAP and gRPC native buffers). An idle agent is not
+/// on Linux <c>malloc_trim</c> returns glibc's free pages (OpenSSL and libldap buffers). An idle agent is not
 /// trimmed again; a busy one is not interrupted. A collection of the agent's few MiB of heap takes milliseconds.
 /// </summary>
 internal sealed partial class MemoryTrimmer : IDisposable
@@ -50,7 +50,7 @@ internal sealed partial class MemoryTrimmer : IDisposable
             {
                 _ = MallocTrim(0);
             }
-            catch (EntryPointNotFoundException)
+            catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
             {
                 // Not glibc (musl has no malloc_trim): the managed heap is trimmed all the same.
             }
