@@ -120,78 +120,71 @@ internal static class FootprintBenchmark
     {
         public ulong Size => End - Start;
 
-        /// <summary>Also set by <see cref="Mappings"/> from the mapping's neighbours.</summary>
-        public string Kind { get; set; } = "";
+        public bool Anonymous => Path.Length == 0;
     }
 
     /// <summary>
-    /// /proc/PID/smaps, each mapping classified: a file by its name; <c>[heap]</c> (glibc's main arena); anonymous memory as
-    /// the executable's zero-initialized data (right after its file mapping), a glibc arena (64 MiB aligned reservation), a thread stack (after a guard page, at most 8 MiB), the GC's reservation
-    /// (the largest anonymous reservation) or other.
+    /// /proc/PID/smaps, each mapping with its kind: a file by its name; <c>[heap]</c> (glibc's main arena); anonymous
+    /// memory as the executable's zero-initialized data (right after its file mapping), the GC's reservation (the largest
+    /// anonymous range and the anonymous mappings contiguous with it), a glibc arena (a 64 MiB aligned reservation), a
+    /// thread stack (after a guard page, at most 8 MiB) or other.
     /// </summary>
-    private static List<Mapping> Mappings(int pid)
+    private static List<(string Kind, long DirtyKiB)> Mappings(int pid)
     {
         var maps = new List<Mapping>();
-        Mapping? current = null;
         foreach (var line in File.ReadLines($"/proc/{pid}/smaps"))
         {
             var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
             if (fields[0].Contains('-', StringComparison.Ordinal) && !fields[0].EndsWith(':'))
             {
                 var range = fields[0].Split('-');
-                current = new Mapping(ulong.Parse(range[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
-                    ulong.Parse(range[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture), fields[1], fields.Length > 5 ? fields[5].Trim() : "", 0);
-                maps.Add(current);
+                maps.Add(new Mapping(ulong.Parse(range[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+                    ulong.Parse(range[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture), fields[1], fields.Length > 5 ? fields[5].Trim() : "", 0));
             }
-            else if (current is not null && fields[0] == "Private_Dirty:")
+            else if (maps.Count > 0 && fields[0] == "Private_Dirty:")
             {
-                maps[^1] = current = current with { DirtyKiB = long.Parse(fields[1], CultureInfo.InvariantCulture) };
+                maps[^1] = maps[^1] with { DirtyKiB = long.Parse(fields[1], CultureInfo.InvariantCulture) };
             }
         }
 
         const ulong ArenaSize = 64UL << 20;
         var exe = new FileInfo($"/proc/{pid}/exe").LinkTarget;
-        var gc = maps.Where(m => m.Path.Length == 0).MaxBy(m => m.Size);
-        for (var i = 0; i < maps.Count; i++)
+        var gc = maps.Where(m => m.Anonymous).MaxBy(m => m.Size);
+        return [.. maps.Select((m, i) =>
         {
-            var m = maps[i];
             var previous = i > 0 ? maps[i - 1] : null;
             var next = i + 1 < maps.Count ? maps[i + 1] : null;
-            m.Kind = m.Path switch
+            var kind = m.Path switch
             {
                 "[heap]" => "[heap] glibc main arena",
                 "[stack]" => "[stack] main thread",
-                _ when m.Path.Length > 0 => Path.GetFileName(m.Path),
-                // The executable's zero-initialized data: .bss and the NativeAOT runtime's .hydrated type data.
+                _ when !m.Anonymous => Path.GetFileName(m.Path),
+                // .bss and the NativeAOT runtime's .hydrated type data.
                 _ when previous is not null && previous.Path == exe && previous.End == m.Start => "executable .bss + .hydrated",
-                // The GC reserves one large range and commits regions inside it; its neighbours are the same reservation.
-                _ when gc is not null && (m == gc || AdjacentTo(m, gc, maps)) => "GC heap (anonymous)",
-                _ when m.Start % ArenaSize == 0 && (m.Size == ArenaSize || (next is not null && next.Path.Length == 0 && next.Perms.StartsWith("---", StringComparison.Ordinal)
+                _ when gc is not null && Contiguous(maps, i, maps.IndexOf(gc)) => "GC heap (anonymous)",
+                _ when m.Start % ArenaSize == 0 && (m.Size == ArenaSize || (next is { Anonymous: true } && next.Perms.StartsWith("---", StringComparison.Ordinal)
                                                                             && next.End - m.Start == ArenaSize)) => "glibc arenas (anonymous)",
-                _ when previous is not null && previous.Path.Length == 0 && previous.Perms.StartsWith("---", StringComparison.Ordinal)
+                _ when previous is { Anonymous: true } && previous.Perms.StartsWith("---", StringComparison.Ordinal)
                        && previous.End == m.Start && m.Size <= 8UL << 20 && m.Size > 64UL << 10 => "thread stacks (anonymous)",
                 _ => "other anonymous",
             };
-        }
-
-        return maps;
+            return (kind, m.DirtyKiB);
+        })];
     }
 
-    /// <summary>True when <paramref name="m"/> and <paramref name="gc"/> are joined by contiguous anonymous mappings.</summary>
-    private static bool AdjacentTo(Mapping m, Mapping gc, List<Mapping> maps)
+    /// <summary>True when the mappings <paramref name="a"/> to <paramref name="b"/> are anonymous and contiguous.</summary>
+    private static bool Contiguous(List<Mapping> maps, int a, int b)
     {
-        var i = maps.IndexOf(m);
-        var g = maps.IndexOf(gc);
-        var (from, to) = i < g ? (i, g) : (g, i);
+        var (from, to) = a < b ? (a, b) : (b, a);
         for (var k = from; k < to; k++)
         {
-            if (maps[k].End != maps[k + 1].Start || maps[k].Path.Length > 0 || maps[k + 1].Path.Length > 0)
+            if (maps[k].End != maps[k + 1].Start || !maps[k].Anonymous || !maps[k + 1].Anonymous)
             {
                 return false;
             }
         }
 
-        return true;
+        return maps[from].Anonymous;
     }
 
     private static async Task ParallelAsync(int count, Func<int, Task> operation)
