@@ -22,6 +22,9 @@ switch (command)
     case "provision":
         await ProvisionBenchmark.RunAsync(options.Int("users", 10_000), options.Int("seconds", 60));
         return 0;
+    case "footprint":
+        await FootprintBenchmark.RunAsync(options.Int("users", 2000), options.Int("seconds", 60), options.String("binary"));
+        return 0;
     case "all":
         await LatencyBenchmark.RunAsync(options.Int("samples", 200));
         await FailoverBenchmark.RunAsync(options.Int("rounds", 5));
@@ -37,6 +40,8 @@ switch (command)
               provision [--users 10000] [--seconds 60]  N users + one N-member group through the control plane into a private
                                                     slapd by the NativeAOT agent, users/s beside ldapadd -c (ratio) and what limits
                                                     it; the agent's file size, VmRSS and private memory after N s of steady writing
+              footprint [--users 2000] [--seconds 60] [--binary PATH]  the NativeAOT agent's VmRSS and Private_Dirty (by mapping kind)
+                                                    idle, after N users, after N s of steady writing; no ldapadd baseline
               all                                   latency, failover and fleet with their defaults
             Run: dotnet run --project Tests/Benchmarks -c Release -- <command> [options]
             """);
@@ -57,6 +62,8 @@ internal sealed class Options
 
         return options;
     }
+
+    public string? String(string name) => _values.GetValueOrDefault(name);
 
     public int Int(string name, int fallback) =>
         _values.TryGetValue(name, out var v) && int.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : fallback;

@@ -414,7 +414,7 @@ internal static class ProvisionBenchmark
     }
 
     /// <summary>Publishes the agent NativeAOT once per run (into <paramref name="output"/>) and returns the binary.</summary>
-    private static async Task<string> PublishAgentAsync(string output, CancellationToken ct)
+    internal static async Task<string> PublishAgentAsync(string output, CancellationToken ct)
     {
         var root = typeof(ProvisionBenchmark).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
         var project = Path.Combine(root, "Agent", "Agent.csproj");

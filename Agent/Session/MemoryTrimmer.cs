@@ -1,0 +1,62 @@
+using System.Runtime.InteropServices;
+
+namespace JumpCloudAdi.Agent.Session;
+
+/// <summary>
+/// Gives memory back to the system once a burst of work is over: when the agent has allocated
+/// <see cref="BurstBytes"/> since the last trim (or since it started) and then less than <see cref="QuietBytes"/> in one
+/// <see cref="Period"/>, one aggressive full collection compacts the managed heap and decommits its free space, and
+/// on Linux <c>malloc_trim</c> returns glibc's free pages (OpenSSL and libldap buffers). An idle agent is not
+/// trimmed again; a busy one is not interrupted. A collection of the agent's few MiB of heap takes milliseconds.
+/// </summary>
+internal sealed partial class MemoryTrimmer : IDisposable
+{
+    private static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
+    private const long QuietBytes = 1024 * 1024;
+    private const long BurstBytes = 2 * 1024 * 1024;
+
+    private readonly Timer _timer;
+    private long _lastAllocated;
+    private long _trimmedAt;
+
+    internal MemoryTrimmer(TimeSpan period) => _timer = new Timer(_ => Check(GC.GetTotalAllocatedBytes()), null, period, period);
+
+    /// <summary>Starts checking every <see cref="Period"/> until disposed.</summary>
+    public static MemoryTrimmer Start() => new(Period);
+
+    public void Dispose() => _timer.Dispose();
+
+    /// <summary>One check, given the bytes allocated since the process started; true when it trimmed.</summary>
+    internal bool Check(long allocated)
+    {
+        var quiet = allocated - _lastAllocated < QuietBytes;
+        _lastAllocated = allocated;
+        if (!quiet || allocated - _trimmedAt < BurstBytes)
+        {
+            return false;
+        }
+
+        Trim();
+        _trimmedAt = allocated;
+        return true;
+    }
+
+    private static void Trim()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        if (OperatingSystem.IsLinux())
+        {
+            try
+            {
+                _ = MallocTrim(0);
+            }
+            catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
+            {
+                // Not glibc (musl has no malloc_trim): the managed heap is trimmed all the same.
+            }
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int MallocTrim(nuint pad);
+}

@@ -1,0 +1,34 @@
+using JumpCloudAdi.Agent.Session;
+
+namespace JumpCloudAdi.UnitTests.Agent.Session;
+
+public class MemoryTrimmerTests
+{
+    private const long MiB = 1024 * 1024;
+
+    [Fact]
+    public void Check_TrimsOnceABurstIsFollowedByAQuietPeriod()
+    {
+        using var trimmer = new MemoryTrimmer(Timeout.InfiniteTimeSpan);
+
+        Assert.False(trimmer.Check(1 * MiB)); // little allocated: nothing worth giving back
+        Assert.False(trimmer.Check(20 * MiB)); // busy: not interrupted
+        Assert.False(trimmer.Check(40 * MiB));
+        Assert.True(trimmer.Check(40 * MiB + 1000)); // quiet after the burst
+        Assert.False(trimmer.Check(40 * MiB + 2000)); // idle: trimmed once only
+        Assert.False(trimmer.Check(40 * MiB + 3000));
+    }
+
+    [Fact]
+    public void Check_SteadyTrickleIsTrimmedEveryFewMiB()
+    {
+        using var trimmer = new MemoryTrimmer(Timeout.InfiniteTimeSpan);
+        var trims = 0;
+        for (long allocated = 0; allocated <= 20 * MiB; allocated += MiB / 2)
+        {
+            trims += trimmer.Check(allocated) ? 1 : 0;
+        }
+
+        Assert.Equal(10, trims); // at 2, 4, ... 20 MiB
+    }
+}
