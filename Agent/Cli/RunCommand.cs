@@ -22,7 +22,15 @@ internal static class RunCommand
         {
             var path = result.GetValue(config)!;
             var settings = SettingsStore.Load(path);
-            var logger = new ConsoleLogger("JumpCloudAdi.Agent", result.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information, Console.Out);
+            using var loggerFactory = LoggerFactory.Create(b => b
+                .SetMinimumLevel(result.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information)
+                .AddSimpleConsole(o =>
+                {
+                    o.SingleLine = true;
+                    o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
+                    o.UseUtcTimestamp = true;
+                }));
+            var logger = loggerFactory.CreateLogger("JumpCloudAdi.Agent");
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
             {
