@@ -18,12 +18,53 @@ public sealed class ActiveDirectoryWriter : DirectoryWriter
     private const int UacDisabled = 0x2;
     private const string GlobalSecurityGroupType = "-2147483646";
 
+    /// <summary>Names the number of <c>member</c> values asked for per ranged read (see <see cref="MemberRangeSize"/>).</summary>
+    internal const string MemberRangeVariable = "JCADI_AD_MEMBER_RANGE";
+
     internal ActiveDirectoryWriter(LdapConnection connection, AgentSettings settings, RootDse rootDse, bool encrypted, PasswordOpener? passwords)
         : base(connection, settings, rootDse, encrypted, passwords)
     {
     }
 
     public override DirectoryFlavor Flavor => DirectoryFlavor.ActiveDirectory;
+
+    /// <summary>
+    /// Values of <c>member</c> asked for per read; null (the default) leaves it to the DC, which returns at most its
+    /// MaxValRange (1500 on Windows) and names the rest as ranges. A smaller size from <c>JCADI_AD_MEMBER_RANGE</c> asks
+    /// for ranges from the first read on (Samba returns every value unless a range is asked for).
+    /// </summary>
+    internal static int? MemberRangeSize { get; } =
+        int.TryParse(Environment.GetEnvironmentVariable(MemberRangeVariable), NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size > 0
+            ? size
+            : null;
+
+    protected override string MemberRequest => MemberRangeSize is { } size ? ValueRange.Request("member", 0, size) : "member";
+
+    /// <summary>Reads the members of a big group range by range until the DC says the last range was returned.</summary>
+    protected override List<string> MembersOf(SearchResultEntry group)
+    {
+        var members = new List<string>(group.AllValues("member"));
+        var entry = group;
+        while (ValueRange.Find(entry.Attributes.AttributeNames.Cast<string>(), "member") is { } range)
+        {
+            members.AddRange(entry.AllValues(range.AttributeName));
+            if (range.IsLast)
+            {
+                break;
+            }
+
+            var next = SearchOne(group.DistinguishedName, SearchScope.Base, "(objectClass=*)", range.Next("member", MemberRangeSize));
+            // A range that does not move on (never seen from a DC) ends the read rather than looping.
+            if (next is null || ValueRange.Find(next.Attributes.AttributeNames.Cast<string>(), "member") is not { } following || following.Start != range.End + 1)
+            {
+                break;
+            }
+
+            entry = next;
+        }
+
+        return members;
+    }
 
     protected override string UserFilter => "(objectCategory=person)(objectClass=user)";
 

@@ -299,7 +299,9 @@ public abstract class DirectoryWriter
                 return group is null ? null : $"{Describe(group, ["cn"])}|nested={ManagedGroupDns().Contains(group.DistinguishedName)}";
             case Change.KindOneofCase.MembershipSet:
                 var (members, _) = FindGroup("", change.MembershipSet.GroupName);
-                return members is null ? null : Describe(members, ["member"]);
+                return members is null
+                    ? null
+                    : $"{members.DistinguishedName.ToUpperInvariant()}|member={string.Join(",", MembersOf(members).Order(StringComparer.OrdinalIgnoreCase))}";
             default:
                 return null;
         }
@@ -394,7 +396,7 @@ public abstract class DirectoryWriter
         }
 
         var dn = existing.DistinguishedName;
-        var members = existing.AllValues("member").Where(m => DnText.IsUnder(m, RootDn)).ToList();
+        var members = MembersOf(existing).Where(m => DnText.IsUnder(m, RootDn)).ToList();
         RemoveMembers(SyncGroupDn, [dn]);
         Connection.SendRequest(new DeleteRequest(dn));
         if (Settings.GroupMembershipSyncType == "match")
@@ -443,7 +445,7 @@ public abstract class DirectoryWriter
             }
         }
 
-        var current = new HashSet<string>(group.AllValues("member"), StringComparer.OrdinalIgnoreCase);
+        var current = new HashSet<string>(MembersOf(group), StringComparer.OrdinalIgnoreCase);
         // Only members inside the root user container are ours to remove; anything else in the group is left alone.
         var toRemove = current.Where(m => !wanted.Contains(m) && DnText.IsUnder(m, RootDn)).ToList();
         var toAdd = wanted.Where(m => !current.Contains(m)).ToList();
@@ -560,9 +562,15 @@ public abstract class DirectoryWriter
 
     private HashSet<string> ManagedGroupDns()
     {
-        var sync = SearchOne(SyncGroupDn, SearchScope.Base, "(objectClass=*)", "member");
-        return new HashSet<string>(sync?.AllValues("member") ?? [], StringComparer.OrdinalIgnoreCase);
+        var sync = SearchOne(SyncGroupDn, SearchScope.Base, "(objectClass=*)", MemberRequest);
+        return new HashSet<string>(sync is null ? [] : MembersOf(sync), StringComparer.OrdinalIgnoreCase);
     }
+
+    /// <summary>The attribute asked for when reading a group's members (AD may ask for a range of them).</summary>
+    protected virtual string MemberRequest => "member";
+
+    /// <summary>Every member of a group entry that was read with <see cref="MemberRequest"/>.</summary>
+    protected virtual List<string> MembersOf(SearchResultEntry group) => [.. group.AllValues("member")];
 
     /// <summary>
     /// Finds a synced group: by anchor when known, else by name among the sync group's members. A group of that name
@@ -572,14 +580,14 @@ public abstract class DirectoryWriter
     {
         if (!string.IsNullOrEmpty(anchor))
         {
-            var byAnchor = SearchOne(GroupContainerDn, SearchScope.OneLevel, $"(&(objectClass={GroupClass}){AnchorFilter(anchor)})", "cn", "member");
+            var byAnchor = SearchOne(GroupContainerDn, SearchScope.OneLevel, $"(&(objectClass={GroupClass}){AnchorFilter(anchor)})", "cn", MemberRequest);
             if (byAnchor is not null && !DnText.Same(byAnchor.DistinguishedName, SyncGroupDn))
             {
                 return (byAnchor, null);
             }
         }
 
-        var byName = SearchOne(GroupContainerDn, SearchScope.OneLevel, $"(&(objectClass={GroupClass})(cn={LdapEscape.FilterValue(name)}))", "cn", "member");
+        var byName = SearchOne(GroupContainerDn, SearchScope.OneLevel, $"(&(objectClass={GroupClass})(cn={LdapEscape.FilterValue(name)}))", "cn", MemberRequest);
         if (byName is null)
         {
             return (null, null);

@@ -38,9 +38,12 @@ internal sealed class AgentHarness : IAsyncDisposable
     public string DomainId { get; }
     public string AgentId { get; }
 
-    /// <summary>Starts everything; <paramref name="options"/> are installer options beyond the directory's defaults.</summary>
+    /// <summary>
+    /// Starts everything; <paramref name="options"/> are installer options beyond the directory's defaults,
+    /// <paramref name="agentEnvironment"/> environment variables of the agent process.
+    /// </summary>
     public static async Task<AgentHarness> StartAsync(IDirectoryServer directory, IReadOnlyDictionary<string, string?>? options = null,
-        IDictionary<string, string>? controlPlaneSettings = null)
+        IDictionary<string, string>? controlPlaneSettings = null, IDictionary<string, string>? agentEnvironment = null)
     {
         var temp = new TempDirectory();
         var controlPlane = await ControlPlaneHost.StartAsync(temp.Sub("cp"), controlPlaneSettings);
@@ -50,6 +53,11 @@ internal sealed class AgentHarness : IAsyncDisposable
             var (agentId, connectKey) = await controlPlane.CreateConnectKeyAsync(domainId);
             var agent = new AgentProcess(temp.Sub("agent"));
             (await agent.TryInstallAsync(controlPlane, directory, connectKey, options)).EnsureSuccess("agent install");
+            foreach (var (name, value) in agentEnvironment ?? new Dictionary<string, string>())
+            {
+                agent.Environment[name] = value;
+            }
+
             agent.Start();
             var harness = new AgentHarness(temp, controlPlane, agent, domainId, agentId);
             await harness.WaitUntilPrimaryAsync();

@@ -221,6 +221,36 @@ public sealed class SambaBehaviourTests(SambaDc samba)
     }
 
     [Fact]
+    public async Task A_group_bigger_than_one_ranged_read_of_member_is_read_whole_before_members_are_added_or_removed()
+    {
+        // A DC returns at most MaxValRange (1500) members per read, naming them "member;range=0-1499". Samba returns every
+        // value unless asked for a range, so the agent is told to ask for 50 at a time: 120 members take three reads.
+        await using var h = await AgentHarness.StartAsync(samba, agentEnvironment: new Dictionary<string, string> { ["JCADI_AD_MEMBER_RANGE"] = "50" });
+        var (group, groupId) = (Unique("Big"), NewId());
+        var users = Enumerable.Range(0, 120).Select(_ => (Sam: Unique("rng"), Id: NewId())).ToList();
+        var created = await h.ApplyAsync([.. users.Select(u => User(u.Id, u.Sam)), Group(groupId, group)]);
+        Assert.All(created, o => Assert.Equal("applied", o.Outcome));
+        await h.MustApplyAsync(Members(groupId, group, [.. users.Select(u => u.Sam)]));
+        var groupDn = $"CN={group},{Groups}";
+        var all = await MembersAsync(groupDn);
+        Assert.Equal(120, all.Count);
+
+        // Every member is known across the ranges: applying the same set again adds nothing (re-adding would be refused
+        // with attributeOrValueExists) and dropping members removes exactly those, wherever their range.
+        await h.MustApplyAsync(Members(groupId, group, [.. users.Select(u => u.Sam)]));
+        var dropped = new[] { users[7], users[63], users[118] };
+        var kept = users.Except(dropped).Select(u => u.Sam).ToArray();
+        await h.MustApplyAsync(Members(groupId, group, kept));
+        var after = await MembersAsync(groupDn);
+        Assert.Equal(117, after.Count);
+        foreach (var user in dropped)
+        {
+            var dn = (await UserAsync(user.Sam))!.Dn;
+            Assert.DoesNotContain(dn, after, StringComparer.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
     public async Task An_account_with_the_same_username_is_taken_over_and_followed_by_its_objectGUID_after_renames()
     {
         await using var h = await AgentHarness.StartAsync(samba);

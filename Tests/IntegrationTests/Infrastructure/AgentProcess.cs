@@ -136,6 +136,11 @@ public sealed class AgentProcess : IDisposable
         // The agent must validate the directory's certificate from its own settings, not from the environment.
         info.Environment.Remove("LDAPTLS_CACERT");
         info.Environment.Remove("LDAPTLS_REQCERT");
+        foreach (var (name, value) in Environment)
+        {
+            info.Environment[name] = value;
+        }
+
         _process = Process.Start(info)!;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -143,6 +148,9 @@ public sealed class AgentProcess : IDisposable
         _process.BeginErrorReadLine();
         return this;
     }
+
+    /// <summary>Extra environment variables for the next <see cref="Start"/>.</summary>
+    public Dictionary<string, string> Environment { get; } = [];
 
     public bool HasExited => _process?.HasExited ?? true;
 
