@@ -13,7 +13,7 @@ internal sealed partial class MemoryTrimmer : IDisposable
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
     private const long QuietBytes = 1024 * 1024;
-    private const long BurstBytes = 2 * 1024 * 1024;
+    private const long BurstBytes = 1024 * 1024;
 
     private readonly Timer _timer;
     private long _lastAllocated;

@@ -20,7 +20,7 @@ public class MemoryTrimmerTests
     }
 
     [Fact]
-    public void Check_SteadyTrickleIsTrimmedEveryFewMiB()
+    public void Check_SteadyTrickleIsTrimmedEveryMiB()
     {
         using var trimmer = new MemoryTrimmer(Timeout.InfiniteTimeSpan);
         var trims = 0;
@@ -29,6 +29,6 @@ public class MemoryTrimmerTests
             trims += trimmer.Check(allocated) ? 1 : 0;
         }
 
-        Assert.Equal(10, trims); // at 2, 4, ... 20 MiB
+        Assert.Equal(20, trims); // at 1, 2, ... 20 MiB
     }
 }
