@@ -27,6 +27,12 @@ public sealed class ListQuery
     public int Limit { get; }
     public int Skip { get; }
 
+    /// <summary>
+    /// True when only paging and projection were asked for: the store can count and cut the page itself (the call
+    /// scripts make most, paging through every object) instead of loading every row.
+    /// </summary>
+    public bool PagesOnly => _filters.Count == 0 && _sort.Count == 0;
+
     /// <summary>Parses the query string; <paramref name="v1"/> separates sort and fields by spaces, v2 by commas.</summary>
     public static (ListQuery? Query, IResult? Error) Parse(HttpRequest request, bool v1 = false)
     {
@@ -101,6 +107,10 @@ public sealed class ListQuery
         var page = rows.Skip(Skip).Take(Limit).Select(Project).ToList();
         return (page, rows.Count);
     }
+
+    /// <summary>Projects a page the store already cut with <see cref="Skip"/> and <see cref="Limit"/> (see <see cref="PagesOnly"/>).</summary>
+    public List<JsonObject> ProjectPage<T>(IEnumerable<T> page) =>
+        [.. page.Select(i => Project(JsonSerializer.SerializeToNode(i, _json)!.AsObject()))];
 
     private bool Matches(JsonObject row)
     {

@@ -37,8 +37,15 @@ public static class SystemUsersApi
             return error;
         }
 
+        if (query!.PagesOnly)
+        {
+            var count = await db.Users.CountAsync(ct);
+            var slice = await db.Users.AsNoTracking().OrderBy(u => u.Id).Skip(query.Skip).Take(query.Limit).ToListAsync(ct);
+            return TypedResults.Ok(new { results = query.ProjectPage(slice.Select(u => u.ToDto())), totalCount = count });
+        }
+
         var users = await db.Users.AsNoTracking().OrderBy(u => u.Id).ToListAsync(ct);
-        var (page, total) = query!.Apply(users.Select(u => u.ToDto()));
+        var (page, total) = query.Apply(users.Select(u => u.ToDto()));
         return TypedResults.Ok(new { results = page, totalCount = total });
     }
 

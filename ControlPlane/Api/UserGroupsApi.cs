@@ -33,6 +33,12 @@ public static class UserGroupsApi
             return error!;
         }
 
+        if (query.PagesOnly)
+        {
+            var slice = await db.Groups.AsNoTracking().OrderBy(g => g.Id).Skip(query.Skip).Take(query.Limit).ToListAsync(ct);
+            return TypedResults.Ok(query.ProjectPage(slice.Select(g => g.ToDto())));
+        }
+
         var groups = await db.Groups.AsNoTracking().OrderBy(g => g.Id).ToListAsync(ct);
         return TypedResults.Ok(query.Apply(groups.Select(g => g.ToDto())).Page);
     }
