@@ -17,16 +17,11 @@ public sealed class AgentStatus
 
     public static string PathFor(string configPath) => Path.Combine(Path.GetFullPath(configPath) + ".d", "status.json");
 
-    /// <summary>
-    /// Replaces the status file atomically (write beside it, then rename), so that <c>status</c> never reads a
-    /// half-written file while <c>run</c> updates it.
-    /// </summary>
+    /// <summary>Replaces the status file in one step, so that <c>status</c> never reads it half-written while <c>run</c> updates it.</summary>
     public void Write(string configPath)
     {
         var path = PathFor(configPath);
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, System.Text.Json.JsonSerializer.Serialize(this, AgentJsonContext.Default.AgentStatus));
-        File.Move(temp, path, overwrite: true);
+        SettingsStore.ReplaceOwnerOnly(path, System.Text.Json.JsonSerializer.Serialize(this, AgentJsonContext.Default.AgentStatus));
     }
 }

@@ -67,10 +67,18 @@ public static class SettingsStore
         var file = new SettingsFile { Settings = publicPart, EncryptedSecrets = Seal(secrets, key) };
         var json = JsonSerializer.Serialize(file, AgentJsonContext.Default.SettingsFile);
 
-        // Write-then-rename so a crash never leaves a half-written settings file.
-        var temp = configPath + ".tmp";
-        WriteOwnerOnly(temp, json);
-        File.Move(temp, configPath, overwrite: true);
+        ReplaceOwnerOnly(configPath, json);
+    }
+
+    /// <summary>
+    /// Replaces a file readable by the service account only, write-then-rename, so that neither a crash nor a
+    /// concurrent reader ever sees it half-written.
+    /// </summary>
+    internal static void ReplaceOwnerOnly(string path, string contents)
+    {
+        var temp = path + ".tmp";
+        WriteOwnerOnly(temp, contents);
+        File.Move(temp, path, overwrite: true);
     }
 
     private static AgentSettings Clone(AgentSettings s)

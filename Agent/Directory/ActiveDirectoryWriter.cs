@@ -45,26 +45,28 @@ public sealed class ActiveDirectoryWriter : DirectoryWriter
     {
         var members = new List<string>(group.AllValues("member"));
         var entry = group;
-        while (ValueRange.Find(entry.Attributes.AttributeNames.Cast<string>(), "member") is { } range)
+        var range = RangeOf(entry);
+        while (range is { } current)
         {
-            members.AddRange(entry.AllValues(range.AttributeName));
-            if (range.IsLast)
-            {
-                break;
-            }
-
-            var next = SearchOne(group.DistinguishedName, SearchScope.Base, "(objectClass=*)", range.Next("member", MemberRangeSize));
-            // A range that does not move on (never seen from a DC) ends the read rather than looping.
-            if (next is null || ValueRange.Find(next.Attributes.AttributeNames.Cast<string>(), "member") is not { } following || following.Start != range.End + 1)
+            members.AddRange(entry.AllValues(current.AttributeName));
+            if (current.IsLast || SearchOne(group.DistinguishedName, SearchScope.Base, "(objectClass=*)", current.Next("member", MemberRangeSize)) is not { } next)
             {
                 break;
             }
 
             entry = next;
+            range = RangeOf(entry);
+            // A range that does not move on (never seen from a DC) ends the read rather than looping.
+            if (range is { } following && following.Start != current.End + 1)
+            {
+                break;
+            }
         }
 
         return members;
     }
+
+    private static ValueRange? RangeOf(SearchResultEntry entry) => ValueRange.Find(entry.Attributes.AttributeNames.Cast<string>(), "member");
 
     protected override string UserFilter => "(objectCategory=person)(objectClass=user)";
 

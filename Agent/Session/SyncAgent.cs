@@ -337,10 +337,6 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
         }
     }
 
-    /// <summary>
-    /// Permanent refusals are results; a directory that is down or busy throws so the batch is retried from the
-    /// cursor after reconnecting (nothing is acknowledged that was not applied).
-    /// </summary>
     /// <summary>Applies a reconcile entry and says whether the object was in sync or what was repaired.</summary>
     private static ApplyResult Reconcile(DirectoryWriter writer, Change change, ref int repaired)
     {
@@ -361,6 +357,10 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
         return result with { Message = before is null ? "reconcile: repaired (was missing, recreated)" : "reconcile: repaired (drift corrected)" };
     }
 
+    /// <summary>
+    /// Permanent refusals are results; a directory that is down or busy throws so the batch is retried from the
+    /// cursor after reconnecting (nothing is acknowledged that was not applied).
+    /// </summary>
     internal static ApplyResult ApplyOne(DirectoryWriter writer, Change change)
     {
         try

@@ -44,10 +44,6 @@ public static class ControlPlaneDatabase
                 services.AddDbContextFactory<PostgresControlPlaneDb>(o => o.UseNpgsql(connectionString, s => s.CommandTimeout(timeout)));
                 services.AddSingleton<IDbContextFactory<ControlPlaneDb>, PostgresDbContextFactory>();
                 services.AddScoped<ControlPlaneDb>(sp => sp.GetRequiredService<PostgresControlPlaneDb>());
-                // Replicas share the database: carry change signals between them (LISTEN/NOTIFY).
-                services.AddSingleton(new Sync.PostgresChangeBridge.Settings(connectionString));
-                services.AddSingleton<Sync.PostgresChangeBridge>();
-                services.AddHostedService(sp => sp.GetRequiredService<Sync.PostgresChangeBridge>());
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(provider), provider, "unknown database provider");

@@ -96,6 +96,13 @@ public static class ControlPlaneApp
         }
 
         builder.Services.AddControlPlaneDatabase(provider, connectionString);
+        if (provider == DatabaseProvider.Postgres)
+        {
+            // Replicas share the database: carry change signals between them (LISTEN/NOTIFY).
+            builder.Services.AddSingleton(new PostgresChangeBridge.Settings(connectionString));
+            builder.Services.AddSingleton<PostgresChangeBridge>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<PostgresChangeBridge>());
+        }
     }
 
     /// <summary>

@@ -40,32 +40,11 @@ public sealed class ApiKeyStore
         }
 
         using var db = databases.CreateDbContext();
-        var stored = db.Settings.AsNoTracking().Where(s => s.Name == KeyHashSetting).Select(s => s.Value).SingleOrDefault();
-        if (stored is not null)
+        _hash = Convert.FromHexString(ControlPlaneSettings.GetOrGenerate(db, KeyHashSetting, Path.Combine(data.Value.Directory, LegacyHashFileName), () =>
         {
-            _hash = Convert.FromHexString(stored);
-            return;
-        }
-
-        var legacyFile = Path.Combine(data.Value.Directory, LegacyHashFileName);
-        if (File.Exists(legacyFile))
-        {
-            // An installation from before the database held it keeps its key.
-            var (adopted, _) = ControlPlaneSettings.GetOrAdd(db, KeyHashSetting, File.ReadAllText(legacyFile).Trim());
-            _hash = Convert.FromHexString(adopted);
-            File.Delete(legacyFile);
-            return;
-        }
-
-        var key = "jca_" + SecretHash.NewSecret();
-        var (value, inserted) = ControlPlaneSettings.GetOrAdd(db, KeyHashSetting, Convert.ToHexString(SecretHash.Of(key)));
-        _hash = Convert.FromHexString(value);
-        if (inserted)
-        {
-            // Printed once, deliberately to the console and not to the log pipeline: it is a secret. A replica that lost
-            // the race stays silent: its key was never stored, so it would not work.
-            console.WriteLine($"Generated admin API key (shown once, only its hash is stored): {key}");
-        }
+            var key = "jca_" + SecretHash.NewSecret();
+            return (Convert.ToHexString(SecretHash.Of(key)), $"Generated admin API key (shown once, only its hash is stored): {key}");
+        }, console));
     }
 
     public bool IsValid(string? presented) => !string.IsNullOrEmpty(presented) && SecretHash.Matches(presented, _hash);

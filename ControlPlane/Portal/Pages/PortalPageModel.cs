@@ -34,6 +34,29 @@ public abstract class PortalPageModel(PortalApi api, ILogger logger) : PageModel
         return url is null ? RedirectToPage() : Redirect(url);
     }
 
+    /// <summary>
+    /// Adds or removes a relation (a membership, a domain binding) chosen in a form, through the API: nothing chosen is
+    /// an error at the top of <paramref name="here"/>; success is audited and confirmed there.
+    /// </summary>
+    protected async Task<IActionResult> RelateAsync(string here, string? chosen, string nothingChosen,
+        string operationId, object route, object body, string audit, string notice, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(chosen))
+        {
+            TempData["PageError"] = nothingChosen;
+            return Redirect(here);
+        }
+
+        var outcome = await Api.SendAsync(operationId, route, body, ct);
+        if (!outcome.Succeeded)
+        {
+            return Failed(outcome, here);
+        }
+
+        Audit(audit);
+        return Done(notice, here);
+    }
+
     protected IActionResult Failed(ApiOutcome outcome, string? url = null)
     {
         ArgumentNullException.ThrowIfNull(outcome);

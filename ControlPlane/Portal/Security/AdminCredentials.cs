@@ -50,30 +50,12 @@ public sealed class AdminCredentials
         }
 
         using var db = databases.CreateDbContext();
-        var stored = db.Settings.AsNoTracking().Where(s => s.Name == PasswordHashSetting).Select(s => s.Value).SingleOrDefault();
-        if (stored is not null)
+        var username = Username;
+        _passwordHash = ControlPlaneSettings.GetOrGenerate(db, PasswordHashSetting, Path.Combine(data.Value.Directory, LegacyHashFileName), () =>
         {
-            _passwordHash = stored;
-            return;
-        }
-
-        var legacyFile = Path.Combine(data.Value.Directory, LegacyHashFileName);
-        if (File.Exists(legacyFile))
-        {
-            // An installation from before the database held it keeps its password.
-            (_passwordHash, _) = ControlPlaneSettings.GetOrAdd(db, PasswordHashSetting, File.ReadAllText(legacyFile).Trim());
-            File.Delete(legacyFile);
-            return;
-        }
-
-        var password = SecretHash.NewSecret()[..24];
-        (_passwordHash, var inserted) = ControlPlaneSettings.GetOrAdd(db, PasswordHashSetting, PasswordHasher.Hash(password));
-        if (inserted)
-        {
-            // Printed once, deliberately to the console and not to the log pipeline: it is a secret. A replica that lost
-            // the race stays silent: its password was never stored, so it would not work.
-            console.WriteLine($"Generated portal sign-in (shown once, only its hash is stored): username {Username}, password {password}");
-        }
+            var password = SecretHash.NewSecret()[..24];
+            return (PasswordHasher.Hash(password), $"Generated portal sign-in (shown once, only its hash is stored): username {username}, password {password}");
+        }, console);
     }
 
     public string Username { get; }

@@ -78,23 +78,13 @@ public sealed class DomainModel(PortalApi api, PortalReader reader, ControlPlane
         return Done($"Domain {outcome.GetString("domain")} deleted. Its agents were disconnected; nothing was removed from the directory.", "/activedirectory");
     }
 
-    private async Task<IActionResult> AssociateAsync(string id, string op, string type, string targetId, CancellationToken ct)
+    private Task<IActionResult> AssociateAsync(string id, string op, string type, string targetId, CancellationToken ct)
     {
         Tab = type == PortalReader.GroupType ? "groups" : "users";
-        if (string.IsNullOrEmpty(targetId))
-        {
-            TempData["PageError"] = type == PortalReader.GroupType ? "Choose a user group to bind." : "Choose a user to bind.";
-            return Redirect(Here(id));
-        }
-
-        var outcome = await Api.SendAsync("graph_activeDirectoryAssociationsPost", new { id }, new { op, type, id = targetId }, ct);
-        if (!outcome.Succeeded)
-        {
-            return Failed(outcome, Here(id));
-        }
-
-        Audit($"{(op == "add" ? "bound" : "unbound")} {type} {targetId} {(op == "add" ? "to" : "from")} domain {id}");
-        return Done(op == "add" ? "Bound to the domain; the primary agent syncs it next." : "Unbound from the domain.", Here(id));
+        return RelateAsync(Here(id), targetId, type == PortalReader.GroupType ? "Choose a user group to bind." : "Choose a user to bind.",
+            "graph_activeDirectoryAssociationsPost", new { id }, new { op, type, id = targetId },
+            $"{(op == "add" ? "bound" : "unbound")} {type} {targetId} {(op == "add" ? "to" : "from")} domain {id}",
+            op == "add" ? "Bound to the domain; the primary agent syncs it next." : "Unbound from the domain.", ct);
     }
 
     private string Here(string id) => Tab == "details" ? $"/activedirectory/{id}" : $"/activedirectory/{id}?tab={Tab}";

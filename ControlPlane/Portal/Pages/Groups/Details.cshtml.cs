@@ -62,41 +62,15 @@ public sealed class DetailsModel(PortalApi api, ControlPlaneDb db, ILogger<Detai
 
     public Task<IActionResult> OnPostUnbindAsync(string id, string domainId, CancellationToken ct) => BindAsync(id, domainId, "remove", ct);
 
-    private async Task<IActionResult> MembershipAsync(string id, string userId, string op, CancellationToken ct)
-    {
-        if (string.IsNullOrEmpty(userId))
-        {
-            TempData["PageError"] = "Choose a user.";
-            return Redirect(Here(id));
-        }
+    private Task<IActionResult> MembershipAsync(string id, string userId, string op, CancellationToken ct) =>
+        RelateAsync(Here(id), userId, "Choose a user.", "graph_userGroupMembersPost", new { id }, new { op, type = PortalReader.UserType, id = userId },
+            $"{(op == "add" ? "added" : "removed")} user {userId} {(op == "add" ? "to" : "from")} group {id}",
+            op == "add" ? "Member added." : "Member removed.", ct);
 
-        var outcome = await Api.SendAsync("graph_userGroupMembersPost", new { id }, new { op, type = PortalReader.UserType, id = userId }, ct);
-        if (!outcome.Succeeded)
-        {
-            return Failed(outcome, Here(id));
-        }
-
-        Audit($"{(op == "add" ? "added" : "removed")} user {userId} {(op == "add" ? "to" : "from")} group {id}");
-        return Done(op == "add" ? "Member added." : "Member removed.", Here(id));
-    }
-
-    private async Task<IActionResult> BindAsync(string id, string domainId, string op, CancellationToken ct)
-    {
-        if (string.IsNullOrEmpty(domainId))
-        {
-            TempData["PageError"] = "Choose a domain.";
-            return Redirect(Here(id));
-        }
-
-        var outcome = await Api.SendAsync("graph_activeDirectoryAssociationsPost", new { id = domainId }, new { op, type = PortalReader.GroupType, id }, ct);
-        if (!outcome.Succeeded)
-        {
-            return Failed(outcome, Here(id));
-        }
-
-        Audit($"{(op == "add" ? "bound" : "unbound")} group {id} {(op == "add" ? "to" : "from")} domain {domainId}");
-        return Done(op == "add" ? "Bound to the domain; its members are bound too." : "Unbound from the domain.", Here(id));
-    }
+    private Task<IActionResult> BindAsync(string id, string domainId, string op, CancellationToken ct) =>
+        RelateAsync(Here(id), domainId, "Choose a domain.", "graph_activeDirectoryAssociationsPost", new { id = domainId }, new { op, type = PortalReader.GroupType, id },
+            $"{(op == "add" ? "bound" : "unbound")} group {id} {(op == "add" ? "to" : "from")} domain {domainId}",
+            op == "add" ? "Bound to the domain; its members are bound too." : "Unbound from the domain.", ct);
 
     private static string Here(string id) => $"/groups/{id}";
 

@@ -106,41 +106,15 @@ public sealed class DetailsModel(PortalApi api, ControlPlaneDb db, ILogger<Detai
         return Done(notice, Here(id));
     }
 
-    private async Task<IActionResult> BindAsync(string id, string domainId, string op, CancellationToken ct)
-    {
-        if (string.IsNullOrEmpty(domainId))
-        {
-            TempData["PageError"] = "Choose a domain.";
-            return Redirect(Here(id));
-        }
+    private Task<IActionResult> BindAsync(string id, string domainId, string op, CancellationToken ct) =>
+        RelateAsync(Here(id), domainId, "Choose a domain.", "graph_activeDirectoryAssociationsPost", new { id = domainId }, new { op, type = PortalReader.UserType, id },
+            $"{(op == "add" ? "bound" : "unbound")} user {id} {(op == "add" ? "to" : "from")} domain {domainId}",
+            op == "add" ? "Bound to the domain." : "Unbound from the domain.", ct);
 
-        var outcome = await Api.SendAsync("graph_activeDirectoryAssociationsPost", new { id = domainId }, new { op, type = PortalReader.UserType, id }, ct);
-        if (!outcome.Succeeded)
-        {
-            return Failed(outcome, Here(id));
-        }
-
-        Audit($"{(op == "add" ? "bound" : "unbound")} user {id} {(op == "add" ? "to" : "from")} domain {domainId}");
-        return Done(op == "add" ? "Bound to the domain." : "Unbound from the domain.", Here(id));
-    }
-
-    private async Task<IActionResult> MembershipAsync(string id, string groupId, string op, CancellationToken ct)
-    {
-        if (string.IsNullOrEmpty(groupId))
-        {
-            TempData["PageError"] = "Choose a user group.";
-            return Redirect(Here(id));
-        }
-
-        var outcome = await Api.SendAsync("graph_userGroupMembersPost", new { id = groupId }, new { op, type = PortalReader.UserType, id }, ct);
-        if (!outcome.Succeeded)
-        {
-            return Failed(outcome, Here(id));
-        }
-
-        Audit($"{(op == "add" ? "added" : "removed")} user {id} {(op == "add" ? "to" : "from")} group {groupId}");
-        return Done(op == "add" ? "Added to the group." : "Removed from the group.", Here(id));
-    }
+    private Task<IActionResult> MembershipAsync(string id, string groupId, string op, CancellationToken ct) =>
+        RelateAsync(Here(id), groupId, "Choose a user group.", "graph_userGroupMembersPost", new { id = groupId }, new { op, type = PortalReader.UserType, id },
+            $"{(op == "add" ? "added" : "removed")} user {id} {(op == "add" ? "to" : "from")} group {groupId}",
+            op == "add" ? "Added to the group." : "Removed from the group.", ct);
 
     private static string Here(string id) => $"/users/{id}";
 
