@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 Tests/scripts/install-prerequisites.sh \
-  slapd ldap-utils samba samba-ad-dc winbind krb5-user docker-compose openssl postgresql chromium
+  slapd ldap-utils samba samba-ad-dc samba-ad-provision winbind krb5-user docker-compose openssl postgresql chromium \
+  clang zlib1g-dev
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # The agent must validate directory certificates from its own settings; never inherit a trust override.
