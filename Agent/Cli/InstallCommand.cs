@@ -19,7 +19,7 @@ internal static class InstallCommand
         var ldapUrl = CliOptions.Text("--ldap-url", "Directory URL, e.g. ldaps://dc1.example.com:636 (required for --server-type member; dc defaults to this host on 636).");
         var ldapCaCert = CliOptions.Text("--ldap-ca-cert", "PEM file with the CA that issued the directory's certificate (default: the system trust store).");
         var startTls = CliOptions.Flag("--starttls", "Use StartTLS on an ldap:// URL instead of LDAPS.");
-        var allowInsecure = CliOptions.Flag("--allow-insecure-ldap", "Allow falling back to plain LDAP when TLS fails (requires --accept-insecure-ldap-risk).");
+        var allowInsecure = CliOptions.Flag("--allow-insecure-ldap", "For an ldap:// URL: allow plain LDAP with a Kerberos bind when the directory offers no TLS at all (never after a certificate rejection, never with a directory that spoke TLS before; the service account's password is never sent in clear). Requires --accept-insecure-ldap-risk.");
         var acceptRisk = CliOptions.Flag("--accept-insecure-ldap-risk", "Acknowledge that plain LDAP exposes directory traffic on the network.");
         var rootUserDn = CliOptions.Text("--root-user-dn", "Root user container, semicolon form with capital types, e.g. \"OU=People;DC=example;DC=com\".", required: true);
         var bindUser = CliOptions.Text("--bind-user", "Service account the agent binds as (UPN, DN, or rootdn on OpenLDAP); must not be a Domain Admin.", required: true);
@@ -134,6 +134,11 @@ internal static class InstallCommand
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("ldap" or "ldaps") || string.IsNullOrEmpty(uri.Host))
         {
             throw new SettingsException($"--ldap-url '{url}' must look like ldaps://HOST:636 or ldap://HOST:389");
+        }
+
+        if (uri.Scheme == "ldaps" && settings.AllowInsecureLdap)
+        {
+            throw new SettingsException($"--allow-insecure-ldap applies to ldap:// URLs only: '{url}' is LDAPS, which never falls back to plain LDAP");
         }
 
         if (uri.Scheme == "ldap" && !settings.StartTls && !settings.AllowInsecureLdap)

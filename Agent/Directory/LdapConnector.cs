@@ -6,8 +6,8 @@ namespace JumpCloudAdi.Agent.Directory;
 
 /// <summary>
 /// Opens authenticated, encrypted LDAP connections as the settings say: LDAPS (default) or StartTLS with the server's
-/// certificate validated against the configured CA (or the system store); plain LDAP only when both insecure flags
-/// were given at install, and then only after TLS failed.
+/// certificate validated against the configured CA (or the system store); plain LDAP only under the rules in
+/// <see cref="Connect"/>.
 /// </summary>
 /// <remarks>
 /// Linux notes (System.DirectoryServices.Protocols over libldap): VerifyServerCertificate throws, so trust goes
@@ -19,6 +19,7 @@ public sealed class LdapConnector(AgentSettings settings, string stateDirectory)
     private const int PlainLdapPort = 389;
     private const int InvalidCredentials = 49;
     private readonly Uri _url = ParseUrl(settings.LdapUrl);
+    private readonly TlsHistory _history = new(System.IO.Path.Combine(stateDirectory, "tls-seen"));
 
     /// <summary>Set when the connection fell back to plain LDAP; logged at every start.</summary>
     public string? LastWarning { get; private set; }
@@ -32,8 +33,16 @@ public sealed class LdapConnector(AgentSettings settings, string stateDirectory)
 
     /// <summary>
     /// Connects and binds. Throws <see cref="DirectoryCheckException"/> for what retrying cannot fix (a certificate that
-    /// does not validate, refused credentials) and <see cref="LdapException"/> for transient faults.
+    /// does not validate, refused credentials, a directory without TLS) and <see cref="LdapException"/> for transient
+    /// faults.
     /// </summary>
+    /// <remarks>
+    /// Plain LDAP is a last resort with rules that a man in the middle cannot talk the agent out of: only for an
+    /// <c>ldap://</c> URL with both insecure flags, only when the server offers no TLS at all (a certificate that does
+    /// not validate is never a reason), never with a server that has spoken TLS to this agent before (recorded in the
+    /// state folder), and never with a simple bind: the service account's password is not sent in clear, so plain
+    /// LDAP authenticates with Kerberos (SASL GSSAPI, which also signs and seals the traffic) or not at all.
+    /// </remarks>
     public LdapConnection Connect()
     {
         LastWarning = null;
@@ -41,48 +50,54 @@ public sealed class LdapConnector(AgentSettings settings, string stateDirectory)
         {
             var secure = ConnectSecure();
             Encrypted = true;
+            _history.RecordTls(_url.Host, SecurePort);
             return secure;
         }
-        catch (LdapException ex) when (ex.ErrorCode != InvalidCredentials)
+        catch (Exception ex) when (ex is LdapException { ErrorCode: not InvalidCredentials } or DirectoryOperationException)
         {
             var (verdict, detail) = TlsProbe.Check(_url.Host, SecurePort, startTls: !Ldaps, settings.LdapCaPem, TimeSpan.FromSeconds(10));
-            if (!settings.AllowInsecureLdap)
+            switch (verdict)
             {
-                if (verdict == TlsProbe.Verdict.CertificateRejected)
-                {
+                case TlsProbe.Verdict.CertificateRejected:
                     throw new DirectoryCheckException($"the directory's certificate at {_url.Host}:{SecurePort} does not validate: {detail}");
-                }
-
-                if (verdict == TlsProbe.Verdict.NoTls)
-                {
+                case TlsProbe.Verdict.NoTls when !settings.AllowInsecureLdap:
                     throw new DirectoryCheckException($"the directory at {_url.Host}:{SecurePort} does not offer TLS: {detail}; use ldaps://, --starttls, or allow plain LDAP with --allow-insecure-ldap --accept-insecure-ldap-risk");
-                }
-
-                throw;
+                case TlsProbe.Verdict.NoTls:
+                    return ConnectPlain(detail);
+                default:
+                    throw;
             }
-
-            var plainPort = _url.Scheme == "ldaps" ? PlainLdapPort : SecurePort;
-            var connection = Create(plainPort, ssl: false);
-            try
-            {
-                connection.Bind(Credential());
-            }
-            catch (LdapException plain) when (plain.ErrorCode == InvalidCredentials)
-            {
-                connection.Dispose();
-                throw Refused(plain);
-            }
-            catch
-            {
-                connection.Dispose();
-                throw;
-            }
-
-            Encrypted = false;
-            var why = string.IsNullOrEmpty(detail) ? ex.Message : detail;
-            LastWarning = $"TLS to {_url.Host}:{SecurePort} failed ({why}); using plain LDAP on port {plainPort} as allowed at install (--allow-insecure-ldap). Directory traffic is not encrypted and passwords are not synced.";
-            return connection;
         }
+    }
+
+    private LdapConnection ConnectPlain(string detail)
+    {
+        if (Ldaps)
+        {
+            throw new DirectoryCheckException($"TLS with {_url.Host}:{SecurePort} failed ({detail}); an ldaps:// URL never falls back to plain LDAP");
+        }
+
+        if (_history.SpokeTls(_url.Host, SecurePort) is { } since)
+        {
+            throw new DirectoryCheckException($"the directory at {_url.Host}:{SecurePort} spoke TLS to this agent before (first on {since:yyyy-MM-dd}) and now offers none ({detail}); refusing plain LDAP, since something in the network path may be stripping StartTLS. Restore TLS on the directory, or delete {_history.Path} if TLS was switched off on purpose");
+        }
+
+        // Kerberos only: a simple bind would send the service account's password in clear.
+        var connection = Create(SecurePort, ssl: false);
+        connection.AuthType = AuthType.Kerberos;
+        try
+        {
+            connection.Bind();
+        }
+        catch (LdapException ex)
+        {
+            connection.Dispose();
+            throw new DirectoryCheckException($"the directory at {_url.Host}:{SecurePort} offers no TLS ({detail}) and the agent never sends the service account's password in clear: plain LDAP needs a Kerberos ticket for the service account (a keytab in KRB5_CLIENT_KTNAME, or KRB5CCNAME), and the Kerberos bind failed (LDAP {ex.ErrorCode} {(ex.ServerErrorMessage ?? ex.Message).Trim('\0', ' ')}). Better: enable LDAPS or StartTLS on the directory");
+        }
+
+        Encrypted = false;
+        LastWarning = $"the directory at {_url.Host}:{SecurePort} offers no TLS ({detail}); using plain LDAP with a Kerberos bind as allowed at install (--allow-insecure-ldap). Passwords are not synced.";
+        return connection;
     }
 
     private LdapConnection ConnectSecure()

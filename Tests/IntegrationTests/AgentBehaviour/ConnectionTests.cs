@@ -78,6 +78,10 @@ public sealed class ConnectionTests(SlapdServer slapd) : IClassFixture<SlapdServ
         await h.MustApplyAsync(await h.PasswordAsync(id, uid, "Start!Tls123"));
         Assert.True(await slapd.CanBindAsync($"uid={uid},ou=People,dc=example,dc=com", "Start!Tls123"));
         Assert.DoesNotContain("plain LDAP", h.Agent.Log, StringComparison.Ordinal);
+
+        // The agent remembers that this server speaks TLS: it will never accept plain LDAP from it later.
+        var seen = await File.ReadAllTextAsync(Path.Combine(h.Agent.ConfigPath + ".d", "tls-seen"));
+        Assert.StartsWith($"127.0.0.1:{slapd.Port} ", seen, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -91,33 +95,27 @@ public sealed class ConnectionTests(SlapdServer slapd) : IClassFixture<SlapdServ
     }
 
     [Fact]
-    public async Task With_both_insecure_flags_plain_LDAP_is_used_only_when_TLS_fails_with_a_warning_at_every_start_and_no_passwords()
+    public async Task With_both_insecure_flags_a_certificate_that_does_not_validate_still_refuses_to_run()
     {
         using var other = new TempDirectory();
         var wrongCa = TestCertificates.Create(other.Path, "elsewhere").CaPath;
-        await using var h = await AgentHarness.StartAsync(slapd, Options(
+        var error = await RefusalAsync(Options(
             ("--ldap-url", slapd.LdapUrl), ("--ldap-ca-cert", wrongCa), ("--allow-insecure-ldap", ""), ("--accept-insecure-ldap-risk", "")));
-        await Processes.WaitUntilAsync(() => Task.FromResult(h.Agent.Log.Contains("using plain LDAP", StringComparison.Ordinal)),
-            TimeSpan.FromSeconds(30), $"the plain-LDAP warning (log: {h.Agent.Log})");
+        Assert.Contains("does not validate", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("plain LDAP", error, StringComparison.Ordinal);
+    }
 
-        var uid = Changes.Unique("plain");
-        var id = Changes.NewId();
-        await h.MustApplyAsync(Changes.User(id, uid));
-        Assert.Single(await slapd.SearchAsync("ou=People,dc=example,dc=com", $"(uid={uid})", "uid"));
-        var refused = (await h.ApplyAsync(await h.PasswordAsync(id, uid, "Never!Plain1")))[0];
-        Assert.Equal("failed", refused.Outcome);
-        Assert.Equal(13, refused.Code);
-        Assert.False(await slapd.CanBindAsync($"uid={uid},ou=People,dc=example,dc=com", "Never!Plain1"));
-
-        await Processes.WaitUntilAsync(async () =>
-            (await AgentProcess.CliAsync("status", "--config", h.Agent.ConfigPath)).EnsureSuccess("status").Output.Contains("using plain LDAP", StringComparison.Ordinal),
-            TimeSpan.FromSeconds(30), "the plain-LDAP warning in status");
-
-        // Every start warns again.
-        h.Agent.Kill();
-        using var again = new AgentProcess(h.Agent.Directory).Start();
-        await Processes.WaitUntilAsync(() => Task.FromResult(again.Log.Contains("using plain LDAP", StringComparison.Ordinal)),
-            TimeSpan.FromSeconds(30), $"the warning on restart (log: {again.Log})");
+    [Fact]
+    public async Task The_insecure_flags_are_refused_with_an_LDAPS_URL()
+    {
+        using var temp = new TempDirectory();
+        await using var controlPlane = await ControlPlaneHost.StartAsync(temp.Sub("cp"));
+        var agent = new AgentProcess(temp.Sub("agent"));
+        var result = await agent.TryInstallAsync(controlPlane, slapd, "a-connect-key",
+            Options(("--allow-insecure-ldap", ""), ("--accept-insecure-ldap-risk", "")));
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("never falls back to plain LDAP", result.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(agent.ConfigPath));
     }
 
     [Fact]
