@@ -8,6 +8,7 @@ var root = new RootCommand("JumpCloud ADI sync agent: writes users, groups and p
     RunCommand.Create(),
     ReconcileCommand.Create(),
     StatusCommand.Create(),
+    UninstallCommand.Create(),
 };
 
 var parsed = root.Parse(args);
@@ -29,4 +30,10 @@ catch (SettingsException ex)
 {
     Console.Error.WriteLine($"error: {ex.Message}");
     return 2;
+}
+catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+{
+    // A file the command needs cannot be read or written: say which, without a stack trace.
+    Console.Error.WriteLine($"error: {ex.Message}");
+    return 1;
 }

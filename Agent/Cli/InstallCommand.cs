@@ -29,13 +29,17 @@ internal static class InstallCommand
         var userDisconnection = CliOptions.Choice("--user-disconnection-action", "What happens to a user unbound from the domain or deleted", "disable", "remove", "retain", "disable");
         var membershipDisconnection = CliOptions.Choice("--membership-disconnection-action", "What happens to a user's group memberships when it is unbound", "remove", "remove", "retain");
         var membershipSyncType = CliOptions.Choice("--group-membership-sync-type", "minimal: direct member of its own groups only; match: also of every parent group up to the sync group", "minimal", "minimal", "match");
+        var service = CliOptions.Flag("--service", "Linux: also install the agent as a systemd service (Type=notify with a watchdog, sandboxed, running as --service-user, which alone can read and write the settings folder) and start it. Needs root.");
+        var serviceUser = CliOptions.Text("--service-user", $"With --service: the dedicated system user the service runs as, created if missing (default {ServiceInstaller.DefaultUser}).");
+        var unitDirectory = CliOptions.Text("--systemd-unit-dir", $"With --service: where the unit file goes (default {ServiceInstaller.DefaultUnitDirectory}).");
+        var noStart = CliOptions.Flag("--no-start", "With --service: write the unit and user but do not enable or start the service.");
         var lockedOut = CliOptions.Choice("--sync-account-locked-out-status", "true: unlock an AD account only when its JumpCloud account is explicitly unlocked", "false", "true", "false");
 
         var command = new Command("install", "Write the agent's settings file for a domain, with a one-time connect key. Re-run without --connect-key to change settings and keep the agent's identity.")
         {
             config, controlPlane, caCert, pin, connectKey, serverType, ldapUrl, ldapCaCert, startTls, allowInsecure, acceptRisk,
             rootUserDn, bindUser, bindPasswordFile, syncGroupDn, groupDisconnection, userDisconnection, membershipDisconnection,
-            membershipSyncType, lockedOut,
+            membershipSyncType, lockedOut, service, serviceUser, unitDirectory, noStart,
         };
 
         command.SetAction(result =>
@@ -92,10 +96,34 @@ internal static class InstallCommand
             settings.GroupMembershipSyncType = result.GetValue(membershipSyncType)!;
             settings.SyncAccountLockedOutStatus = result.GetValue(lockedOut) == "true";
 
+            var asService = result.GetValue(service);
+            var user = result.GetValue(serviceUser) ?? ServiceInstaller.DefaultUser;
+            if (!asService && (result.GetValue(serviceUser) is not null || result.GetValue(unitDirectory) is not null || result.GetValue(noStart)))
+            {
+                throw new SettingsException("--service-user, --systemd-unit-dir and --no-start go with --service");
+            }
+
+            if (asService)
+            {
+                ServiceInstaller.Validate(path, user);
+            }
+
             SettingsStore.Save(path, settings);
             Console.WriteLine(existing is not null && settings.AgentId is not null
                 ? $"Updated {path}; the agent keeps its identity {settings.AgentId}."
-                : $"Installed: settings written to {path}. Start the agent with: run --config {path}");
+                : asService
+                    ? $"Installed: settings written to {path}."
+                    : $"Installed: settings written to {path}. Start the agent with: run --config {path} (or install it as a service with --service)");
+            if (asService)
+            {
+                if (!OperatingSystem.IsLinux())
+                {
+                    throw ServiceInstaller.NotLinux("install --service");
+                }
+
+                ServiceInstaller.Install(path, user, result.GetValue(unitDirectory) ?? ServiceInstaller.DefaultUnitDirectory, start: !result.GetValue(noStart));
+            }
+
             return 0;
         });
         return command;

@@ -14,22 +14,39 @@ internal static class RunCommand
     {
         var config = CliOptions.Config();
         var verbose = CliOptions.Flag("--verbose", "Log debug detail.");
+        var logFormat = CliOptions.Choice("--log-format", "simple: one line per event; json: one JSON object per line, for log collectors (also set by the environment variable Logging__Console__FormatterName=json, as on the control plane)",
+            Environment.GetEnvironmentVariable("Logging__Console__FormatterName") is { } fromEnvironment && fromEnvironment.Equals("json", StringComparison.OrdinalIgnoreCase) ? "json" : "simple",
+            "simple", "json");
         var command = new Command("run", "Run the agent: enroll with the connect key on first start, then keep the session to the control plane and write changes into the directory.")
         {
-            config, verbose,
+            config, verbose, logFormat,
         };
         command.SetAction(async (result, ct) =>
         {
             var path = result.GetValue(config)!;
             var settings = SettingsStore.Load(path);
-            using var loggerFactory = LoggerFactory.Create(b => b
-                .SetMinimumLevel(result.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information)
-                .AddSimpleConsole(o =>
+            var json = result.GetValue(logFormat) == "json";
+            using var loggerFactory = LoggerFactory.Create(b =>
+            {
+                b.SetMinimumLevel(result.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information);
+                if (json)
                 {
-                    o.SingleLine = true;
-                    o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
-                    o.UseUtcTimestamp = true;
-                }));
+                    b.AddJsonConsole(o =>
+                    {
+                        o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                        o.UseUtcTimestamp = true;
+                    });
+                }
+                else
+                {
+                    b.AddSimpleConsole(o =>
+                    {
+                        o.SingleLine = true;
+                        o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
+                        o.UseUtcTimestamp = true;
+                    });
+                }
+            });
             var logger = loggerFactory.CreateLogger("JumpCloudAdi.Agent");
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
@@ -38,9 +55,11 @@ internal static class RunCommand
                 stop.Cancel();
             });
             using var trimmer = MemoryTrimmer.Start();
+            using var notifier = new SystemdServiceNotifier();
             try
             {
-                await new SyncAgent(path, settings, logger).RunAsync(stop.Token);
+                await new SyncAgent(path, settings, logger, notifier).RunAsync(stop.Token);
+                notifier.Stopping();
             }
             catch (EnrollmentException ex)
             {

@@ -19,7 +19,7 @@ namespace JumpCloudAdi.Agent.Session;
 /// key, then keep one session to the control plane, reconnecting with backoff. Batches are applied only while the
 /// lease is valid by the agent's own monotonic clock.
 /// </summary>
-public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger logger)
+public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger logger, IServiceNotifier? notifier = null)
 {
     private const double LeaseSafetyFactor = 0.75;
 
@@ -91,6 +91,7 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
             rootDse = RootDse.Read(ldap);
             StartupChecks.Verify(ldap, rootDse, settings);
             encrypted = connector.Encrypted;
+            notifier?.Ready();
             return ldap;
         }
         catch
@@ -399,6 +400,7 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
     private void UpdateStatus(string state, string? error)
     {
         _status.State = state;
+        notifier?.Status(error is null ? state : $"{state}: {error}");
         _status.Epoch = Volatile.Read(ref _epoch);
         _status.UpdatedAt = DateTimeOffset.UtcNow;
         _status.LastError = error ?? _status.LastError;
