@@ -10,7 +10,7 @@ internal static class StatusCommand
     public static Command Create()
     {
         var config = CliOptions.Config();
-        var command = new Command("status", "Show the agent's settings (secrets masked), connection state and latest sync results.") { config };
+        var command = new Command("status", "Show the agent's settings (secrets masked), connection state and latest sync results. Exits 0 when the agent is running and connected to the control plane, 1 when it is not (for monitoring and health checks).") { config };
         command.SetAction(result =>
         {
             var path = result.GetValue(config)!;
@@ -28,8 +28,10 @@ internal static class StatusCommand
             Console.WriteLine($"{"agentCredential:",-32} {Mask(settings.AgentCredential)}");
             Console.WriteLine($"{"agentPrivateKey:",-32} {Mask(settings.AgentPrivateKey)}");
             var statusPath = AgentStatus.PathFor(path);
+            string? unhealthy;
             if (File.Exists(statusPath) && JsonSerializer.Deserialize(File.ReadAllText(statusPath), AgentJsonContext.Default.AgentStatus) is { } status)
             {
+                unhealthy = status.Unhealthy(pid => IsAgentRunning(pid, path));
                 Console.WriteLine($"Connection:        {status.State} (as of {status.UpdatedAt:O})");
                 Console.WriteLine($"Latest sync:       {status.LastBatch ?? "(none yet)"}{(status.LastBatchAt is { } at ? $" at {at:O}" : "")}");
                 if (status.LastReconcile is not null)
@@ -50,11 +52,34 @@ internal static class StatusCommand
             else
             {
                 Console.WriteLine("Connection:        never run");
+                unhealthy = "the agent has never run";
             }
 
-            return 0;
+            Console.WriteLine($"Health:            {unhealthy ?? "healthy (running, connected)"}");
+            return unhealthy is null ? 0 : 1;
         });
         return command;
+    }
+
+    /// <summary>Whether <paramref name="pid"/> is a running agent for the settings file at <paramref name="configPath"/>.</summary>
+    private static bool IsAgentRunning(int pid, string configPath)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            var cmdline = $"/proc/{pid}/cmdline";
+            return File.Exists(cmdline) && File.ReadAllText(cmdline).Split('\0').Contains("run")
+                && File.ReadAllText(cmdline).Contains(Path.GetFileName(configPath), StringComparison.Ordinal);
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static string Mask(string? secret) => string.IsNullOrEmpty(secret) ? "(none)" : "******** (set, encrypted at rest)";

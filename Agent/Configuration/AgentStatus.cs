@@ -4,6 +4,9 @@ namespace JumpCloudAdi.Agent.Configuration;
 public sealed class AgentStatus
 {
     public string State { get; set; } = "stopped";
+
+    /// <summary>The process id of the <c>run</c> that wrote this, so <c>status</c> can tell a stale file from a live agent.</summary>
+    public int Pid { get; set; }
     public long Epoch { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public string? LastError { get; set; }
@@ -14,6 +17,26 @@ public sealed class AgentStatus
     public DateTimeOffset? LastBatchAt { get; set; }
     public string? LastReconcile { get; set; }
     public DateTimeOffset? LastReconcileAt { get; set; }
+
+    /// <summary>
+    /// Whether the agent that wrote this status is healthy: running and connected to the control plane. Null when
+    /// healthy, else the reason in one line.
+    /// </summary>
+    /// <param name="isRunning">Whether the process with that id is still this agent's <c>run</c> (not a reused id).</param>
+    public string? Unhealthy(Func<int, bool> isRunning)
+    {
+        if (Pid <= 0 || !isRunning(Pid))
+        {
+            return $"the agent is not running (last seen {State} at {UpdatedAt:O})";
+        }
+
+        if (!State.StartsWith("connected", StringComparison.Ordinal))
+        {
+            return LastError is null ? $"the agent is {State}" : $"the agent is {State}: {LastError}";
+        }
+
+        return null;
+    }
 
     public static string PathFor(string configPath) => Path.Combine(Path.GetFullPath(configPath) + ".d", "status.json");
 

@@ -400,6 +400,7 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
     private void UpdateStatus(string state, string? error)
     {
         _status.State = state;
+        _status.Pid = Environment.ProcessId;
         notifier?.Status(error is null ? state : $"{state}: {error}");
         _status.Epoch = Volatile.Read(ref _epoch);
         _status.UpdatedAt = DateTimeOffset.UtcNow;

@@ -44,6 +44,7 @@ public static class ControlPlaneApp
         builder.AddPortal();
         builder.AddControlPlaneData(dataDirectory);
         builder.Services.AddGrpc();
+        builder.Services.AddControlPlaneHealth();
         builder.Services.AddEndpointsApiExplorer();
         builder.Services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "JumpCloud ADI control plane", Version = "v1" }));
 
@@ -51,6 +52,7 @@ public static class ControlPlaneApp
         app.MigrateDatabase();
         _ = app.Services.GetRequiredService<ApiKeyStore>();
 
+        app.MapControlPlaneHealth();
         app.UseSwagger();
         app.UseSwaggerUI();
         app.MapJumpCloudApi();

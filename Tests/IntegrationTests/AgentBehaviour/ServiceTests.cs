@@ -133,4 +133,32 @@ public sealed class ServiceTests(SlapdServer slapd) : IClassFixture<SlapdServer>
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => receiving);
     }
+
+    [Fact]
+    public async Task Status_exits_zero_only_while_the_agent_runs_and_is_connected()
+    {
+        await using var h = await AgentHarness.StartAsync(slapd);
+        await h.WaitUntilPrimaryAsync();
+        Processes.Result? status = null;
+        await Processes.WaitUntilAsync(async () => (status = await AgentProcess.CliAsync("status", "--config", h.Agent.ConfigPath)).ExitCode == 0,
+            TimeSpan.FromSeconds(30), $"status exit 0 while connected (last: {status?.ExitCode} {status?.Output})");
+        Assert.Contains("Health:            healthy", status!.Output, StringComparison.Ordinal);
+
+        h.Agent.Kill();
+        var stopped = await AgentProcess.CliAsync("status", "--config", h.Agent.ConfigPath);
+        Assert.Equal(1, stopped.ExitCode);
+        Assert.Contains("Health:            the agent is not running (last seen connected (primary)", stopped.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_of_an_agent_that_never_ran_exits_non_zero()
+    {
+        using var temp = new TempDirectory();
+        await using var controlPlane = await ControlPlaneHost.StartAsync(temp.Sub("cp"));
+        var agent = new AgentProcess(temp.Sub("agent"));
+        (await agent.TryInstallAsync(controlPlane, slapd, "a-connect-key")).EnsureSuccess("install");
+        var status = await AgentProcess.CliAsync("status", "--config", agent.ConfigPath);
+        Assert.Equal(1, status.ExitCode);
+        Assert.Contains("Health:            the agent has never run", status.Output, StringComparison.Ordinal);
+    }
 }

@@ -178,6 +178,18 @@ public sealed class PostgresServer : IAsyncLifetime
         }
     }
 
+    /// <summary>Stops the server but keeps its data, for outage tests; <see cref="ResumeAsync"/> starts it again.</summary>
+    public async Task PauseAsync() =>
+        (await RunAsPostgresAsync(Path.Combine(BinDirectory, "pg_ctl"), ["-D", DataDirectory, "-m", "fast", "-w", "-t", "20", "stop"])).EnsureSuccess("pg_ctl stop");
+
+    /// <summary>Starts a paused server again on the same port.</summary>
+    public async Task ResumeAsync()
+    {
+        var options = $"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off";
+        (await RunAsPostgresAsync(Path.Combine(BinDirectory, "pg_ctl"), ["-D", DataDirectory, "-o", options, "-l", LogPath, "-w", "-t", "30", "start"]))
+            .EnsureSuccess("pg_ctl start");
+    }
+
     /// <summary>Stops the server and removes its folder. Safe to call twice.</summary>
     private async Task StopAsync()
     {
