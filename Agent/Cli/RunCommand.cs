@@ -48,33 +48,44 @@ internal static class RunCommand
                 }
             });
             var logger = loggerFactory.CreateLogger("JumpCloudAdi.Agent");
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            if (OperatingSystem.IsWindows() && WindowsServiceHost.IsWindowsService())
             {
-                context.Cancel = true;
-                stop.Cancel();
-            });
-            using var trimmer = MemoryTrimmer.Start();
-            using var notifier = new SystemdServiceNotifier();
-            try
-            {
-                await new SyncAgent(path, settings, logger, notifier).RunAsync(stop.Token);
-                notifier.Stopping();
-            }
-            catch (EnrollmentException ex)
-            {
-                await Console.Error.WriteLineAsync($"error: {ex.Message}");
-                return 3;
-            }
-            catch (DirectoryCheckException ex)
-            {
-                // Refuse to run: a start-up check failed or the directory cannot be trusted.
-                await Console.Error.WriteLineAsync($"error: {ex.Message}");
-                return 4;
+                return await WindowsServiceHost.RunAsync(stopping => RunAgentAsync(path, settings, logger, stopping));
             }
 
-            return 0;
+            return await RunAgentAsync(path, settings, logger, ct);
         });
         return command;
+    }
+
+    /// <summary>Runs the agent until <paramref name="ct"/> or SIGTERM; the exit code (0, 3 refused by the control plane, 4 refused by the checks).</summary>
+    private static async Task<int> RunAgentAsync(string path, AgentSettings settings, ILogger logger, CancellationToken ct)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+        using var trimmer = MemoryTrimmer.Start();
+        using var notifier = new SystemdServiceNotifier();
+        try
+        {
+            await new SyncAgent(path, settings, logger, notifier).RunAsync(stop.Token);
+            notifier.Stopping();
+        }
+        catch (EnrollmentException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return 3;
+        }
+        catch (DirectoryCheckException ex)
+        {
+            // Refuse to run: a start-up check failed or the directory cannot be trusted.
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return 4;
+        }
+
+        return 0;
     }
 }

@@ -16,7 +16,9 @@ public static class SettingsStore
 
     public static bool Exists(string configPath) => File.Exists(configPath);
 
-    public static AgentSettings Load(string configPath)
+    public static AgentSettings Load(string configPath) => Load(configPath, KeyProtectors.ForThisPlatform());
+
+    internal static AgentSettings Load(string configPath, IKeyProtector protector)
     {
         if (!File.Exists(configPath))
         {
@@ -41,7 +43,7 @@ public static class SettingsStore
         var settings = file.Settings;
         if (file.EncryptedSecrets is { } sealedSecrets)
         {
-            var secrets = Open(sealedSecrets, ReadKey(configPath), configPath);
+            var secrets = Open(sealedSecrets, ReadKey(configPath, protector), configPath);
             settings.BindPassword = secrets.BindPassword;
             settings.ConnectKey = secrets.ConnectKey;
             settings.AgentCredential = secrets.AgentCredential;
@@ -51,11 +53,13 @@ public static class SettingsStore
         return settings;
     }
 
-    public static void Save(string configPath, AgentSettings settings)
+    public static void Save(string configPath, AgentSettings settings) => Save(configPath, settings, KeyProtectors.ForThisPlatform());
+
+    internal static void Save(string configPath, AgentSettings settings, IKeyProtector protector)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(configPath))!;
         System.IO.Directory.CreateDirectory(directory);
-        var key = File.Exists(KeyPath(configPath)) ? ReadKey(configPath) : CreateKey(configPath);
+        var key = File.Exists(KeyPath(configPath)) ? ReadKey(configPath, protector) : CreateKey(configPath, protector);
         var secrets = new Secrets
         {
             BindPassword = settings.BindPassword,
@@ -127,7 +131,7 @@ public static class SettingsStore
         }
     }
 
-    private static byte[] ReadKey(string configPath)
+    private static byte[] ReadKey(string configPath, IKeyProtector protector)
     {
         var path = KeyPath(configPath);
         if (!File.Exists(path))
@@ -136,16 +140,36 @@ public static class SettingsStore
         }
 
         var text = File.ReadAllText(path).Trim();
-        var key = new byte[text.Length];
-        return Convert.TryFromBase64String(text, key, out var length) && length == 32
-            ? key[..length]
-            : throw new SettingsException($"key file {path} is damaged (expected a base64 256-bit key)");
+        var sealedKey = protector.Prefix.Length > 0 && text.StartsWith(protector.Prefix, StringComparison.Ordinal);
+        if (protector.Prefix.Length > 0 && !sealedKey)
+        {
+            throw new SettingsException($"key file {path} is not protected for this machine and account ({protector.Prefix.TrimEnd(':')} expected); run 'install' again");
+        }
+
+        var encoded = sealedKey ? text[protector.Prefix.Length..] : text;
+        var bytes = new byte[encoded.Length];
+        if (!Convert.TryFromBase64String(encoded, bytes, out var length))
+        {
+            throw new SettingsException($"key file {path} is damaged (expected base64)");
+        }
+
+        byte[] key;
+        try
+        {
+            key = sealedKey ? protector.Unprotect(bytes[..length]) : bytes[..length];
+        }
+        catch (CryptographicException)
+        {
+            throw new SettingsException($"key file {path} cannot be unsealed by this account on this machine (it was written by another account, or copied from another machine); run 'install' again as the service's account");
+        }
+
+        return key.Length == 32 ? key : throw new SettingsException($"key file {path} is damaged (expected a 256-bit key)");
     }
 
-    private static byte[] CreateKey(string configPath)
+    private static byte[] CreateKey(string configPath, IKeyProtector protector)
     {
         var key = RandomNumberGenerator.GetBytes(32);
-        WriteOwnerOnly(KeyPath(configPath), Convert.ToBase64String(key));
+        WriteOwnerOnly(KeyPath(configPath), protector.Prefix + Convert.ToBase64String(protector.Protect(key)));
         return key;
     }
 

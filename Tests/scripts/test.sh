@@ -31,6 +31,15 @@ if grep -E ": warning [A-Z]+[0-9]+" "$aot_log"; then
 fi
 ls -l artifacts/agent-aot/jumpcloud-adi-agent | awk '{printf "    agent binary: %.1f MB\n", $5/1000000}'
 
+echo "==> agent for Windows (win-x64, self-contained single file, trimmed) must publish warning-free"
+win_log=$(mktemp)
+dotnet publish Agent/Agent.csproj -c Release -r win-x64 --self-contained -p:PublishSingleFile=true -p:PublishTrimmed=true \
+  -o artifacts/agent-win-x64 -nologo >"$win_log" 2>&1 || { cat "$win_log"; exit 1; }
+if grep -E ": warning [A-Z]+[0-9]+" "$win_log"; then
+  echo "Windows publish produced warnings (above)"; exit 1
+fi
+ls -l artifacts/agent-win-x64/jumpcloud-adi-agent.exe | awk '{printf "    Windows agent: %.1f MB\n", $5/1000000}'
+
 echo "==> docker-compose.yml"
 docker-compose -f docker-compose.yml config -q
 
