@@ -358,12 +358,13 @@ public sealed class SystemUserSearch
                 return false;
             }
 
-            if (v.GetValueKind() == JsonValueKind.Number && decimal.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+            var text = v.ToString();
+            if (v.GetValueKind() == JsonValueKind.Number && decimal.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+                && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var actual))
             {
-                return accept(v.GetValue<decimal>().CompareTo(number));
+                return accept(actual.CompareTo(number));
             }
 
-            var text = v.ToString();
             if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var left)
                 && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var right))
             {
