@@ -1,5 +1,6 @@
 using System.Net.Mail;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using JumpCloudAdi.ControlPlane.Data;
 
 namespace JumpCloudAdi.ControlPlane.Api;
@@ -8,7 +9,8 @@ namespace JumpCloudAdi.ControlPlane.Api;
 /// A v1 <c>systemuserputpost</c> / <c>systemuserput</c> body: the fields this control plane stores, each checked for
 /// its JSON type (a wrongly typed field is a 400 that names it) and length. Fields JumpCloud has and this control
 /// plane does not model are ignored, as JumpCloud ignores fields it does not know. <c>null</c> for a field means "not
-/// given". Only the fields present in the body are set (<c>PUT</c> changes what it names).
+/// given". Only the fields present in the body are set (<c>PUT</c> changes what it names). The handlers read the body
+/// themselves (<see cref="ReadAsync"/>); the type also documents it in Swagger.
 /// </summary>
 public sealed class SystemUserInput
 {
@@ -36,10 +38,15 @@ public sealed class SystemUserInput
     public string? Location { get; private set; }
     public string? AlternateEmail { get; private set; }
     public string? Manager { get; private set; }
+    [JsonPropertyName("unix_uid")]
     public int? UnixUid { get; private set; }
+    [JsonPropertyName("unix_guid")]
     public int? UnixGuid { get; private set; }
+    [JsonPropertyName("ldap_binding_user")]
     public bool? LdapBindingUser { get; private set; }
+    [JsonPropertyName("enable_user_portal_multifactor")]
     public bool? EnableUserPortalMultifactor { get; private set; }
+    [JsonPropertyName("externally_managed")]
     public bool? ExternallyManaged { get; private set; }
     public IReadOnlyList<UserAddress>? Addresses { get; private set; }
     public IReadOnlyList<UserPhoneNumber>? PhoneNumbers { get; private set; }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -20,6 +21,9 @@ public sealed class SystemUserSearch
     /// <summary>What <c>$regex</c> may take per value: generous for a real pattern, and a hard stop for a hostile one.</summary>
     public static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>What one whole search may take evaluating its filters over every user.</summary>
+    public static readonly TimeSpan SearchBudget = TimeSpan.FromSeconds(5);
+
     private const int MaxPatternLength = 1024;
     private const int MaxDepth = 8;
     private const int MaxExpressions = 256;
@@ -36,12 +40,30 @@ public sealed class SystemUserSearch
     /// <summary>The fields to return (empty: all).</summary>
     public IReadOnlyList<string> Fields { get; }
 
-    /// <summary>The rows that match, or a 400 when a <c>$regex</c> ran out of time on one of them.</summary>
+    /// <summary>
+    /// The rows that match, or a 400 when a <c>$regex</c> ran out of time on one of them or the whole search on
+    /// <see cref="SearchBudget"/> (so a pattern just under the per-value timeout cannot hold a core for every row).
+    /// </summary>
     public (List<JsonObject> Matching, IResult? Error) Filter(IEnumerable<JsonObject> rows)
     {
+        var started = Stopwatch.GetTimestamp();
+        var matching = new List<JsonObject>();
         try
         {
-            return (rows.Where(_match).ToList(), null);
+            foreach (var row in rows)
+            {
+                if (_match(row))
+                {
+                    matching.Add(row);
+                }
+
+                if (Stopwatch.GetElapsedTime(started) > SearchBudget)
+                {
+                    return ([], JcErrors.BadRequest("filter: the search took too long to evaluate; simplify the $regex patterns", "regexTimeout"));
+                }
+            }
+
+            return (matching, null);
         }
         catch (SearchException e)
         {

@@ -16,9 +16,9 @@ public static class SystemUsersApi
     {
         var group = v1.MapGroup("/systemusers").WithTags("System Users");
         group.MapGet("/", List).WithName("systemusers_list").Produces<ResultsDto<SystemUserDto>>().Produces<JcError>(400);
-        group.MapPost("/", Create).WithName("systemusers_post").Produces<SystemUserDto>().Produces<JcError>(400).Produces<JcError>(409);
+        group.MapPost("/", Create).WithName("systemusers_post").Accepts<SystemUserInput>("application/json").Produces<SystemUserDto>().Produces<JcError>(400).Produces<JcError>(409);
         group.MapGet("/{id}", Get).WithName("systemusers_get").Produces<SystemUserDto>().Produces<JcError>(404);
-        group.MapPut("/{id}", Update).WithName("systemusers_put").Produces<SystemUserDto>().Produces<JcError>(400).Produces<JcError>(404).Produces<JcError>(409);
+        group.MapPut("/{id}", Update).WithName("systemusers_put").Accepts<SystemUserInput>("application/json").Produces<SystemUserDto>().Produces<JcError>(400).Produces<JcError>(404).Produces<JcError>(409);
         group.MapDelete("/{id}", Delete).WithName("systemusers_delete").Produces<SystemUserDto>().Produces<JcError>(404);
         group.MapPost("/{id}/state/suspend", Suspend).WithName("systemusers_state_suspend").Produces<SystemUserDto>().Produces<JcError>(404);
         group.MapPost("/{id}/state/activate", Activate).WithName("systemusers_state_activate").Produces<SystemUserDto>().Produces<JcError>(404);
