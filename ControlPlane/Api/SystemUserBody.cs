@@ -16,7 +16,7 @@ public sealed class SystemUserInput
 {
     private const int MaxLength = 1024;
     private const int MaxEmployeeIdentifierLength = 256;
-    private const int MaxItems = 100;
+    private const int MaxItems = 32;
 
     private static readonly string[] _addressFields = ["type", "poBox", "extendedAddress", "streetAddress", "locality", "region", "postalCode", "country"];
 
