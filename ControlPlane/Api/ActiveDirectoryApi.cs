@@ -268,7 +268,7 @@ public static class ActiveDirectoryApi
             agent.ToDto() with { ConnectKey = key, ConnectKeyExpiresAt = agent.KeyExpiresAt });
     }
 
-    private static async Task<IResult> ListAssociations(string id, HttpRequest request, ControlPlaneDb db, CancellationToken ct)
+    private static async Task<IResult> ListAssociations(string id, string[]? targets, HttpRequest request, ControlPlaneDb db, CancellationToken ct)
     {
         var (query, error) = ListQuery.Parse(request);
         if (query is null)
@@ -281,14 +281,14 @@ public static class ActiveDirectoryApi
             return JcErrors.NotFound("Active Directory instance");
         }
 
-        var targets = V2Lists.Targets(request);
-        if (targets.Find(t => t is not (AssociationTypes.User or AssociationTypes.UserGroup)) is { } wrong)
+        var types = V2Lists.Targets(targets);
+        if (types.Find(t => t is not (AssociationTypes.User or AssociationTypes.UserGroup)) is { } wrong)
         {
             return JcErrors.BadRequest($"targets: '{wrong}' is not one of user, user_group", "invalidTargets");
         }
 
-        var all = targets.Count == 0;
-        var list = await db.Associations.Where(a => a.DomainId == id && (all || targets.Contains(a.TargetType)))
+        var all = types.Count == 0;
+        var list = await db.Associations.Where(a => a.DomainId == id && (all || types.Contains(a.TargetType)))
             .OrderBy(a => a.TargetId).ToListAsync(ct);
         return query.Apply(list.Select(a => new GraphConnectionDto(new GraphObjectDto(a.TargetId, a.TargetType)))).ToV2(request);
     }

@@ -24,6 +24,6 @@ internal static class V2Lists
     /// <c>targets</c> as the schema has it (an array, <c>style: form, explode: false</c>): <c>?targets=a,b</c> and the
     /// repeated <c>?targets=a&amp;targets=b</c> both give [a, b]; absent gives an empty list.
     /// </summary>
-    public static List<string> Targets(HttpRequest request) =>
-        [.. request.Query["targets"].SelectMany(t => (t ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct()];
+    public static List<string> Targets(IEnumerable<string?>? targets) =>
+        [.. (targets ?? []).SelectMany(t => (t ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct()];
 }
