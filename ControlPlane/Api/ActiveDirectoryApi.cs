@@ -41,7 +41,7 @@ public static class ActiveDirectoryApi
 
         var now = time.GetUtcNow();
         var domains = await db.Domains.AsNoTracking().OrderBy(d => d.Id).ToListAsync(ct);
-        return TypedResults.Ok(query.Apply(domains.Select(d => d.ToDto(now))).Page);
+        return query.Apply(domains.Select(d => d.ToDto(now))).ToV2(request);
     }
 
     private static Task<IResult> PatchDomain(string id, ActiveDirectoryInput? input, ControlPlaneDb db, ChangeLog log, TimeProvider time, CancellationToken ct) =>
@@ -167,7 +167,7 @@ public static class ActiveDirectoryApi
                 SyncStatus = withStatus && statuses.TryGetValue(userId, out var s) ? SyncStatusDto.From(s) : null,
             };
         });
-        return TypedResults.Ok(query.Apply(rows).Page);
+        return query.Apply(rows).ToV2(request);
     }
 
     private static async Task<IResult> Reconcile(string id, Reconciler reconciler, CancellationToken ct) =>
@@ -196,7 +196,7 @@ public static class ActiveDirectoryApi
         {
             SyncStatus = statuses.TryGetValue(g, out var s) ? SyncStatusDto.From(s) : null,
         });
-        return TypedResults.Ok(query.Apply(rows).Page);
+        return query.Apply(rows).ToV2(request);
     }
 
     private static async Task<IResult> GetDomain(string id, ControlPlaneDb db, TimeProvider time, CancellationToken ct)
@@ -247,7 +247,7 @@ public static class ActiveDirectoryApi
         }
 
         var agents = await db.Agents.Where(a => a.DomainId == id).OrderBy(a => a.Id).ToListAsync(ct);
-        return TypedResults.Ok(query.Apply(agents.Select(a => a.ToDto())).Page);
+        return query.Apply(agents.Select(a => a.ToDto())).ToV2(request);
     }
 
     private static async Task<IResult> CreateAgent(string id, AgentInput? input, ConnectKeyService keys, ControlPlaneDb db, CancellationToken ct)
@@ -268,7 +268,7 @@ public static class ActiveDirectoryApi
             agent.ToDto() with { ConnectKey = key, ConnectKeyExpiresAt = agent.KeyExpiresAt });
     }
 
-    private static async Task<IResult> ListAssociations(string id, string? targets, HttpRequest request, ControlPlaneDb db, CancellationToken ct)
+    private static async Task<IResult> ListAssociations(string id, string[]? targets, HttpRequest request, ControlPlaneDb db, CancellationToken ct)
     {
         var (query, error) = ListQuery.Parse(request);
         if (query is null)
@@ -281,14 +281,16 @@ public static class ActiveDirectoryApi
             return JcErrors.NotFound("Active Directory instance");
         }
 
-        if (targets is not (null or AssociationTypes.User or AssociationTypes.UserGroup))
+        var types = V2Lists.Targets(targets);
+        if (types.Find(t => t is not (AssociationTypes.User or AssociationTypes.UserGroup)) is { } wrong)
         {
-            return JcErrors.BadRequest("targets: must be user or user_group", "invalidTargets");
+            return JcErrors.BadRequest($"targets: '{wrong}' is not one of user, user_group", "invalidTargets");
         }
 
-        var list = await db.Associations.Where(a => a.DomainId == id && (targets == null || a.TargetType == targets))
+        var all = types.Count == 0;
+        var list = await db.Associations.Where(a => a.DomainId == id && (all || types.Contains(a.TargetType)))
             .OrderBy(a => a.TargetId).ToListAsync(ct);
-        return TypedResults.Ok(query.Apply(list.Select(a => new GraphConnectionDto(new GraphObjectDto(a.TargetId, a.TargetType)))).Page);
+        return query.Apply(list.Select(a => new GraphConnectionDto(new GraphObjectDto(a.TargetId, a.TargetType)))).ToV2(request);
     }
 
     private static Task<IResult> PostAssociation(string id, GraphOperationInput? input, ControlPlaneDb db, ChangeLog log, DomainSync sync, CancellationToken ct) =>

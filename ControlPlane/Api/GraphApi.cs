@@ -45,7 +45,7 @@ public static class GraphApi
                 [new GraphConnectionDto(new GraphObjectDto(v.GroupId, AssociationTypes.UserGroup)), new GraphConnectionDto(new GraphObjectDto(domainId, "active_directory"))]));
             return new GraphObjectWithPathsDto(domainId, "active_directory", paths);
         });
-        return TypedResults.Ok(query.Apply(rows).Page);
+        return query.Apply(rows).ToV2(request);
     }
 
     private static async Task<IResult> GroupDomains(string id, HttpRequest request, ControlPlaneDb db, CancellationToken ct)
@@ -63,7 +63,7 @@ public static class GraphApi
 
         var domainIds = await db.Associations.Where(a => a.TargetType == AssociationTypes.UserGroup && a.TargetId == id)
             .OrderBy(a => a.DomainId).Select(a => a.DomainId).ToListAsync(ct);
-        return TypedResults.Ok(query.Apply(domainIds.Select(d => new GraphObjectWithPathsDto(d, "active_directory",
-            [[new GraphConnectionDto(new GraphObjectDto(d, "active_directory"))]]))).Page);
+        return query.Apply(domainIds.Select(d => new GraphObjectWithPathsDto(d, "active_directory",
+            [[new GraphConnectionDto(new GraphObjectDto(d, "active_directory"))]]))).ToV2(request);
     }
 }

@@ -33,8 +33,11 @@ public sealed class ListQuery
     /// </summary>
     public bool PagesOnly => _filters.Count == 0 && _sort.Count == 0;
 
-    /// <summary>Parses the query string; <paramref name="v1"/> separates sort and fields by spaces, v2 by commas.</summary>
-    public static (ListQuery? Query, IResult? Error) Parse(HttpRequest request, bool v1 = false)
+    /// <summary>
+    /// Parses the query string; <paramref name="v1"/> separates sort and fields by spaces, v2 by commas.
+    /// <paramref name="maxLimit"/> is the largest <c>limit</c> the endpoint takes.
+    /// </summary>
+    public static (ListQuery? Query, IResult? Error) Parse(HttpRequest request, bool v1 = false, int maxLimit = Paging.MaxLimit)
     {
         var q = request.Query;
         int? limit = null, skip = null;
@@ -58,7 +61,7 @@ public sealed class ListQuery
             skip = v;
         }
 
-        var page = Paging.From(limit, skip);
+        var page = Paging.From(limit, skip, maxLimit);
         if (page.Error is not null)
         {
             return (null, page.Error);
@@ -86,13 +89,14 @@ public sealed class ListQuery
         return (query, null);
     }
 
-    /// <summary>Adds filters from a v1 search body (<c>{"filter": {"and": [{"field": "value"}]}}</c> or a flat object).</summary>
-    public void AddEqualityFilters(IEnumerable<KeyValuePair<string, string>> equalities)
+    /// <summary>The same query with another page (a search body's <c>limit</c> and <c>skip</c> win over the query string's).</summary>
+    public ListQuery WithPage(int limit, int skip)
     {
-        foreach (var (field, value) in equalities)
-        {
-            _filters.Add((field, "eq", value));
-        }
+        var copy = new ListQuery(limit, skip);
+        copy._filters.AddRange(_filters);
+        copy._sort.AddRange(_sort);
+        copy._fields.AddRange(_fields);
+        return copy;
     }
 
     /// <summary>Filters, sorts, counts, pages and projects; returns the page and the total after filtering.</summary>

@@ -11,7 +11,43 @@ internal static class Mapping
     public static AgentDto ToDto(this AgentRecord a) =>
         new(a.Id, a.AgentType, a.State, a.Hostname, a.HostType, a.Version, a.ContactAt?.ToString("O"), a.SourceIp);
 
-    public static SystemUserDto ToDto(this SystemUser u) =>
-        new(u.Id, u.Id, u.Username, u.Email, u.Firstname, u.Lastname, u.Suspended, u.AccountLocked, true,
-            u.Suspended ? "SUSPENDED" : "ACTIVATED", u.Created);
+    public static SystemUserDto ToDto(this SystemUser u)
+    {
+        var profile = UserProfile.Read(u.ProfileJson);
+        return new SystemUserDto
+        {
+            Id = u.Id,
+            IdAlias = u.Id,
+            Username = u.Username,
+            Email = u.Email,
+            Firstname = u.Firstname,
+            Lastname = u.Lastname,
+            Middlename = u.Middlename,
+            Displayname = u.Displayname,
+            JobTitle = u.JobTitle,
+            EmployeeIdentifier = u.EmployeeIdentifier,
+            Department = u.Department,
+            CostCenter = u.CostCenter,
+            Company = u.Company,
+            EmployeeType = u.EmployeeType,
+            Description = u.Description,
+            Location = u.Location,
+            AlternateEmail = u.AlternateEmail,
+            Manager = u.Manager,
+            Addresses = profile.Addresses,
+            PhoneNumbers = profile.PhoneNumbers,
+            Attributes = profile.Attributes,
+            RecoveryEmail = profile.RecoveryEmail,
+            UnixUid = u.UnixUid,
+            UnixGuid = u.UnixGuid,
+            LdapBindingUser = u.LdapBindingUser,
+            EnableUserPortalMultifactor = u.EnableUserPortalMultifactor,
+            ExternallyManaged = u.ExternallyManaged,
+            Suspended = u.Suspended,
+            AccountLocked = u.AccountLocked,
+            Activated = true,
+            State = u.Suspended ? "SUSPENDED" : "ACTIVATED",
+            Created = u.Created,
+        };
+    }
 }

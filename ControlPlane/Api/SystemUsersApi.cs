@@ -1,4 +1,3 @@
-using System.Net.Mail;
 using System.Text.Json;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Security;
@@ -11,15 +10,15 @@ namespace JumpCloudAdi.ControlPlane.Api;
 /// <summary>JumpCloud v1 <c>/systemusers</c> and <c>/search/systemusers</c>.</summary>
 public static class SystemUsersApi
 {
-    private const int MaxFieldLength = 1024;
+    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
 
     public static RouteGroupBuilder MapSystemUsersApi(this RouteGroupBuilder v1)
     {
         var group = v1.MapGroup("/systemusers").WithTags("System Users");
         group.MapGet("/", List).WithName("systemusers_list").Produces<ResultsDto<SystemUserDto>>().Produces<JcError>(400);
-        group.MapPost("/", Create).WithName("systemusers_post").Produces<SystemUserDto>().Produces<JcError>(400).Produces<JcError>(409);
+        group.MapPost("/", Create).WithName("systemusers_post").Accepts<SystemUserInput>("application/json").Produces<SystemUserDto>().Produces<JcError>(400).Produces<JcError>(409);
         group.MapGet("/{id}", Get).WithName("systemusers_get").Produces<SystemUserDto>().Produces<JcError>(404);
-        group.MapPut("/{id}", Update).WithName("systemusers_put").Produces<SystemUserDto>().Produces<JcError>(400).Produces<JcError>(404).Produces<JcError>(409);
+        group.MapPut("/{id}", Update).WithName("systemusers_put").Accepts<SystemUserInput>("application/json").Produces<SystemUserDto>().Produces<JcError>(400).Produces<JcError>(404).Produces<JcError>(409);
         group.MapDelete("/{id}", Delete).WithName("systemusers_delete").Produces<SystemUserDto>().Produces<JcError>(404);
         group.MapPost("/{id}/state/suspend", Suspend).WithName("systemusers_state_suspend").Produces<SystemUserDto>().Produces<JcError>(404);
         group.MapPost("/{id}/state/activate", Activate).WithName("systemusers_state_activate").Produces<SystemUserDto>().Produces<JcError>(404);
@@ -49,12 +48,17 @@ public static class SystemUsersApi
         return TypedResults.Ok(new { results = page, totalCount = total });
     }
 
+    /// <summary>
+    /// v1 <c>POST /search/systemusers</c>: the body's <c>filter</c>, <c>searchFilter</c> and <c>fields</c> (see
+    /// <see cref="SystemUserSearch"/>); <c>limit</c> (up to <see cref="Paging.MaxSearchLimit"/>) and <c>skip</c> from the
+    /// body or the query string; the query string's <c>filter</c>, <c>sort</c> and <c>fields</c> too.
+    /// </summary>
     private static async Task<IResult> Search(HttpRequest request, ControlPlaneDb db, CancellationToken ct)
     {
-        var (query, error) = ListQuery.Parse(request, v1: true);
-        if (error is not null || query is null)
+        var (query, error) = ListQuery.Parse(request, v1: true, Paging.MaxSearchLimit);
+        if (query is null)
         {
-            return error ?? JcErrors.BadRequest("query: invalid", "invalidQuery");
+            return error!;
         }
 
         JsonElement body = default;
@@ -70,75 +74,62 @@ public static class SystemUsersApi
             }
         }
 
-        var users = await db.Users.AsNoTracking().OrderBy(u => u.Id).ToListAsync(ct);
-        IEnumerable<SystemUser> matching = users;
+        var (search, invalid) = SystemUserSearch.Parse(body);
+        if (search is null)
+        {
+            return invalid!;
+        }
+
         if (body.ValueKind == JsonValueKind.Object)
         {
-            if (body.TryGetProperty("filter", out var filter))
+            var (limit, skip, pageError) = BodyPage(body, query);
+            if (pageError is not null)
             {
-                var equalities = new List<KeyValuePair<string, string>>();
-                if (!CollectEqualities(filter, equalities))
-                {
-                    return JcErrors.BadRequest("filter: expected an object of field: value pairs, or {\"and\": [...]}", "invalidFilter");
-                }
-
-                query.AddEqualityFilters(equalities);
+                return pageError;
             }
 
-            if (body.TryGetProperty("searchFilter", out var searchFilter) && searchFilter.ValueKind == JsonValueKind.Object
-                && searchFilter.TryGetProperty("searchTerm", out var termElement) && termElement.GetString() is { Length: > 0 } term)
-            {
-                var fields = searchFilter.TryGetProperty("fields", out var f) && f.ValueKind == JsonValueKind.Array
-                    ? f.EnumerateArray().Select(x => x.GetString()).OfType<string>().ToList()
-                    : ["username", "email", "firstname", "lastname"];
-                matching = users.Where(u => fields.Any(field => FieldValue(u, field)?.Contains(term, StringComparison.OrdinalIgnoreCase) == true));
-            }
+            query = query.WithPage(limit, skip);
         }
 
-        var (page, total) = query.Apply(matching.Select(u => u.ToDto()));
-        return TypedResults.Ok(new { results = page, totalCount = total });
+        var users = await db.Users.AsNoTracking().OrderBy(u => u.Id).ToListAsync(ct);
+        var (matching, failed) = search.Filter(users.Select(u => JsonSerializer.SerializeToNode(u.ToDto(), _json)!.AsObject()));
+        if (failed is not null)
+        {
+            return failed;
+        }
+
+        var (page, total) = query.Apply(matching);
+        return TypedResults.Ok(new { results = page.ConvertAll(search.Project), totalCount = total });
     }
 
-    private static bool CollectEqualities(JsonElement filter, List<KeyValuePair<string, string>> into)
+    private static (int Limit, int Skip, IResult? Error) BodyPage(JsonElement body, ListQuery query)
     {
-        if (filter.ValueKind != JsonValueKind.Object)
+        int? limit = null, skip = null;
+        foreach (var (name, status) in new[] { ("limit", "invalidLimit"), ("skip", "invalidSkip") })
         {
-            return false;
-        }
-
-        foreach (var property in filter.EnumerateObject())
-        {
-            if (property.Name is "and" && property.Value.ValueKind == JsonValueKind.Array)
+            if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
             {
-                foreach (var clause in property.Value.EnumerateArray())
-                {
-                    if (!CollectEqualities(clause, into))
-                    {
-                        return false;
-                    }
-                }
+                continue;
             }
-            else if (property.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
+
+            if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number))
             {
-                into.Add(new(property.Name, property.Value.ToString()));
+                return (0, 0, JcErrors.BadRequest($"{name}: must be a whole number", status));
+            }
+
+            if (name == "limit")
+            {
+                limit = number;
             }
             else
             {
-                return false;
+                skip = number;
             }
         }
 
-        return true;
+        var page = Paging.From(limit ?? query.Limit, skip ?? query.Skip, Paging.MaxSearchLimit);
+        return (page.Limit, page.Skip, page.Error);
     }
-
-    private static string? FieldValue(SystemUser u, string field) => field switch
-    {
-        "username" => u.Username,
-        "email" => u.Email,
-        "firstname" => u.Firstname,
-        "lastname" => u.Lastname,
-        _ => null,
-    };
 
     private static async Task<IResult> Get(string id, ControlPlaneDb db, CancellationToken ct)
     {
@@ -146,40 +137,16 @@ public static class SystemUsersApi
         return user is null ? JcErrors.NotFound("user") : TypedResults.Ok(user.ToDto());
     }
 
-    private static IResult? ValidateFields(SystemUserInput input, bool creating)
-    {
-        if (creating && string.IsNullOrWhiteSpace(input.Username))
-        {
-            return JcErrors.BadRequest("username: is required", "invalidUsername");
-        }
-
-        if (input.Username is not null && (input.Username.Trim().Length == 0 || input.Username.Length > MaxFieldLength || input.Username.Any(char.IsWhiteSpace)))
-        {
-            return JcErrors.BadRequest("username: must be non-empty without spaces", "invalidUsername");
-        }
-
-        if ((creating || input.Email is not null) && (string.IsNullOrWhiteSpace(input.Email) || input.Email.Length > MaxFieldLength || !MailAddress.TryCreate(input.Email.Trim(), out _)))
-        {
-            return JcErrors.BadRequest("email: a valid email address is required", "invalidEmail");
-        }
-
-        if (input.Firstname?.Length > MaxFieldLength || input.Lastname?.Length > MaxFieldLength)
-        {
-            return JcErrors.BadRequest($"firstname, lastname: at most {MaxFieldLength} characters", "invalidName");
-        }
-
-        return null;
-    }
-
-    private static Task<IResult> Create(SystemUserInput? input, ControlPlaneDb db, ChangeLog log, TimeProvider time, IOptions<PasswordPolicyOptions> policy, CancellationToken ct) =>
+    private static Task<IResult> Create(HttpRequest request, ControlPlaneDb db, ChangeLog log, TimeProvider time, IOptions<PasswordPolicyOptions> policy, CancellationToken ct) =>
         log.RunAsync(async () =>
         {
+            var (input, bodyError) = await SystemUserInput.ReadAsync(request, ct);
             if (input is null)
             {
-                return JcErrors.BadRequest("body: a JSON object with username and email is required", "invalidBody");
+                return bodyError!;
             }
 
-            if (ValidateFields(input, creating: true) is { } invalid)
+            if (input.Validate(creating: true) is { } invalid)
             {
                 return invalid;
             }
@@ -206,6 +173,12 @@ public static class SystemUsersApi
                 Suspended = input.Suspended ?? false,
                 Created = time.GetUtcNow(),
             };
+            input.ApplyProfileTo(user, time);
+            if (await CheckProfileAsync(user, db, ct) is { } conflict)
+            {
+                return conflict;
+            }
+
             if (!string.IsNullOrEmpty(input.Password))
             {
                 if (PasswordPolicy.Check(input.Password, user.Username, user.Firstname, user.Lastname, policy.Value) is { } weak)
@@ -221,8 +194,24 @@ public static class SystemUsersApi
             return TypedResults.Ok(user.ToDto());
         }, ct);
 
-    private static Task<IResult> Update(string id, SystemUserInput? input, ControlPlaneDb db, ChangeLog log, DomainSync sync, PasswordSync passwords,
-        IOptions<PasswordPolicyOptions> policy, CancellationToken ct) =>
+    /// <summary>The checks of the profile fields that need the database: a unique employee id, an existing manager.</summary>
+    private static async Task<IResult?> CheckProfileAsync(SystemUser user, ControlPlaneDb db, CancellationToken ct)
+    {
+        if (user.EmployeeIdentifier is { } employeeId && await db.Users.AnyAsync(u => u.EmployeeIdentifier == employeeId && u.Id != user.Id, ct))
+        {
+            return JcErrors.Conflict($"employeeIdentifier: '{employeeId}' already belongs to another user", "duplicateEmployeeIdentifier");
+        }
+
+        if (user.Manager is { } manager && (manager == user.Id || !await db.Users.AnyAsync(u => u.Id == manager, ct)))
+        {
+            return JcErrors.BadRequest($"manager: '{manager}' is not the id of another system user", "invalidManager");
+        }
+
+        return null;
+    }
+
+    private static Task<IResult> Update(string id, HttpRequest request, ControlPlaneDb db, ChangeLog log, DomainSync sync, PasswordSync passwords,
+        TimeProvider time, IOptions<PasswordPolicyOptions> policy, CancellationToken ct) =>
         log.RunAsync(async () =>
         {
             var user = await db.Users.FindAsync([id], ct);
@@ -231,12 +220,13 @@ public static class SystemUsersApi
                 return JcErrors.NotFound("user");
             }
 
+            var (input, bodyError) = await SystemUserInput.ReadAsync(request, ct);
             if (input is null)
             {
-                return JcErrors.BadRequest("body: a JSON object is required", "invalidBody");
+                return bodyError!;
             }
 
-            if (ValidateFields(input, creating: false) is { } invalid)
+            if (input.Validate(creating: false) is { } invalid)
             {
                 return invalid;
             }
@@ -259,6 +249,12 @@ public static class SystemUsersApi
             user.Firstname = input.Firstname?.Trim() ?? user.Firstname;
             user.Lastname = input.Lastname?.Trim() ?? user.Lastname;
             user.Suspended = input.Suspended ?? user.Suspended;
+            input.ApplyProfileTo(user, time);
+            if (await CheckProfileAsync(user, db, ct) is { } conflict)
+            {
+                return conflict;
+            }
+
             if (domains.Count > 0 && AdRules.CheckBindable(user) is { } problem)
             {
                 return JcErrors.BadRequest($"{problem.Message} (the user is bound to an Active Directory domain)", problem.Status);

@@ -35,12 +35,13 @@ public static class UserGroupsApi
 
         if (query.PagesOnly)
         {
+            var count = await db.Groups.CountAsync(ct);
             var slice = await db.Groups.AsNoTracking().OrderBy(g => g.Id).Skip(query.Skip).Take(query.Limit).ToListAsync(ct);
-            return TypedResults.Ok(query.ProjectPage(slice.Select(g => g.ToDto())));
+            return V2Lists.Page(request.HttpContext.Response, query.ProjectPage(slice.Select(g => g.ToDto())), count);
         }
 
         var groups = await db.Groups.AsNoTracking().OrderBy(g => g.Id).ToListAsync(ct);
-        return TypedResults.Ok(query.Apply(groups.Select(g => g.ToDto())).Page);
+        return query.Apply(groups.Select(g => g.ToDto())).ToV2(request);
     }
 
     private static async Task<IResult> Get(string id, ControlPlaneDb db, CancellationToken ct) =>
@@ -148,14 +149,14 @@ public static class UserGroupsApi
             return TypedResults.Ok(group.ToDto());
         }, ct);
 
-    private static Task<IResult> ListMembers(string id, ControlPlaneDb db, int? limit, int? skip, CancellationToken ct) =>
-        MembersPageAsync(id, db, limit, skip, m => new GraphConnectionDto(new GraphObjectDto(m.UserId, AssociationTypes.User)), ct);
+    private static Task<IResult> ListMembers(string id, HttpResponse response, ControlPlaneDb db, int? limit, int? skip, CancellationToken ct) =>
+        MembersPageAsync(id, response, db, limit, skip, m => new GraphConnectionDto(new GraphObjectDto(m.UserId, AssociationTypes.User)), ct);
 
-    private static Task<IResult> Membership(string id, ControlPlaneDb db, int? limit, int? skip, CancellationToken ct) =>
-        MembersPageAsync(id, db, limit, skip, m => new GraphObjectWithPathsDto(m.UserId, AssociationTypes.User,
+    private static Task<IResult> Membership(string id, HttpResponse response, ControlPlaneDb db, int? limit, int? skip, CancellationToken ct) =>
+        MembersPageAsync(id, response, db, limit, skip, m => new GraphObjectWithPathsDto(m.UserId, AssociationTypes.User,
             [[new GraphConnectionDto(new GraphObjectDto(m.UserId, AssociationTypes.User))]]), ct);
 
-    private static async Task<IResult> MembersPageAsync<T>(string id, ControlPlaneDb db, int? limit, int? skip, Func<GroupMember, T> shape, CancellationToken ct)
+    private static async Task<IResult> MembersPageAsync<T>(string id, HttpResponse response, ControlPlaneDb db, int? limit, int? skip, Func<GroupMember, T> shape, CancellationToken ct)
     {
         var page = Paging.From(limit, skip);
         if (page.Error is not null)
@@ -168,8 +169,9 @@ public static class UserGroupsApi
             return JcErrors.NotFound("user group");
         }
 
+        var total = await db.GroupMembers.CountAsync(m => m.GroupId == id, ct);
         var members = await db.GroupMembers.Where(m => m.GroupId == id).OrderBy(m => m.UserId).Skip(page.Skip).Take(page.Limit).ToListAsync(ct);
-        return TypedResults.Ok(members.Select(shape).ToList());
+        return V2Lists.Page(response, members.Select(shape).ToList(), total);
     }
 
     private static Task<IResult> PostMember(string id, MemberOperationInput? input, ControlPlaneDb db, ChangeLog log, DomainSync sync, CancellationToken ct) =>

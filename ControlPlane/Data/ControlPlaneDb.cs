@@ -58,6 +58,20 @@ public class ControlPlaneDb : DbContext, IDataProtectionKeyContext
             e.HasKey(u => u.Id);
             e.HasIndex(u => u.Username).IsUnique();
             e.HasIndex(u => u.Email).IsUnique();
+            // JumpCloud: "Must be unique per user"; unset (NULL) ones do not collide on either provider.
+            e.HasIndex(u => u.EmployeeIdentifier).IsUnique();
+            e.Property(u => u.EmployeeIdentifier).HasMaxLength(256);
+            foreach (var name in new[]
+                     {
+                         nameof(SystemUser.Middlename), nameof(SystemUser.Displayname), nameof(SystemUser.JobTitle), nameof(SystemUser.Department),
+                         nameof(SystemUser.CostCenter), nameof(SystemUser.Company), nameof(SystemUser.EmployeeType), nameof(SystemUser.Description),
+                         nameof(SystemUser.Location), nameof(SystemUser.AlternateEmail),
+                     })
+            {
+                e.Property<string?>(name).HasMaxLength(1024);
+            }
+
+            e.Property(u => u.Manager).HasMaxLength(24);
         });
         modelBuilder.Entity<UserGroup>(e =>
         {

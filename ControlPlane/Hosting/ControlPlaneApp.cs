@@ -51,6 +51,7 @@ public static class ControlPlaneApp
         var app = builder.Build();
         app.MigrateDatabase();
         _ = app.Services.GetRequiredService<ApiKeyStore>();
+        _ = app.Services.GetRequiredService<Organization>();
 
         app.MapControlPlaneHealth();
         app.UseSwagger();
@@ -68,9 +69,12 @@ public static class ControlPlaneApp
         builder.Services.AddOptions<ConnectKeysOptions>().BindConfiguration("ConnectKeys").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<DataOptions>().BindConfiguration("Data");
         builder.Services.AddOptions<PasswordPolicyOptions>().BindConfiguration("PasswordPolicy").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<OrganizationOptions>().BindConfiguration("Organization").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<ApiKeyStore>();
         builder.Services.TryAddSingleton<ApiKeyFilter>();
+        builder.Services.TryAddSingleton<Organization>();
+        builder.Services.TryAddSingleton<OrgIdFilter>();
         builder.Services.TryAddSingleton<ChangeNotifier>();
         builder.Services.TryAddSingleton<AgentEvents>();
         builder.Services.TryAddSingleton<AgentSessions>();
@@ -115,8 +119,10 @@ public static class ControlPlaneApp
 
     private static void MapJumpCloudApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>();
+        // The key first, then x-org-id: a caller without a valid key learns nothing about the organization.
+        var api = app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>().AddEndpointFilter<OrgIdFilter>();
         api.MapSystemUsersApi();
+        api.MapOrganizationsApi();
         var v2 = api.MapGroup("/v2");
         v2.MapActiveDirectoryApi();
         v2.MapUserGroupsApi();

@@ -32,3 +32,29 @@ public sealed class DataOptions
 {
     public string Directory { get; set; } = "data";
 }
+
+/// <summary>
+/// <c>Organization:*</c>: the one organization this control plane is, as <c>GET /api/organizations</c> lists it
+/// (JumpCloud's tools read its name and send its id as <c>x-org-id</c>). The id is generated once and kept in the
+/// database, so every replica reports the same one.
+/// </summary>
+public sealed class OrganizationOptions
+{
+    [Required(AllowEmptyStrings = false, ErrorMessage = "Organization:Name must not be empty.")]
+    [StringLength(256, ErrorMessage = "Organization:Name must be at most 256 characters.")]
+    public string Name { get; set; } = "JumpCloud ADI";
+
+    public string? ContactName { get; set; }
+
+    public string? ContactEmail { get; set; }
+}
+
+/// <summary><c>Tls:*</c>: extra names for the generated certificate.</summary>
+public sealed class TlsOptions
+{
+    /// <summary>
+    /// DNS names (or IP addresses) the generated self-signed certificate names besides this host, <c>localhost</c> and the
+    /// loopback addresses: e.g. <c>console.jumpcloud.com</c> for tools that insist on JumpCloud's own host name.
+    /// </summary>
+    public string[] HostNames { get; set; } = [];
+}

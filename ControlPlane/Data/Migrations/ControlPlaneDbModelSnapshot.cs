@@ -242,25 +242,91 @@ namespace JumpCloudAdi.ControlPlane.Data.Migrations
                     b.Property<bool>("AccountLocked")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("AlternateEmail")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Company")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CostCenter")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("Created")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Department")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Displayname")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Email")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EmployeeIdentifier")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EmployeeType")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("EnableUserPortalMultifactor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ExternallyManaged")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Firstname")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("JobTitle")
+                        .HasMaxLength(1024)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Lastname")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("LdapBindingUser")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Location")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Manager")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Middlename")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PasswordHash")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ProfileJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Suspended")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("UnixGuid")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("UnixUid")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Username")
@@ -270,6 +336,9 @@ namespace JumpCloudAdi.ControlPlane.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("Email")
+                        .IsUnique();
+
+                    b.HasIndex("EmployeeIdentifier")
                         .IsUnique();
 
                     b.HasIndex("Username")

@@ -22,12 +22,22 @@ public sealed class AuthenticationTests(ApiHost host) : IClassFixture<ApiHost>
     }
 
     [Fact]
-    public async Task The_right_key_with_an_x_org_id_header_is_accepted()
+    public async Task The_right_key_with_the_organization_s_x_org_id_is_accepted_and_with_another_one_refused()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v2/activedirectories");
-        request.Headers.Add("x-org-id", "5f0c1a2b3c4d5e6f7a8b9c0d");
-        using var response = await host.ControlPlane.Api.SendAsync(request);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var orgId = (await host.ControlPlane.MustAsync(HttpMethod.Get, "/api/organizations", null, 200))["results"]![0]!["_id"]!.GetValue<string>();
+        foreach (var (header, expected) in new[] { (orgId, HttpStatusCode.OK), ("", HttpStatusCode.OK), ("5f0c1a2b3c4d5e6f7a8b9c0d", HttpStatusCode.Unauthorized) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v2/activedirectories");
+            request.Headers.Add("x-org-id", header);
+            using var response = await host.ControlPlane.Api.SendAsync(request);
+            Assert.Equal(expected, response.StatusCode);
+            if (expected == HttpStatusCode.Unauthorized)
+            {
+                var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+                Assert.Equal(401, body["code"]!.GetValue<int>());
+                Assert.Equal("invalidOrgId", body["status"]!.GetValue<string>());
+            }
+        }
     }
 
     [Fact]

@@ -45,9 +45,10 @@ public sealed class PersistenceTests
         Assert.Equal(0, await db.Changes.CountAsync());
         Assert.Equal(0, await db.SyncStatuses.CountAsync());
 
-        // Without Admin:Password the generated portal password's hash is the one setting; the portal's key ring is
-        // there too (created when the host starts).
-        Assert.Equal([AdminCredentials.PasswordHashSetting], await db.Settings.Select(s => s.Name).ToListAsync());
+        // Without Admin:Password the generated portal password's hash is a setting, beside the organization's generated
+        // id; the portal's key ring is there too (created when the host starts).
+        Assert.Equal([JumpCloudAdi.ControlPlane.Api.Organization.IdSetting, AdminCredentials.PasswordHashSetting],
+            (await db.Settings.Select(s => s.Name).ToListAsync()).Order(StringComparer.Ordinal));
         Assert.Single(await db.DataProtectionKeys.ToListAsync());
     }
 

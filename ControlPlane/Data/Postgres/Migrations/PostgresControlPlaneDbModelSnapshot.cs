@@ -250,26 +250,92 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
                     b.Property<bool>("AccountLocked")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("AlternateEmail")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("Company")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("CostCenter")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
                     b.Property<DateTimeOffset>("Created")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Department")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("Displayname")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
 
                     b.Property<string>("Email")
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("EmployeeIdentifier")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("EmployeeType")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<bool>("EnableUserPortalMultifactor")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("ExternallyManaged")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Firstname")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("JobTitle")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
 
                     b.Property<string>("Lastname")
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<bool>("LdapBindingUser")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Location")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("Manager")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("Middlename")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
                     b.Property<string>("PasswordHash")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ProfileJson")
                         .HasColumnType("text");
 
                     b.Property<bool>("Suspended")
                         .HasColumnType("boolean");
+
+                    b.Property<int?>("UnixGuid")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("UnixUid")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Username")
                         .IsRequired()
@@ -278,6 +344,9 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("Email")
+                        .IsUnique();
+
+                    b.HasIndex("EmployeeIdentifier")
                         .IsUnique();
 
                     b.HasIndex("Username")
