@@ -127,5 +127,6 @@ public static class ControlPlaneApp
         v2.MapActiveDirectoryApi();
         v2.MapUserGroupsApi();
         v2.MapGraphApi();
+        v2.MapPolicyTemplatesApi();
     }
 }
