@@ -9,6 +9,9 @@ public sealed class AgentSessions
 
     public bool IsConnected(string agentId) => _sessions.ContainsKey(agentId);
 
+    /// <summary>The agents with a session on this replica right now.</summary>
+    public IReadOnlyList<string> ConnectedAgentIds() => [.. _sessions.Keys];
+
     internal IDisposable Register(string agentId, CancellationTokenSource session)
     {
         // A reconnecting agent replaces its stale session.
