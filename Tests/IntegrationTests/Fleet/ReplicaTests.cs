@@ -120,6 +120,48 @@ public sealed class ReplicaTests(SlapdServer slapd) : IClassFixture<SlapdServer>
         Assert.Equal(1, Volatile.Read(ref wakesOnA));
     }
 
+    [Fact]
+    public async Task An_agent_deleted_through_one_replica_stops_streaming_on_the_other_and_never_leads_again()
+    {
+        using var temp = new TempDirectory();
+        await using var replicaA = await ControlPlaneHost.StartAsync(temp.Sub("cp-a"), provider: DatabaseProvider.Postgres);
+        await using var replicaB = await ControlPlaneHost.StartAsync(temp.Sub("cp-b"), new Dictionary<string, string>
+        {
+            ["Database:Provider"] = "Postgres",
+            ["ConnectionStrings:ControlPlane"] = replicaA.ConnectionString,
+        });
+        var domainId = await replicaA.CreateDomainAsync();
+        using var gatewayB = new GatewayClient(replicaB);
+        var (_, primaryKey) = await replicaA.CreateConnectKeyAsync(domainId);
+        var (_, standbyKey) = await replicaA.CreateConnectKeyAsync(domainId);
+        await using var primary = await RawAgent.EnrollAsync(gatewayB, primaryKey, "primary-on-b");
+        await using var standby = await RawAgent.EnrollAsync(gatewayB, standbyKey, "standby-on-b");
+
+        // Both agents are connected to replica B only; the first leads and streams a change made through replica A.
+        await primary.ConnectAsync("primary-on-b");
+        await primary.WaitForLeaseAsync(TimeSpan.FromSeconds(30));
+        await standby.ConnectAsync("standby-on-b");
+        var user = await replicaA.CreateUserAsync("replica.deleted", "Rep", "Deleted");
+        await replicaA.BindUserAsync(domainId, user);
+        await Processes.WaitUntilAsync(() => Task.FromResult(primary.Changes.Any(c => c.UserUpsert?.UserId == user)),
+            TimeSpan.FromSeconds(30), "the change streamed to the primary on replica B");
+
+        // Deleted through replica A: its session on replica B ends, and the standby (also on B) takes over.
+        await replicaA.MustAsync(HttpMethod.Delete, $"/api/v2/activedirectories/{domainId}/agents/{primary.Id}", null, 204);
+        await primary.Ended.WaitAsync(TimeSpan.FromSeconds(30));
+        await standby.WaitForLeaseAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(standby.Id, await PrimaryAsync(replicaA, domainId));
+        Assert.Equal(standby.Id, await PrimaryAsync(replicaB, domainId));
+
+        // The same for the new primary: once deleted through A, nobody leads, and it cannot come back with its credential.
+        await replicaA.MustAsync(HttpMethod.Delete, $"/api/v2/activedirectories/{domainId}/agents/{standby.Id}", null, 204);
+        await standby.Ended.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Null(await PrimaryAsync(replicaB, domainId));
+        using var again = gatewayB.Connect(primary.Id, primary.Credential);
+        var refused = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => again.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal(Grpc.Core.StatusCode.PermissionDenied, refused.StatusCode);
+    }
+
     private static async Task<string?> PrimaryAsync(ControlPlaneHost replica, string domainId) =>
         (await replica.MustAsync(HttpMethod.Get, $"/api/v2/activedirectories/{domainId}", null, 200))["primaryAgent"]?.GetValue<string>();
 }
