@@ -7,9 +7,9 @@ namespace JumpCloudAdi.ControlPlane.Agents;
 
 /// <summary>
 /// Ends, every heartbeat, the sessions of agents that no longer exist. Deleting an agent ends its session at once on
-/// the replica that served the request; with several replicas on one database the agent may be connected to another
-/// one, which learns of the deletion here, within one heartbeat (one query per heartbeat for all its sessions). The
-/// lease store refuses such an agent a grant or a renewal meanwhile.
+/// the replica that served the request, and on the others through the PostgreSQL bridge; should that signal be lost
+/// (the bridge reconnecting), another replica learns of the deletion here, within one heartbeat (one query per
+/// heartbeat for all its sessions). The lease store refuses such an agent a grant or a renewal meanwhile.
 /// </summary>
 public sealed partial class SessionSweeper(
     AgentSessions sessions,
@@ -58,7 +58,7 @@ public sealed partial class SessionSweeper(
         foreach (var agentId in gone)
         {
             LogDeletedAgentDisconnected(logger, agentId);
-            sessions.Disconnect(agentId);
+            sessions.DisconnectHere(agentId);
         }
 
         return gone;

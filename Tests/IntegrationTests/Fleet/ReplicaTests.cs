@@ -1,3 +1,4 @@
+using JumpCloudAdi.ControlPlane.Agents;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Sync;
 using Microsoft.Extensions.DependencyInjection;
@@ -160,6 +161,34 @@ public sealed class ReplicaTests(SlapdServer slapd) : IClassFixture<SlapdServer>
         using var again = gatewayB.Connect(primary.Id, primary.Credential);
         var refused = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => again.ResponseStream.MoveNext(CancellationToken.None));
         Assert.Equal(Grpc.Core.StatusCode.PermissionDenied, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_deletion_through_one_replica_reaches_the_other_through_PostgreSQL_before_any_heartbeat()
+    {
+        using var temp = new TempDirectory();
+        // A heartbeat of a minute: no session poll or sweep happens within this test, so only the bridge can end the session.
+        var settings = new Dictionary<string, string> { ["Agents:HeartbeatSeconds"] = "60", ["Agents:LeaseSeconds"] = "240" };
+        await using var replicaA = await ControlPlaneHost.StartAsync(temp.Sub("cp-a"), settings, DatabaseProvider.Postgres);
+        await using var replicaB = await ControlPlaneHost.StartAsync(temp.Sub("cp-b"), new Dictionary<string, string>(settings)
+        {
+            ["Database:Provider"] = "Postgres",
+            ["ConnectionStrings:ControlPlane"] = replicaA.ConnectionString,
+        });
+        var bridges = new[] { replicaA, replicaB }.Select(r => r.Services.GetRequiredService<PostgresChangeBridge>()).ToList();
+        await Processes.WaitUntilAsync(() => Task.FromResult(bridges.All(b => b.IsListening)), TimeSpan.FromSeconds(30), "both replicas listening");
+
+        var domainId = await replicaA.CreateDomainAsync();
+        using var gatewayB = new GatewayClient(replicaB);
+        var (_, key) = await replicaA.CreateConnectKeyAsync(domainId);
+        await using var agent = await RawAgent.EnrollAsync(gatewayB, key, "bridged-on-b");
+        await agent.ConnectAsync("bridged-on-b");
+        await agent.WaitForLeaseAsync(TimeSpan.FromSeconds(30));
+        Assert.True(replicaB.Services.GetRequiredService<AgentSessions>().IsConnected(agent.Id));
+
+        await replicaA.MustAsync(HttpMethod.Delete, $"/api/v2/activedirectories/{domainId}/agents/{agent.Id}", null, 204);
+        await agent.Ended.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.False(replicaB.Services.GetRequiredService<AgentSessions>().IsConnected(agent.Id));
     }
 
     private static async Task<string?> PrimaryAsync(ControlPlaneHost replica, string domainId) =>
