@@ -26,8 +26,9 @@ internal static partial class AgentGatewayLog
     [LoggerMessage(EventId = 107, Level = LogLevel.Warning, Message = "Agent {AgentId} reported failure for change {Seq}: {Code} {Message}")]
     public static partial void ChangeFailed(ILogger logger, string agentId, long seq, int code, string message);
 
-    [LoggerMessage(EventId = 109, Level = LogLevel.Warning, Message = "Refused an ack from agent {AgentId} for epoch {Epoch}: {Reason}; nothing was recorded")]
-    public static partial void RefusedAck(ILogger logger, string agentId, long epoch, string reason);
+    [LoggerMessage(EventId = 109, Level = LogLevel.Warning,
+        Message = "Refused an ack from agent {AgentId} for epoch {Epoch}: {Reason}; nothing was recorded ({Unlogged} more refused for this reason since the last such message)")]
+    public static partial void RefusedAck(ILogger logger, string agentId, long epoch, string reason, int unlogged);
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "Refused a reconcile request from agent {AgentId}: asked again too soon (retry in {RetryAfterSeconds} s)")]
     public static partial void ReconcileThrottled(ILogger logger, string agentId, long retryAfterSeconds);

@@ -55,6 +55,20 @@ internal sealed class AgentSession(
     private readonly Dictionary<long, string> _sent = [];
     private long _sentEpoch;
 
+    // Refused acks are logged at most once per RefusalLogInterval and kind (with how many were not logged since), so a
+    // flood of forged acks cannot flood the log. Only the reader touches these.
+    private static readonly TimeSpan _refusalLogInterval = TimeSpan.FromSeconds(10);
+    private readonly long[] _refusalLoggedAt = new long[4];
+    private readonly int[] _refusalsUnlogged = new int[4];
+
+    private enum Refusal
+    {
+        NotSync,
+        NoLease,
+        OtherEpoch,
+        NotSent,
+    }
+
     private string DomainId => agent.DomainId;
 
     public async Task RunAsync()
@@ -325,13 +339,21 @@ internal sealed class AgentSession(
         var epoch = Volatile.Read(ref _epoch);
         if (agent.AgentType != AgentTypes.Sync)
         {
-            AgentGatewayLog.RefusedAck(logger, agent.Id, ack.Epoch, "an IMPORT agent does not sync");
+            Refuse(Refusal.NotSync, ack.Epoch, "an IMPORT agent does not sync");
             return;
         }
 
         if (epoch == 0 || ack.Epoch != epoch)
         {
-            AgentGatewayLog.RefusedAck(logger, agent.Id, ack.Epoch, epoch == 0 ? "it does not hold the lease" : $"its lease is epoch {epoch}");
+            if (epoch == 0)
+            {
+                Refuse(Refusal.NoLease, ack.Epoch, "it does not hold the lease");
+            }
+            else
+            {
+                Refuse(Refusal.OtherEpoch, ack.Epoch, $"its lease is epoch {epoch}");
+            }
+
             return;
         }
 
@@ -344,18 +366,25 @@ internal sealed class AgentSession(
         // Every result must be for an entry this session sent in this epoch and that is not acknowledged yet; the object
         // it concerns is the stored entry's, whatever the message claims.
         var results = new List<(EntryResult Result, string ObjectId)>(ack.Results.Count);
+        long? unsent = null;
         lock (_sentLock)
         {
             foreach (var result in ack.Results)
             {
                 if (_sentEpoch != epoch || !_sent.TryGetValue(result.Seq, out var objectId))
                 {
-                    AgentGatewayLog.RefusedAck(logger, agent.Id, ack.Epoch, $"change {result.Seq} was not sent to this session or is already acknowledged");
-                    return;
+                    unsent = result.Seq;
+                    break;
                 }
 
                 results.Add((result, objectId));
             }
+        }
+
+        if (unsent is { } notSent)
+        {
+            Refuse(Refusal.NotSent, ack.Epoch, $"change {notSent} was not sent to this session or is already acknowledged");
+            return;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -412,6 +441,20 @@ internal sealed class AgentSession(
         await db.SaveChangesAsync(ct);
         events.Outcomes(results.Select(r => new SyncOutcome(DomainId, agent.Id, r.Result.Seq, r.ObjectId,
             OutcomeName(r.Result.Outcome), r.Result.Code, r.Result.Message, now)).ToList());
+    }
+
+    private void Refuse(Refusal kind, long epoch, string reason)
+    {
+        var i = (int)kind;
+        if (_refusalLoggedAt[i] != 0 && time.GetElapsedTime(_refusalLoggedAt[i]) < _refusalLogInterval)
+        {
+            _refusalsUnlogged[i]++;
+            return;
+        }
+
+        AgentGatewayLog.RefusedAck(logger, agent.Id, epoch, reason, _refusalsUnlogged[i]);
+        _refusalsUnlogged[i] = 0;
+        _refusalLoggedAt[i] = time.GetTimestamp();
     }
 
     /// <summary>The JumpCloud id of the object an entry concerns.</summary>
