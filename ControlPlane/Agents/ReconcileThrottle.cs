@@ -6,7 +6,8 @@ namespace JumpCloudAdi.ControlPlane.Agents;
 
 /// <summary>
 /// Lets each agent ask for a reconcile at most once per <c>Agents:ReconcileIntervalSeconds</c> (per replica). Together
-/// with the coalescing in <see cref="Sync.Reconciler"/> this bounds what an agent can add to the change log.
+/// with the coalescing in <see cref="Sync.Reconciler"/> this bounds what an agent can add to the change log. One entry
+/// per agent that ever asked (a few dozen bytes each).
 /// </summary>
 public sealed class ReconcileThrottle(TimeProvider time, IOptions<AgentsOptions> options)
 {
@@ -44,7 +45,4 @@ public sealed class ReconcileThrottle(TimeProvider time, IOptions<AgentsOptions>
             }
         }
     }
-
-    /// <summary>Forgets a deleted agent.</summary>
-    public void Forget(string agentId) => _last.TryRemove(agentId, out _);
 }
