@@ -46,29 +46,41 @@ public static class ControlPlaneApp
         builder.Services.AddGrpc();
         builder.Services.AddEndpointsApiExplorer();
         builder.Services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "JumpCloud ADI control plane", Version = "v1" }));
+        // Binding failures surface as BadHttpRequestException, which ApiRequestLimits answers in JumpCloud's shape.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddHsts(o =>
+        {
+            // The control plane serves only HTTPS, on whatever name it is reached by (127.0.0.1 included).
+            o.MaxAge = TimeSpan.FromDays(365);
+            o.ExcludedHosts.Clear();
+        });
 
         var app = builder.Build();
         app.MigrateDatabase();
         _ = app.Services.GetRequiredService<ApiKeyStore>();
 
+        app.UseHsts();
         app.UseSwagger();
         app.UseSwaggerUI();
         app.MapJumpCloudApi();
+        // MapPortal adds the authentication and authorization middleware; the API's body limit comes after them.
         app.MapPortal();
+        app.UseApiRequestLimits("/api");
         app.MapGrpcService<AgentGatewayService>();
         return app;
     }
 
     private static void AddControlPlaneOptions(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<AdminOptions>().BindConfiguration("Admin");
+        builder.Services.AddOptions<AdminOptions>().BindConfiguration("Admin").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ApiOptions>().BindConfiguration("Api").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<AgentsOptions>().BindConfiguration("Agents").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ConnectKeysOptions>().BindConfiguration("ConnectKeys").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<DataOptions>().BindConfiguration("Data");
         builder.Services.AddOptions<PasswordPolicyOptions>().BindConfiguration("PasswordPolicy").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<ApiKeyStore>();
-        builder.Services.TryAddSingleton<ApiKeyFilter>();
+        builder.Services.AddApiKeyAuthentication();
         builder.Services.TryAddSingleton<ChangeNotifier>();
         builder.Services.TryAddSingleton<AgentEvents>();
         builder.Services.TryAddSingleton<AgentSessions>();
@@ -113,7 +125,8 @@ public static class ControlPlaneApp
 
     private static void MapJumpCloudApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>();
+        // Authorization (x-api-key) runs as middleware, before an endpoint reads the request body.
+        var api = app.MapGroup("/api").RequireAuthorization(ApiKeyAuthentication.Policy);
         api.MapSystemUsersApi();
         var v2 = api.MapGroup("/v2");
         v2.MapActiveDirectoryApi();
