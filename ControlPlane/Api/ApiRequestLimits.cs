@@ -39,15 +39,20 @@ public static partial class ApiRequestLimits
             }
             catch (BadHttpRequestException e) when (!context.Response.HasStarted)
             {
-                context.Response.Clear();
+                // Nothing was written yet; the headers set so far (HSTS) stay.
                 await Describe(e, limit).ExecuteAsync(context);
                 return;
             }
 
             if (!context.Response.HasStarted && context.Response.StatusCode >= 400)
             {
-                // An error status with no body yet: the binder gave up quietly (a body cut at the limit is an IOException to it).
-                await Describe(context.Response.StatusCode, limit).ExecuteAsync(context);
+                // An error status with no body yet: the binder gave up quietly (a body cut at the limit is an IOException
+                // to it), or routing found no endpoint, which for a body that is not JSON means none accepts its type.
+                var status = context.Response.StatusCode == StatusCodes.Status404NotFound && context.GetEndpoint() is null
+                    && context.Request.ContentType is { Length: > 0 } type && !type.Contains("json", StringComparison.OrdinalIgnoreCase)
+                    ? StatusCodes.Status415UnsupportedMediaType
+                    : context.Response.StatusCode;
+                await Describe(status, limit).ExecuteAsync(context);
             }
         }));
     }

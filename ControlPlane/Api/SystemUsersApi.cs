@@ -31,7 +31,7 @@ public static class SystemUsersApi
 
     private static async Task<IResult> List(HttpRequest request, ControlPlaneDb db, CancellationToken ct)
     {
-        var (query, error) = ListQuery.Parse(request, v1: true);
+        var (query, error) = ListQuery.Parse<SystemUserDto>(request, v1: true);
         if (error is not null)
         {
             return error;
@@ -51,7 +51,7 @@ public static class SystemUsersApi
 
     private static async Task<IResult> Search(HttpRequest request, ControlPlaneDb db, CancellationToken ct)
     {
-        var (query, error) = ListQuery.Parse(request, v1: true);
+        var (query, error) = ListQuery.Parse<SystemUserDto>(request, v1: true);
         if (error is not null || query is null)
         {
             return error ?? JcErrors.BadRequest("query: invalid", "invalidQuery");
@@ -82,15 +82,28 @@ public static class SystemUsersApi
                     return JcErrors.BadRequest("filter: expected an object of field: value pairs, or {\"and\": [...]}", "invalidFilter");
                 }
 
-                query.AddEqualityFilters(equalities);
+                if (query.AddEqualityFilters(equalities) is { } refused)
+                {
+                    return refused;
+                }
             }
 
             if (body.TryGetProperty("searchFilter", out var searchFilter) && searchFilter.ValueKind == JsonValueKind.Object
-                && searchFilter.TryGetProperty("searchTerm", out var termElement) && termElement.GetString() is { Length: > 0 } term)
+                && searchFilter.TryGetProperty("searchTerm", out var termElement))
             {
-                var fields = searchFilter.TryGetProperty("fields", out var f) && f.ValueKind == JsonValueKind.Array
-                    ? f.EnumerateArray().Select(x => x.GetString()).OfType<string>().ToList()
-                    : ["username", "email", "firstname", "lastname"];
+                if (termElement.ValueKind != JsonValueKind.String)
+                {
+                    return JcErrors.BadRequest("searchFilter.searchTerm: must be a string", "invalidSearchFilter");
+                }
+
+                var hasFields = searchFilter.TryGetProperty("fields", out var f);
+                if (hasFields && (f.ValueKind != JsonValueKind.Array || f.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.String)))
+                {
+                    return JcErrors.BadRequest("searchFilter.fields: must be an array of field names", "invalidSearchFilter");
+                }
+
+                var term = termElement.GetString()!;
+                List<string> fields = hasFields ? [.. f.EnumerateArray().Select(x => x.GetString()!)] : ["username", "email", "firstname", "lastname"];
                 matching = users.Where(u => fields.Any(field => FieldValue(u, field)?.Contains(term, StringComparison.OrdinalIgnoreCase) == true));
             }
         }

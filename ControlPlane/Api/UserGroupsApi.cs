@@ -27,7 +27,7 @@ public static class UserGroupsApi
 
     private static async Task<IResult> List(HttpRequest request, ControlPlaneDb db, CancellationToken ct)
     {
-        var (query, error) = ListQuery.Parse(request);
+        var (query, error) = ListQuery.Parse<UserGroupDto>(request);
         if (query is null)
         {
             return error!;

@@ -96,6 +96,17 @@ public sealed class RequestSafetyTests(ApiHost host) : IClassFixture<ApiHost>
     }
 
     [Fact]
+    public async Task A_body_that_is_not_JSON_is_415_in_JumpCloud_shape()
+    {
+        foreach (var path in new[] { "/api/systemusers", "/api/v2/usergroups" })
+        {
+            using var response = await Cp.Api.PostAsync(path, new StringContent("name=x", Encoding.UTF8, "text/plain"));
+            var text = await response.Content.ReadAsStringAsync();
+            ApiAssert.Error(415, ((int)response.StatusCode, string.IsNullOrEmpty(text) ? null : JsonNode.Parse(text)), "unsupportedMediaType");
+        }
+    }
+
+    [Fact]
     public async Task A_parameter_that_does_not_parse_is_400_naming_it()
     {
         var group = await Cp.CreateGroupAsync(ApiAssert.Unique("param"));
@@ -103,11 +114,18 @@ public sealed class RequestSafetyTests(ApiHost host) : IClassFixture<ApiHost>
     }
 
     [Theory]
-    [InlineData("/api/v2/activedirectories")]
-    [InlineData("/login")]
-    public async Task HTTPS_responses_carry_HSTS(string path)
+    [InlineData("GET", "/api/v2/activedirectories", null)]
+    [InlineData("GET", "/login", null)]
+    [InlineData("POST", "/api/v2/usergroups", "{")]
+    public async Task HTTPS_responses_carry_HSTS(string method, string path, string? body)
     {
-        using var response = await Cp.Api.GetAsync(path);
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+
+        using var response = await Cp.Api.SendAsync(request);
         Assert.True(response.Headers.TryGetValues("Strict-Transport-Security", out var values), $"no HSTS on {path}");
         Assert.Contains("max-age=31536000", values.Single(), StringComparison.Ordinal);
     }
