@@ -13,6 +13,12 @@ catch (OptionsValidationException e)
     await Console.Error.WriteLineAsync($"error: {string.Join(" ", e.Failures)}");
     return 2;
 }
+catch (JumpCloudAdi.ControlPlane.Data.IdentityCollisionException e)
+{
+    // The database needs a change by hand before this version can upgrade it.
+    await Console.Error.WriteLineAsync($"error: {e.Message}");
+    return 3;
+}
 
 /// <summary>Entry point, visible to tests.</summary>
 public partial class Program;

@@ -144,6 +144,29 @@ public static class SystemUsersApi
         return true;
     }
 
+    /// <summary>
+    /// 409 when another user has this username or email ignoring case (AD's sAMAccountName and LDAP equality ignore
+    /// case: two such users would be one directory account).
+    /// </summary>
+    private static async Task<IResult?> DuplicateAsync(ControlPlaneDb db, string username, string email, string? exceptId, CancellationToken ct)
+    {
+        var usernameKey = IdentityKey.Of(username);
+        var emailKey = IdentityKey.Of(email);
+        if (await db.Users.Where(u => u.UsernameKey == usernameKey && u.Id != exceptId).Select(u => u.Username).FirstOrDefaultAsync(ct) is { } taken)
+        {
+            return JcErrors.Conflict(taken == username ? $"username: '{username}' already exists" : $"username: '{username}' already exists as '{taken}' (usernames ignore case)",
+                "duplicateUsername");
+        }
+
+        if (await db.Users.Where(u => u.EmailKey == emailKey && u.Id != exceptId).Select(u => u.Email).FirstOrDefaultAsync(ct) is { } used)
+        {
+            return JcErrors.Conflict(used == email ? $"email: '{email}' already exists" : $"email: '{email}' already exists as '{used}' (emails ignore case)",
+                "duplicateEmail");
+        }
+
+        return null;
+    }
+
     private static string? FieldValue(SystemUser u, string field) => field switch
     {
         "username" => u.Username,
@@ -199,14 +222,9 @@ public static class SystemUsersApi
 
             var username = input.Username!.Trim();
             var email = input.Email!.Trim();
-            if (await db.Users.AnyAsync(u => u.Username == username, ct))
+            if (await DuplicateAsync(db, username, email, exceptId: null, ct) is { } duplicate)
             {
-                return JcErrors.Conflict($"username: '{username}' already exists", "duplicateUsername");
-            }
-
-            if (await db.Users.AnyAsync(u => u.Email == email, ct))
-            {
-                return JcErrors.Conflict($"email: '{email}' already exists", "duplicateEmail");
+                return duplicate;
             }
 
             var user = new SystemUser
@@ -230,7 +248,16 @@ public static class SystemUsersApi
             }
 
             db.Users.Add(user);
-            await log.CommitAsync(ct);
+            try
+            {
+                await log.CommitAsync(ct);
+            }
+            catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException)
+            {
+                // Another request took the name (or email) between the check and the commit: the unique index refused.
+                return JcErrors.Conflict($"username or email: '{username}' / '{email}' already exists (ignoring case)", "duplicateUsername");
+            }
+
             return TypedResults.Ok(user.ToDto());
         }, ct);
 
@@ -256,14 +283,9 @@ public static class SystemUsersApi
 
             var username = input.Username?.Trim() ?? user.Username;
             var email = input.Email?.Trim() ?? user.Email;
-            if (username != user.Username && await db.Users.AnyAsync(u => u.Username == username && u.Id != id, ct))
+            if (await DuplicateAsync(db, username, email, exceptId: id, ct) is { } duplicate)
             {
-                return JcErrors.Conflict($"username: '{username}' already exists", "duplicateUsername");
-            }
-
-            if (email != user.Email && await db.Users.AnyAsync(u => u.Email == email && u.Id != id, ct))
-            {
-                return JcErrors.Conflict($"email: '{email}' already exists", "duplicateEmail");
+                return duplicate;
             }
 
             var domains = await sync.DomainsOfUserAsync(id, ct);
@@ -287,7 +309,15 @@ public static class SystemUsersApi
                 user.PasswordHash = PasswordHasher.Hash(input.Password);
             }
 
-            await log.SaveAsync(ct);
+            try
+            {
+                await log.SaveAsync(ct);
+            }
+            catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException)
+            {
+                return JcErrors.Conflict($"username or email: '{username}' / '{email}' already exists (ignoring case)", "duplicateUsername");
+            }
+
             await sync.UserChangedAsync(user, domains, ct);
             if (!string.IsNullOrEmpty(input.Password))
             {

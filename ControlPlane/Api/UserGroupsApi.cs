@@ -61,9 +61,9 @@ public static class UserGroupsApi
         }
 
         var name = input!.Name!.Trim();
-        if (await db.Groups.AnyAsync(g => g.Name == name, ct))
+        if (await DuplicateAsync(db, name, exceptId: null, ct) is { } duplicate)
         {
-            return JcErrors.Conflict($"name: a user group named '{name}' already exists", "duplicateName");
+            return duplicate;
         }
 
         var group = new UserGroup { Id = ObjectIds.New(time), Name = name, Description = input.Description };
@@ -95,9 +95,9 @@ public static class UserGroupsApi
             }
 
             var name = input!.Name!.Trim();
-            if (name != group.Name && await db.Groups.AnyAsync(g => g.Name == name, ct))
+            if (await DuplicateAsync(db, name, exceptId: id, ct) is { } duplicate)
             {
-                return JcErrors.Conflict($"name: a user group named '{name}' already exists", "duplicateName");
+                return duplicate;
             }
 
             var renamed = name != group.Name;
@@ -111,9 +111,28 @@ public static class UserGroupsApi
                 }
             }
 
-            await log.CommitAsync(ct);
+            try
+            {
+                await log.CommitAsync(ct);
+            }
+            catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException)
+            {
+                return JcErrors.Conflict($"name: a user group named '{name}' already exists (ignoring case)", "duplicateName");
+            }
+
             return TypedResults.Ok(group.ToDto());
         }, ct);
+
+    /// <summary>409 when another group has this name ignoring case (AD's cn and sAMAccountName ignore case).</summary>
+    private static async Task<IResult?> DuplicateAsync(ControlPlaneDb db, string name, string? exceptId, CancellationToken ct)
+    {
+        var key = IdentityKey.Of(name);
+        return await db.Groups.Where(g => g.NameKey == key && g.Id != exceptId).Select(g => g.Name).FirstOrDefaultAsync(ct) is { } taken
+            ? JcErrors.Conflict(taken == name
+                ? $"name: a user group named '{name}' already exists"
+                : $"name: a user group named '{taken}' already exists (group names ignore case)", "duplicateName")
+            : null;
+    }
 
     private static Task<IResult> Delete(string id, ControlPlaneDb db, ChangeLog log, DomainSync sync, CancellationToken ct) =>
         log.RunAsync(async () =>
