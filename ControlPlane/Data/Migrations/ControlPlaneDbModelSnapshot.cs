@@ -249,6 +249,10 @@ namespace JumpCloudAdi.ControlPlane.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EmailKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Firstname")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -267,12 +271,16 @@ namespace JumpCloudAdi.ControlPlane.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("UsernameKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("Email")
+                    b.HasIndex("EmailKey")
                         .IsUnique();
 
-                    b.HasIndex("Username")
+                    b.HasIndex("UsernameKey")
                         .IsUnique();
 
                     b.ToTable("Users");
@@ -290,9 +298,13 @@ namespace JumpCloudAdi.ControlPlane.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("Name")
+                    b.HasIndex("NameKey")
                         .IsUnique();
 
                     b.ToTable("Groups");

@@ -257,6 +257,10 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("EmailKey")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<string>("Firstname")
                         .IsRequired()
                         .HasColumnType("text");
@@ -275,12 +279,16 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("UsernameKey")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("Email")
+                    b.HasIndex("EmailKey")
                         .IsUnique();
 
-                    b.HasIndex("Username")
+                    b.HasIndex("UsernameKey")
                         .IsUnique();
 
                     b.ToTable("Users");
@@ -298,9 +306,13 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("Name")
+                    b.HasIndex("NameKey")
                         .IsUnique();
 
                     b.ToTable("Groups");
