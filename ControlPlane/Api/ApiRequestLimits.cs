@@ -43,6 +43,14 @@ public static partial class ApiRequestLimits
                 await Describe(e, limit).ExecuteAsync(context);
                 return;
             }
+            catch (Exception e) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+            {
+                // A bug, not the caller's fault: logged in full, answered in JumpCloud's shape without the details.
+                UnhandledError(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ApiRequestLimits)),
+                    context.Request.Method, context.Request.Path, e);
+                await JcErrors.Of(500, "internal error (logged by the control plane)", "internalError").ExecuteAsync(context);
+                return;
+            }
 
             if (!context.Response.HasStarted && context.Response.StatusCode >= 400)
             {
@@ -95,6 +103,9 @@ public static partial class ApiRequestLimits
 
         return JcErrors.BadRequest("request: could not be read", "invalidRequest");
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error in {Method} {Path}")]
+    private static partial void UnhandledError(ILogger logger, string method, string path, Exception exception);
 
     // RequestDelegateFactory: Failed to bind parameter "int? limit" from "abc". / Required parameter "string id" was not provided ...
     [GeneratedRegex("parameter \"(?:[^\"]*\\s)?(?<name>[A-Za-z_][A-Za-z0-9_]*)\"")]
