@@ -666,14 +666,14 @@ public abstract class DirectoryWriter
     {
         if (!string.IsNullOrEmpty(anchor))
         {
-            var byAnchor = SearchOne(GroupContainerDn, SearchScope.OneLevel, $"(&(objectClass={GroupClass}){AnchorFilter(anchor)})", "cn", MemberRequest);
+            var byAnchor = SearchOne(GroupContainerDn, SearchScope.OneLevel, $"(&(objectClass={GroupClass}){AnchorFilter(anchor)})", "cn", MemberRequest, AnchorAttribute);
             if (byAnchor is not null && !DnText.Same(byAnchor.DistinguishedName, SyncGroupDn))
             {
                 return (byAnchor, null);
             }
         }
 
-        var byName = SearchOne(GroupContainerDn, SearchScope.OneLevel, $"(&(objectClass={GroupClass})(cn={LdapEscape.FilterValue(name)}))", "cn", MemberRequest);
+        var byName = SearchOne(GroupContainerDn, SearchScope.OneLevel, $"(&(objectClass={GroupClass})(cn={LdapEscape.FilterValue(name)}))", "cn", MemberRequest, AnchorAttribute);
         if (byName is null)
         {
             return (null, null);
