@@ -56,6 +56,9 @@ public static class ControlPlaneApp
         });
 
         var app = builder.Build();
+        // Settings are checked before the database is touched (a key that is too short stops the start here).
+        _ = app.Services.GetRequiredService<IOptions<AdminOptions>>().Value;
+        _ = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value;
         app.MigrateDatabase();
         _ = app.Services.GetRequiredService<ApiKeyStore>();
 

@@ -153,6 +153,7 @@ public sealed class RequestSafetyTests(ApiHost host) : IClassFixture<ApiHost>
         Assert.Contains("Admin:ApiKey must be at least 32 characters", error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
         Assert.DoesNotContain("Now listening", await stdout, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(temp.Path, "controlplane.db")), "refused before the database was created");
     }
 
     /// <summary>Sends raw bytes over TLS and reads one HTTP/1.1 response (status and body) without sending anything more.</summary>
