@@ -85,5 +85,6 @@ public sealed class PasswordVault(ControlPlaneDb db, IServiceProvider services, 
         }
     }
 
-    private static byte[] AssociatedData(string userId, long version) => Encoding.UTF8.GetBytes($"jcadi/vault/v1/user={userId}/version={version}");
+    /// <summary>What both ciphertexts of an entry are bound to: the user id and the password's version.</summary>
+    public static byte[] AssociatedData(string userId, long version) => Encoding.UTF8.GetBytes($"jcadi/vault/v1/user={userId}/version={version}");
 }
