@@ -335,8 +335,10 @@ internal sealed class AgentSession(
         }
 
         await db.SaveChangesAsync(ct);
-        events.Outcomes(ack.Results.Select(r => new SyncOutcome(DomainId, agent.Id, r.Seq, r.ObjectId,
-            OutcomeName(r.Outcome), r.Code, r.Message, now)).ToList());
+        var outcomes = ack.Results.Select(r => new SyncOutcome(DomainId, agent.Id, r.Seq, r.ObjectId,
+            OutcomeName(r.Outcome), r.Code, r.Message, now)).ToList();
+        await History.SyncHistory.RecordAsync(db, outcomes, ct);
+        events.Outcomes(outcomes);
     }
 
     /// <summary>The agent stopped mid-batch (its lease ran out by its own clock): send from that entry again.</summary>

@@ -98,6 +98,7 @@ public static class ActiveDirectoryApi
             await db.Associations.Where(a => a.DomainId == id).ExecuteDeleteAsync(ct);
             await db.Changes.Where(c => c.DomainId == id).ExecuteDeleteAsync(ct);
             await db.SyncStatuses.Where(s => s.DomainId == id).ExecuteDeleteAsync(ct);
+            await db.SyncHistory.Where(h => h.DomainId == id).ExecuteDeleteAsync(ct);
             db.Domains.Remove(domain);
             await log.CommitAsync(ct);
             foreach (var agentId in agentIds)
