@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace JumpCloudAdi.ControlPlane.Portal.Status;
 
 /// <summary>Read-only queries behind the portal's pages and live views.</summary>
-public sealed class PortalReader(ControlPlaneDb db, TimeProvider time, SyncActivity activity, IOptions<AgentsOptions> agents)
+public sealed class PortalReader(ControlPlaneDb db, TimeProvider time, SyncActivity activity, SyncProgress progress, IOptions<AgentsOptions> agents)
 {
     public const string UserType = AssociationTypes.User;
     public const string GroupType = AssociationTypes.UserGroup;
@@ -51,8 +51,11 @@ public sealed class PortalReader(ControlPlaneDb db, TimeProvider time, SyncActiv
     public async Task<DomainSnapshot?> SnapshotAsync(string domainId, CancellationToken ct)
     {
         var domain = await db.Domains.AsNoTracking().SingleOrDefaultAsync(d => d.Id == domainId, ct);
-        return domain is null ? null : new DomainSnapshot(domainId, PrimaryOf(domain, Now), await AgentsAsync(domainId, ct));
+        return domain is null ? null : new DomainSnapshot(domainId, PrimaryOf(domain, Now), await AgentsAsync(domainId, ct), progress.Current(domainId));
     }
+
+    /// <summary>The domain's current or last sync run, when there is one worth showing.</summary>
+    public ProgressView? Progress(string domainId) => progress.Current(domainId);
 
     public async Task<IReadOnlyList<DomainRow>> DomainsAsync(CancellationToken ct)
     {
