@@ -228,7 +228,7 @@ internal sealed class AgentSession(
                 return;
             }
 
-            var batch = new ChangeBatch { Epoch = epoch };
+            var batch = new ChangeBatch { Epoch = epoch, LastSeq = await db.Domains.Where(d => d.Id == DomainId).Select(d => d.LastSeq).SingleAsync(ct) };
             batch.Changes.AddRange(entries.Select(e => _parser.Parse<Change>(e.Payload)));
             await FillAnchorsAsync(db, batch, ct);
             await WriteAsync(new ControlMessage { Batch = batch }, ct);
