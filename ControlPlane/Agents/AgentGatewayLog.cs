@@ -26,6 +26,16 @@ internal static partial class AgentGatewayLog
     [LoggerMessage(EventId = 107, Level = LogLevel.Warning, Message = "Agent {AgentId} reported failure for change {Seq}: {Code} {Message}")]
     public static partial void ChangeFailed(ILogger logger, string agentId, long seq, int code, string message);
 
+    [LoggerMessage(EventId = 109, Level = LogLevel.Warning,
+        Message = "Refused an ack from agent {AgentId} for epoch {Epoch}: {Reason}; nothing was recorded ({Unlogged} more refused for this reason since the last such message)")]
+    public static partial void RefusedAck(ILogger logger, string agentId, long epoch, string reason, int unlogged);
+
+    [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "Refused a reconcile request from agent {AgentId}: asked again too soon (retry in {RetryAfterSeconds} s)")]
+    public static partial void ReconcileThrottled(ILogger logger, string agentId, long retryAfterSeconds);
+
+    [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "Refused an enrollment: the agent's public key is unusable ({Problem})")]
+    public static partial void BadPublicKey(ILogger logger, string problem);
+
     [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "Session of agent {AgentId} ended with an error")]
     public static partial void SessionError(ILogger logger, Exception exception, string agentId);
 }

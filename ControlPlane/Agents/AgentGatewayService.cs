@@ -1,10 +1,12 @@
 using Grpc.Core;
 using JumpCloudAdi.ControlPlane.Data;
+using JumpCloudAdi.ControlPlane.Hosting;
 using JumpCloudAdi.ControlPlane.Security;
 using JumpCloudAdi.Protocol;
 using JumpCloudAdi.Shared.Changes;
 using JumpCloudAdi.Shared.Crypto;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace JumpCloudAdi.ControlPlane.Agents;
 
@@ -13,6 +15,8 @@ public sealed class AgentGatewayService(
     IServiceProvider services,
     IDbContextFactory<ControlPlaneDb> dbFactory,
     AgentEvents events,
+    ReconcileThrottle throttle,
+    IOptions<AgentsOptions> options,
     ILogger<AgentGatewayService> logger) : AgentGateway.AgentGatewayBase
 {
     public override async Task<EnrollResponse> Enroll(EnrollRequest request, ServerCallContext context)
@@ -23,9 +27,12 @@ public sealed class AgentGatewayService(
         }
 
         var publicKey = request.PublicKey.IsEmpty ? null : request.PublicKey.ToByteArray();
-        if (publicKey is not null && !SecretSealing.IsValidPublicKey(publicKey))
+        if (publicKey is not null && SecretSealing.PublicKeyProblem(publicKey) is { } problem)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "The agent's public key is not a P-256 SubjectPublicKeyInfo."));
+            // Refused before the connect key is touched: the agent can enroll again with a proper key.
+            AgentGatewayLog.BadPublicKey(logger, problem);
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"The agent's public key must be a P-256 (secp256r1) SubjectPublicKeyInfo; {problem}."));
         }
 
         await using var scope = services.CreateAsyncScope();
@@ -55,6 +62,18 @@ public sealed class AgentGatewayService(
     public override async Task<ReconcileResponse> RequestReconcile(ReconcileRequest request, ServerCallContext context)
     {
         var agent = await AuthenticateAsync(context);
+        if (agent.AgentType != AgentTypes.Sync)
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "Only SYNC agents can ask for a reconcile; this is an IMPORT agent."));
+        }
+
+        if (!throttle.TryAcquire(agent.Id, out var retryAfter))
+        {
+            AgentGatewayLog.ReconcileThrottled(logger, agent.Id, (long)Math.Ceiling(retryAfter.TotalSeconds));
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"This agent asked for a reconcile less than {options.Value.ReconcileIntervalSeconds} s ago; try again in {Math.Ceiling(retryAfter.TotalSeconds)} s."));
+        }
+
         await using var scope = services.CreateAsyncScope();
         var range = await scope.ServiceProvider.GetRequiredService<Sync.Reconciler>().AppendSnapshotAsync(agent.DomainId, context.CancellationToken)
             ?? throw new RpcException(new Status(StatusCode.NotFound, "The agent's domain no longer exists."));

@@ -48,6 +48,27 @@ internal sealed class AgentSession(
     private long _resendFrom; // set by the reader when the agent asks for a resend, consumed by the pump
     private int _renewal; // 0 none pending, 1 renewed, -1 lost: set by the renewer, consumed by the pump
 
+    // The entries this session sent in its current epoch and that are not acknowledged yet, with the object each one
+    // concerns (taken from the stored entry): an ack may only report on these. Written by the pump before each batch
+    // goes out, read and trimmed by the reader; guarded by the lock. At most MaxInFlight (+ one batch) entries.
+    private readonly Lock _sentLock = new();
+    private readonly Dictionary<long, string> _sent = [];
+    private long _sentEpoch;
+
+    // Refused acks are logged at most once per RefusalLogInterval and kind (with how many were not logged since), so a
+    // flood of forged acks cannot flood the log. Only the reader touches these.
+    private static readonly TimeSpan _refusalLogInterval = TimeSpan.FromSeconds(10);
+    private readonly long[] _refusalLoggedAt = new long[4];
+    private readonly int[] _refusalsUnlogged = new int[4];
+
+    private enum Refusal
+    {
+        NotSync,
+        NoLease,
+        OtherEpoch,
+        NotSent,
+    }
+
     private string DomainId => agent.DomainId;
 
     public async Task RunAsync()
@@ -151,7 +172,7 @@ internal sealed class AgentSession(
 
     private async Task TryBecomePrimaryAsync(CancellationToken ct)
     {
-        if (agent.AgentType != "SYNC")
+        if (agent.AgentType != AgentTypes.Sync)
         {
             return;
         }
@@ -167,6 +188,12 @@ internal sealed class AgentSession(
         var acked = await db.Domains.Where(d => d.Id == DomainId).Select(d => d.AckedSeq).SingleAsync(ct);
         Volatile.Write(ref _ackedUpTo, acked);
         _sentUpTo = acked;
+        lock (_sentLock)
+        {
+            _sent.Clear();
+            _sentEpoch = epoch.Value;
+        }
+
         Volatile.Write(ref _epoch, epoch.Value);
         renewer.Track(agent.Id, DomainId, epoch.Value, OnRenewal);
 
@@ -200,6 +227,12 @@ internal sealed class AgentSession(
         {
             AgentGatewayLog.LeaseLost(logger, agent.Id, DomainId, epoch);
             Volatile.Write(ref _epoch, 0);
+            lock (_sentLock)
+            {
+                _sent.Clear();
+                _sentEpoch = 0;
+            }
+
             events.Primary(DomainId);
             await WriteAsync(new ControlMessage { Lease = LeaseMessage(false, epoch) }, ct);
         }
@@ -231,6 +264,20 @@ internal sealed class AgentSession(
             var batch = new ChangeBatch { Epoch = epoch, LastSeq = await db.Domains.Where(d => d.Id == DomainId).Select(d => d.LastSeq).SingleAsync(ct) };
             batch.Changes.AddRange(entries.Select(e => _parser.Parse<Change>(e.Payload)));
             await FillAnchorsAsync(db, batch, ct);
+            // Recorded before the batch goes out: the agent's ack may arrive before the write returns.
+            lock (_sentLock)
+            {
+                if (_sentEpoch != epoch)
+                {
+                    return; // the lease was lost meanwhile
+                }
+
+                foreach (var change in batch.Changes)
+                {
+                    _sent[change.Seq] = ObjectIdOf(change);
+                }
+            }
+
             await WriteAsync(new ControlMessage { Batch = batch }, ct);
             _sentUpTo = entries[^1].Seq;
             AgentGatewayLog.BatchSent(logger, entries[0].Seq, _sentUpTo, DomainId, agent.Id);
@@ -288,34 +335,91 @@ internal sealed class AgentSession(
 
     private async Task OnAckAsync(Ack ack, CancellationToken ct)
     {
+        // Only the lease holder's own session, for its current epoch, may acknowledge; anyone else changes nothing.
+        var epoch = Volatile.Read(ref _epoch);
+        if (agent.AgentType != AgentTypes.Sync)
+        {
+            Refuse(Refusal.NotSync, ack.Epoch, "an IMPORT agent does not sync");
+            return;
+        }
+
+        if (epoch == 0 || ack.Epoch != epoch)
+        {
+            if (epoch == 0)
+            {
+                Refuse(Refusal.NoLease, ack.Epoch, "it does not hold the lease");
+            }
+            else
+            {
+                Refuse(Refusal.OtherEpoch, ack.Epoch, $"its lease is epoch {epoch}");
+            }
+
+            return;
+        }
+
         if (ack.Results.Count == 0)
         {
             RequestResend(ack);
             return;
         }
 
+        // Every result must be for an entry this session sent in this epoch and that is not acknowledged yet; the object
+        // it concerns is the stored entry's, whatever the message claims.
+        var results = new List<(EntryResult Result, string ObjectId)>(ack.Results.Count);
+        long? unsent = null;
+        lock (_sentLock)
+        {
+            foreach (var result in ack.Results)
+            {
+                if (_sentEpoch != epoch || !_sent.TryGetValue(result.Seq, out var objectId))
+                {
+                    unsent = result.Seq;
+                    break;
+                }
+
+                results.Add((result, objectId));
+            }
+        }
+
+        if (unsent is { } notSent)
+        {
+            Refuse(Refusal.NotSent, ack.Epoch, $"change {notSent} was not sent to this session or is already acknowledged");
+            return;
+        }
+
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var maxSeq = ack.Results.Max(r => r.Seq);
-        if (!await new LeaseStore(db, time, options).AdvanceCursorAsync(DomainId, ack.Epoch, maxSeq, ct))
+        var maxSeq = results.Max(r => r.Result.Seq);
+        if (!await new LeaseStore(db, time, options).AdvanceCursorAsync(DomainId, agent.Id, ack.Epoch, maxSeq, ct))
         {
             AgentGatewayLog.StaleAck(logger, agent.Id, ack.Epoch);
             return;
+        }
+
+        lock (_sentLock)
+        {
+            if (_sentEpoch == epoch)
+            {
+                foreach (var seq in _sent.Keys.Where(k => k <= maxSeq).ToList())
+                {
+                    _sent.Remove(seq);
+                }
+            }
         }
 
         InterlockedMax(ref _ackedUpTo, maxSeq);
         RequestResend(ack);
         // The cursor moved: the pump may send the next batch while the outcomes below are still being recorded.
         Wake();
-        await EraseSealedPasswordsAsync(db, ack, ct);
+        await EraseSealedPasswordsAsync(db, results.Select(r => r.Result.Seq).ToList(), ct);
         var now = time.GetUtcNow();
-        var latest = ack.Results.Where(r => !string.IsNullOrEmpty(r.ObjectId)).GroupBy(r => r.ObjectId).Select(g => g.MaxBy(r => r.Seq)!).ToList();
+        var latest = results.Where(r => r.ObjectId.Length > 0).GroupBy(r => r.ObjectId).Select(g => g.MaxBy(r => r.Result.Seq)).ToList();
         var ids = latest.Select(r => r.ObjectId).ToList();
         var existing = await db.SyncStatuses.Where(s => s.DomainId == DomainId && ids.Contains(s.ObjectId)).ToDictionaryAsync(s => s.ObjectId, ct);
-        foreach (var result in latest)
+        foreach (var (result, objectId) in latest)
         {
-            if (!existing.TryGetValue(result.ObjectId, out var status))
+            if (!existing.TryGetValue(objectId, out var status))
             {
-                status = new SyncStatusRecord { DomainId = DomainId, ObjectId = result.ObjectId, Outcome = "" };
+                status = new SyncStatusRecord { DomainId = DomainId, ObjectId = objectId, Outcome = "" };
                 db.SyncStatuses.Add(status);
             }
 
@@ -335,11 +439,37 @@ internal sealed class AgentSession(
         }
 
         await db.SaveChangesAsync(ct);
-        var outcomes = ack.Results.Select(r => new SyncOutcome(DomainId, agent.Id, r.Seq, r.ObjectId,
-            OutcomeName(r.Outcome), r.Code, r.Message, now)).ToList();
+        var outcomes = results.Select(r => new SyncOutcome(DomainId, agent.Id, r.Result.Seq, r.ObjectId,
+            OutcomeName(r.Result.Outcome), r.Result.Code, r.Result.Message, now)).ToList();
         await History.SyncHistory.RecordAsync(db, outcomes, ct);
         events.Outcomes(outcomes);
     }
+
+    private void Refuse(Refusal kind, long epoch, string reason)
+    {
+        var i = (int)kind;
+        if (_refusalLoggedAt[i] != 0 && time.GetElapsedTime(_refusalLoggedAt[i]) < _refusalLogInterval)
+        {
+            _refusalsUnlogged[i]++;
+            return;
+        }
+
+        AgentGatewayLog.RefusedAck(logger, agent.Id, epoch, reason, _refusalsUnlogged[i]);
+        _refusalsUnlogged[i] = 0;
+        _refusalLoggedAt[i] = time.GetTimestamp();
+    }
+
+    /// <summary>The JumpCloud id of the object an entry concerns.</summary>
+    private static string ObjectIdOf(Change change) => change.KindCase switch
+    {
+        Change.KindOneofCase.UserUpsert => change.UserUpsert.UserId,
+        Change.KindOneofCase.UserDisconnect => change.UserDisconnect.UserId,
+        Change.KindOneofCase.PasswordSet => change.PasswordSet.UserId,
+        Change.KindOneofCase.GroupUpsert => change.GroupUpsert.GroupId,
+        Change.KindOneofCase.GroupDisconnect => change.GroupDisconnect.GroupId,
+        Change.KindOneofCase.MembershipSet => change.MembershipSet.GroupId,
+        _ => "",
+    };
 
     /// <summary>The agent stopped mid-batch (its lease ran out by its own clock): send from that entry again.</summary>
     private void RequestResend(Ack ack)
@@ -351,9 +481,8 @@ internal sealed class AgentSession(
     }
 
     /// <summary>A sealed password is kept only until its entry is acknowledged; then only the fact remains.</summary>
-    private async Task EraseSealedPasswordsAsync(ControlPlaneDb db, Ack ack, CancellationToken ct)
+    private async Task EraseSealedPasswordsAsync(ControlPlaneDb db, List<long> seqs, CancellationToken ct)
     {
-        var seqs = ack.Results.Select(r => r.Seq).ToList();
         var kind = nameof(Change.KindOneofCase.PasswordSet);
         var entries = await db.Changes.Where(c => c.DomainId == DomainId && c.Kind == kind && seqs.Contains(c.Seq)).ToListAsync(ct);
         foreach (var entry in entries)

@@ -26,8 +26,11 @@ public sealed class LeaseStore(ControlPlaneDb db, TimeProvider time, IOptions<Ag
         }
 
         var expires = now + LeaseLength;
+        // Only an enrolled SYNC agent of this domain that still exists may hold its lease (checked in the same statement,
+        // so an agent deleted through another replica a moment ago is never granted one).
         var granted = await db.Domains
             .Where(d => d.Id == domainId && (d.LeaseAgentId == null || d.LeaseExpiresAt == null || d.LeaseExpiresAt < now))
+            .Where(d => db.Agents.Any(a => a.Id == agentId && a.DomainId == d.Id && a.AgentType == AgentTypes.Sync && a.CredentialHash != null))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(d => d.LeaseAgentId, agentId)
                 .SetProperty(d => d.LeaseEpoch, d => d.LeaseEpoch + 1)
@@ -48,6 +51,7 @@ public sealed class LeaseStore(ControlPlaneDb db, TimeProvider time, IOptions<Ag
     /// <summary>
     /// Extends every listed lease that is still valid in one statement (per chunk) and returns the (agent, epoch) pairs
     /// that hold their domain's lease afterwards. A lapsed lease is never revived: it may already be promised to a standby.
+    /// A lease whose agent was deleted (or is not an enrolled SYNC agent of the domain) is not renewed either.
     /// </summary>
     public async Task<HashSet<(string AgentId, long Epoch)>> RenewAsync(IReadOnlyCollection<(string AgentId, long Epoch)> leases, CancellationToken ct)
     {
@@ -58,9 +62,11 @@ public sealed class LeaseStore(ControlPlaneDb db, TimeProvider time, IOptions<Ag
         foreach (var chunk in leases.Select(l => l.AgentId).Chunk(chunkSize))
         {
             await db.Domains.Where(d => d.LeaseAgentId != null && chunk.Contains(d.LeaseAgentId) && d.LeaseExpiresAt >= now)
+                .Where(d => db.Agents.Any(a => a.Id == d.LeaseAgentId && a.DomainId == d.Id && a.AgentType == AgentTypes.Sync && a.CredentialHash != null))
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseExpiresAt, expires), ct);
             var rows = await db.Domains.AsNoTracking()
                 .Where(d => d.LeaseAgentId != null && chunk.Contains(d.LeaseAgentId) && d.LeaseExpiresAt >= now)
+                .Where(d => db.Agents.Any(a => a.Id == d.LeaseAgentId && a.DomainId == d.Id && a.AgentType == AgentTypes.Sync && a.CredentialHash != null))
                 .Select(d => new { d.LeaseAgentId, d.LeaseEpoch }).ToListAsync(ct);
             held.UnionWith(rows.Select(r => (r.LeaseAgentId!, r.LeaseEpoch)));
         }
@@ -74,17 +80,16 @@ public sealed class LeaseStore(ControlPlaneDb db, TimeProvider time, IOptions<Ag
             .Where(d => d.Id == domainId && d.LeaseAgentId == agentId && d.LeaseEpoch == epoch)
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseAgentId, (string?)null).SetProperty(d => d.LeaseExpiresAt, (DateTimeOffset?)null), ct);
 
-    /// <summary>Moves the acknowledged cursor, but only for the current epoch: a fenced-off primary's acks are refused.</summary>
-    public async Task<bool> AdvanceCursorAsync(string domainId, long epoch, long seq, CancellationToken ct)
+    /// <summary>
+    /// Moves the acknowledged cursor, but only for the current epoch and its holder: a fenced-off primary's acks, and
+    /// anyone else's, are refused. Never moves it past the last entry handed out.
+    /// </summary>
+    public async Task<bool> AdvanceCursorAsync(string domainId, string agentId, long epoch, long seq, CancellationToken ct)
     {
-        var moved = await db.Domains
-            .Where(d => d.Id == domainId && d.LeaseEpoch == epoch && d.AckedSeq < seq)
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.AckedSeq, seq), ct);
-        if (moved == 1)
-        {
-            return true;
-        }
-
-        return await db.Domains.AnyAsync(d => d.Id == domainId && d.LeaseEpoch == epoch, ct);
+        var holder = db.Domains
+            .Where(d => d.Id == domainId && d.LeaseEpoch == epoch && d.LeaseAgentId == agentId && seq <= d.LastSeq)
+            .Where(d => db.Agents.Any(a => a.Id == agentId && a.DomainId == d.Id && a.AgentType == AgentTypes.Sync));
+        var moved = await holder.Where(d => d.AckedSeq < seq).ExecuteUpdateAsync(s => s.SetProperty(d => d.AckedSeq, seq), ct);
+        return moved == 1 || await holder.AnyAsync(ct);
     }
 }

@@ -19,6 +19,18 @@ public static class OrganizationsApi
         return v1;
     }
 
+    /// <summary>
+    /// v2 <c>/policytemplates</c>: <c>Connect-JCOnline</c> of current module versions lists the policy templates while
+    /// connecting. This control plane manages no device policies, so the list is empty (with <c>X-Total-Count: 0</c>)
+    /// rather than a 404 that would stop the module.
+    /// </summary>
+    public static RouteGroupBuilder MapPolicyTemplatesApi(this RouteGroupBuilder v2)
+    {
+        v2.MapGet("/policytemplates", (HttpResponse response) => V2Lists.Page(response, Array.Empty<object>(), 0))
+            .WithTags("Organizations").WithName("policytemplates_list").WithSummary("Always empty: no device policies are managed here");
+        return v2;
+    }
+
     private static IResult List(HttpRequest request, Organization organization)
     {
         var (query, error) = ListQuery.Parse(request, v1: true);

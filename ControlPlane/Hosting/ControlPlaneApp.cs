@@ -66,6 +66,7 @@ public static class ControlPlaneApp
     {
         builder.Services.AddOptions<AdminOptions>().BindConfiguration("Admin");
         builder.Services.AddOptions<AgentsOptions>().BindConfiguration("Agents").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ChangeLogOptions>().BindConfiguration("ChangeLog").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ConnectKeysOptions>().BindConfiguration("ConnectKeys").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<DataOptions>().BindConfiguration("Data");
         builder.Services.AddOptions<PasswordPolicyOptions>().BindConfiguration("PasswordPolicy").ValidateDataAnnotations().ValidateOnStart();
@@ -82,6 +83,11 @@ public static class ControlPlaneApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LeaseRenewer>());
         builder.Services.TryAddSingleton<ContactRecorder>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ContactRecorder>());
+        builder.Services.TryAddSingleton<ReconcileThrottle>();
+        builder.Services.TryAddSingleton<ChangeLogPruner>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ChangeLogPruner>());
+        builder.Services.TryAddSingleton<SessionSweeper>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SessionSweeper>());
         builder.Services.TryAddScoped<ChangeLog>();
         builder.Services.TryAddScoped<DomainSync>();
         builder.Services.TryAddScoped<PasswordSync>();
@@ -127,5 +133,6 @@ public static class ControlPlaneApp
         v2.MapActiveDirectoryApi();
         v2.MapUserGroupsApi();
         v2.MapGraphApi();
+        v2.MapPolicyTemplatesApi();
     }
 }

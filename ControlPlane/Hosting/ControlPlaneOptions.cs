@@ -18,6 +18,21 @@ public sealed class AgentsOptions
 
     [Range(1, 600, ErrorMessage = "Agents:HeartbeatSeconds must be between 1 and 600.")]
     public int HeartbeatSeconds { get; set; } = 1;
+
+    /// <summary>How often one agent may ask for a reconcile (the gRPC <c>RequestReconcile</c>); more often is refused.</summary>
+    [Range(0, 86400, ErrorMessage = "Agents:ReconcileIntervalSeconds must be between 0 and 86400.")]
+    public int ReconcileIntervalSeconds { get; set; } = 60;
+}
+
+/// <summary><c>ChangeLog:*</c>: how long acknowledged change-log entries are kept.</summary>
+public sealed class ChangeLogOptions
+{
+    /// <summary>
+    /// Acknowledged entries older than this are deleted (0: on the next pruning round). Entries the domain's cursor has
+    /// not passed are never deleted; the per-object sync status is kept apart and stays.
+    /// </summary>
+    [Range(0, 87600, ErrorMessage = "ChangeLog:RetentionHours must be between 0 and 87600.")]
+    public int RetentionHours { get; set; } = 24;
 }
 
 /// <summary><c>ConnectKeys:*</c>: how long a connect key stays valid.</summary>

@@ -11,8 +11,14 @@ namespace JumpCloudAdi.ControlPlane.Sync;
 /// </summary>
 public sealed class ChangeNotifier
 {
+    /// <summary>Marks a bridged signal that names a deleted agent rather than a domain (domain ids are 24 hex digits).</summary>
+    internal const string AgentDeletedPrefix = "agent-deleted=";
+
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<Guid, Action>> _subscribers = new();
     private Channel<string>? _outgoing;
+
+    /// <summary>Another replica deleted this agent (the argument is its id): end its session here.</summary>
+    public event Action<string>? AgentDeletedElsewhere;
 
     public IDisposable Subscribe(string domainId, Action wake)
     {
@@ -43,6 +49,22 @@ public sealed class ChangeNotifier
             {
                 wake();
             }
+        }
+    }
+
+    /// <summary>Tells the other replicas (through the bridge, when attached) that the agent was deleted.</summary>
+    public void SignalAgentDeleted(string agentId) => Volatile.Read(ref _outgoing)?.Writer.TryWrite(AgentDeletedPrefix + agentId);
+
+    /// <summary>Delivers a signal that came from another replica: a domain's change, or an agent's deletion.</summary>
+    internal void DeliverRemote(string signal)
+    {
+        if (signal.StartsWith(AgentDeletedPrefix, StringComparison.Ordinal))
+        {
+            AgentDeletedElsewhere?.Invoke(signal[AgentDeletedPrefix.Length..]);
+        }
+        else
+        {
+            SignalLocal(signal);
         }
     }
 

@@ -11,7 +11,7 @@ namespace JumpCloudAdi.ControlPlane.Sync;
 /// Turns a password change into <c>PasswordSet</c> entries sealed to every enrolled agent of each domain the user
 /// reaches. The plaintext only lives in this call's memory; the database gets the salted hash and sealed copies.
 /// </summary>
-public sealed class PasswordSync(ControlPlaneDb db, ChangeLog log, DomainSync sync)
+public sealed partial class PasswordSync(ControlPlaneDb db, ChangeLog log, DomainSync sync, ILogger<PasswordSync> logger)
 {
     public async Task AppendAsync(SystemUser user, string password, CancellationToken ct)
     {
@@ -30,7 +30,21 @@ public sealed class PasswordSync(ControlPlaneDb db, ChangeLog log, DomainSync sy
                     .Where(a => a.DomainId == domainId && a.PublicKey != null && a.CredentialHash != null)
                     .Select(a => new { a.Id, a.PublicKey })
                     .ToListAsync(ct);
-                var (ciphertext, keys) = SecretSealing.Seal(plaintext, recipients.Select(r => (r.Id, r.PublicKey!)));
+                // One unusable key (enrolled before keys were checked, or damaged) must not cost the others the password.
+                var usable = new List<(string, byte[])>(recipients.Count);
+                foreach (var recipient in recipients)
+                {
+                    if (SecretSealing.PublicKeyProblem(recipient.PublicKey) is { } problem)
+                    {
+                        LogUnusableKey(logger, recipient.Id, domainId, problem);
+                    }
+                    else
+                    {
+                        usable.Add((recipient.Id, recipient.PublicKey!));
+                    }
+                }
+
+                var (ciphertext, keys) = SecretSealing.Seal(plaintext, usable);
                 var sealedSecret = new SealedSecret { Ciphertext = ByteString.CopyFrom(ciphertext) };
                 sealedSecret.Keys.AddRange(keys.Select(k => new WrappedKey
                 {
@@ -49,4 +63,7 @@ public sealed class PasswordSync(ControlPlaneDb db, ChangeLog log, DomainSync sy
             Array.Clear(plaintext);
         }
     }
+
+    [LoggerMessage(EventId = 320, Level = LogLevel.Warning, Message = "Password not sealed to agent {AgentId} of domain {DomainId}: its public key is unusable ({Problem}); the other agents get it. Reinstall that agent with a new connect key.")]
+    private static partial void LogUnusableKey(ILogger logger, string agentId, string domainId, string problem);
 }

@@ -5,7 +5,8 @@ namespace JumpCloudAdi.ControlPlane.Sync;
 /// <summary>
 /// Carries <see cref="ChangeNotifier"/> signals between replicas that share one PostgreSQL database: each local signal
 /// becomes <c>pg_notify</c> on <see cref="ChannelName"/>, and a dedicated connection LISTENs and wakes the local
-/// sessions of the named domain. Signals stay hints: while the listener reconnects, sessions fall back to their
+/// sessions of the named domain (or ends the local session of an agent deleted through another replica: payload
+/// <c>replica:agent-deleted=agentId</c>, which an older replica takes for an unknown domain and ignores). Signals stay hints: while the listener reconnects, sessions fall back to their
 /// heartbeat poll, so nothing is lost, only delayed by at most one heartbeat.
 /// </summary>
 public sealed partial class PostgresChangeBridge(ChangeNotifier notifier, PostgresChangeBridge.Settings settings, ILogger<PostgresChangeBridge> logger)
@@ -77,7 +78,7 @@ public sealed partial class PostgresChangeBridge(ChangeNotifier notifier, Postgr
         var separator = payload.IndexOf(':', StringComparison.Ordinal);
         if (separator > 0 && !payload.AsSpan(0, separator).SequenceEqual(ReplicaId))
         {
-            notifier.SignalLocal(payload[(separator + 1)..]);
+            notifier.DeliverRemote(payload[(separator + 1)..]);
         }
     }
 

@@ -1,4 +1,5 @@
 using JumpCloudAdi.ControlPlane.Data;
+using JumpCloudAdi.Protocol;
 using Microsoft.EntityFrameworkCore;
 
 namespace JumpCloudAdi.ControlPlane.Sync;
@@ -6,13 +7,25 @@ namespace JumpCloudAdi.ControlPlane.Sync;
 /// <summary>
 /// Queues a domain's whole desired state (every reached user, every bound group with its members) as reconcile
 /// entries. The primary applies them like any change (idempotently), so whatever drifted in the directory is
-/// repaired, and reports per object whether it was in sync or what it repaired.
+/// repaired, and reports per object whether it was in sync or what it repaired. Requests are coalesced: while a
+/// snapshot is still unacknowledged (pending), asking again queues nothing and answers with the pending one, so the
+/// change log holds at most one pending snapshot per domain however often reconciles are asked for.
 /// </summary>
 public sealed class Reconciler(ControlPlaneDb db, ChangeLog log, DomainSync sync)
 {
-    public sealed record Range(long FromSeq, long ToSeq, int Objects);
+    private const string UserUpsertKind = nameof(Change.KindOneofCase.UserUpsert);
+    private const string GroupUpsertKind = nameof(Change.KindOneofCase.GroupUpsert);
 
-    /// <summary>Appends the snapshot in one transaction; null when the domain does not exist.</summary>
+    /// <summary>The snapshot's entries; <paramref name="Pending"/> when it was already queued (nothing new was appended).</summary>
+    public sealed record Range(long FromSeq, long ToSeq, int Objects, bool Pending = false);
+
+    /// <summary>
+    /// How a reconcile entry's stored payload marks it (protobuf's JSON form). Inside a JSON string every quote is
+    /// escaped, so only the field itself can match.
+    /// </summary>
+    private const string ReconcileMarker = "\"reconcile\": true";
+
+    /// <summary>Appends the snapshot in one transaction, or finds the pending one; null when the domain does not exist.</summary>
     public async Task<Range?> AppendSnapshotAsync(string domainId, CancellationToken ct)
     {
         Range? range = null;
@@ -22,6 +35,26 @@ public sealed class Reconciler(ControlPlaneDb db, ChangeLog log, DomainSync sync
             if (domain is null)
             {
                 return TypedResults.NotFound();
+            }
+
+            // Serialize with other writers to the domain's log (PostgreSQL; SQLite writers are serialized anyway), so two
+            // replicas asked at once cannot both find nothing pending.
+            await ChangeSequence.LockAsync(db, domain, ct);
+            var acked = await db.Domains.AsNoTracking().Where(d => d.Id == domainId).Select(d => d.AckedSeq).SingleAsync(ct);
+            var pending = await db.Changes.AsNoTracking()
+                .Where(c => c.DomainId == domainId && c.Seq > acked && c.Payload.Contains(ReconcileMarker))
+                .GroupBy(c => c.DomainId)
+                .Select(g => new
+                {
+                    From = g.Min(c => c.Seq),
+                    To = g.Max(c => c.Seq),
+                    Objects = g.Count(c => c.Kind == UserUpsertKind || c.Kind == GroupUpsertKind),
+                })
+                .SingleOrDefaultAsync(ct);
+            if (pending is not null)
+            {
+                range = new Range(pending.From, pending.To, pending.Objects, Pending: true);
+                return TypedResults.Ok();
             }
 
             var from = domain.LastSeq + 1;

@@ -26,18 +26,39 @@ public static class SecretSealing
         return (key.ExportSubjectPublicKeyInfo(), key.ExportPkcs8PrivateKey());
     }
 
+    /// <summary>The OID of NIST P-256 (secp256r1, prime256v1), the only curve agents' keys may be on.</summary>
+    public const string P256Oid = "1.2.840.10045.3.1.7";
+
     /// <summary>Validates that <paramref name="publicKey"/> is a P-256 SubjectPublicKeyInfo.</summary>
-    public static bool IsValidPublicKey(ReadOnlySpan<byte> publicKey)
+    public static bool IsValidPublicKey(ReadOnlySpan<byte> publicKey) => PublicKeyProblem(publicKey) is null;
+
+    /// <summary>
+    /// Null when <paramref name="publicKey"/> is an EC SubjectPublicKeyInfo on the named curve P-256 (by its OID, so
+    /// other 256-bit curves such as brainpoolP256r1 and explicit curve parameters are refused); otherwise why not.
+    /// </summary>
+    public static string? PublicKeyProblem(ReadOnlySpan<byte> publicKey)
     {
         try
         {
             using var key = ECDiffieHellman.Create();
             key.ImportSubjectPublicKeyInfo(publicKey, out var read);
-            return read == publicKey.Length && key.KeySize == 256;
+            if (read != publicKey.Length)
+            {
+                return "it has trailing bytes after the SubjectPublicKeyInfo";
+            }
+
+            var curve = key.ExportParameters(includePrivateParameters: false).Curve;
+            if (!curve.IsNamed || curve.Oid.Value != P256Oid)
+            {
+                var name = curve.IsNamed ? $"{curve.Oid.FriendlyName ?? "unnamed"} ({curve.Oid.Value})" : "explicit curve parameters";
+                return $"it is on {name}, not P-256 ({P256Oid})";
+            }
+
+            return null;
         }
         catch (CryptographicException)
         {
-            return false;
+            return "it is not an EC SubjectPublicKeyInfo";
         }
     }
 

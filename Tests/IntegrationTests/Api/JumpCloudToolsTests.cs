@@ -46,6 +46,11 @@ public sealed class JumpCloudToolsTests(ApiHost host) : IClassFixture<ApiHost>
         JumpCloudSchemas.AssertNoNull(details.Body);
         ApiAssert.Error(404, await cp.SendAsync(HttpMethod.Get, "/api/organizations/000000000000000000000000"));
 
+        // Current module versions also list the policy templates while connecting: an empty list, not a 404.
+        var templates = await client.MustAsync(HttpMethod.Get, "/api/v2/policytemplates", null, 200, orgId);
+        Assert.Empty(templates.Body.AsArray());
+        Assert.Equal("0", Assert.Single(templates.Headers.GetValues("X-Total-Count")));
+
         // Every later call carries x-org-id: the organization's id passes, another one is refused.
         await client.MustAsync(HttpMethod.Get, "/api/v2/usergroups", null, 200, orgId);
         await client.MustAsync(HttpMethod.Post, "/api/search/systemusers", """{"filter":[{}],"limit":1000,"skip":0}""", 200, orgId);

@@ -1,3 +1,4 @@
+using JumpCloudAdi.ControlPlane.Agents;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Sync;
 using Microsoft.Extensions.DependencyInjection;
@@ -118,6 +119,76 @@ public sealed class ReplicaTests(SlapdServer slapd) : IClassFixture<SlapdServer>
         notifierB.Signal(after);
         await backOnA.Task.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(1, Volatile.Read(ref wakesOnA));
+    }
+
+    [Fact]
+    public async Task An_agent_deleted_through_one_replica_stops_streaming_on_the_other_and_never_leads_again()
+    {
+        using var temp = new TempDirectory();
+        await using var replicaA = await ControlPlaneHost.StartAsync(temp.Sub("cp-a"), provider: DatabaseProvider.Postgres);
+        await using var replicaB = await ControlPlaneHost.StartAsync(temp.Sub("cp-b"), new Dictionary<string, string>
+        {
+            ["Database:Provider"] = "Postgres",
+            ["ConnectionStrings:ControlPlane"] = replicaA.ConnectionString,
+        });
+        var domainId = await replicaA.CreateDomainAsync();
+        using var gatewayB = new GatewayClient(replicaB);
+        var (_, primaryKey) = await replicaA.CreateConnectKeyAsync(domainId);
+        var (_, standbyKey) = await replicaA.CreateConnectKeyAsync(domainId);
+        await using var primary = await RawAgent.EnrollAsync(gatewayB, primaryKey, "primary-on-b");
+        await using var standby = await RawAgent.EnrollAsync(gatewayB, standbyKey, "standby-on-b");
+
+        // Both agents are connected to replica B only; the first leads and streams a change made through replica A.
+        await primary.ConnectAsync("primary-on-b");
+        await primary.WaitForLeaseAsync(TimeSpan.FromSeconds(30));
+        await standby.ConnectAsync("standby-on-b");
+        var user = await replicaA.CreateUserAsync("replica.deleted", "Rep", "Deleted");
+        await replicaA.BindUserAsync(domainId, user);
+        await Processes.WaitUntilAsync(() => Task.FromResult(primary.Changes.Any(c => c.UserUpsert?.UserId == user)),
+            TimeSpan.FromSeconds(30), "the change streamed to the primary on replica B");
+
+        // Deleted through replica A: its session on replica B ends, and the standby (also on B) takes over.
+        await replicaA.MustAsync(HttpMethod.Delete, $"/api/v2/activedirectories/{domainId}/agents/{primary.Id}", null, 204);
+        await primary.Ended.WaitAsync(TimeSpan.FromSeconds(30));
+        await standby.WaitForLeaseAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(standby.Id, await PrimaryAsync(replicaA, domainId));
+        Assert.Equal(standby.Id, await PrimaryAsync(replicaB, domainId));
+
+        // The same for the new primary: once deleted through A, nobody leads, and it cannot come back with its credential.
+        await replicaA.MustAsync(HttpMethod.Delete, $"/api/v2/activedirectories/{domainId}/agents/{standby.Id}", null, 204);
+        await standby.Ended.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Null(await PrimaryAsync(replicaB, domainId));
+        using var again = gatewayB.Connect(primary.Id, primary.Credential);
+        var refused = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => again.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal(Grpc.Core.StatusCode.PermissionDenied, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_deletion_through_one_replica_reaches_the_other_through_PostgreSQL_before_any_heartbeat()
+    {
+        using var temp = new TempDirectory();
+        // A heartbeat of a minute: no session poll or sweep happens within this test, so only the bridge can end the session.
+        var settings = new Dictionary<string, string> { ["Agents:HeartbeatSeconds"] = "60", ["Agents:LeaseSeconds"] = "240" };
+        await using var replicaA = await ControlPlaneHost.StartAsync(temp.Sub("cp-a"), settings, DatabaseProvider.Postgres);
+        await using var replicaB = await ControlPlaneHost.StartAsync(temp.Sub("cp-b"), new Dictionary<string, string>(settings)
+        {
+            ["Database:Provider"] = "Postgres",
+            ["ConnectionStrings:ControlPlane"] = replicaA.ConnectionString,
+        });
+        var bridges = new[] { replicaA, replicaB }.Select(r => r.Services.GetRequiredService<PostgresChangeBridge>()).ToList();
+        await Processes.WaitUntilAsync(() => Task.FromResult(bridges.All(b => b.IsListening)), TimeSpan.FromSeconds(30), "both replicas listening");
+
+        var domainId = await replicaA.CreateDomainAsync();
+        using var gatewayB = new GatewayClient(replicaB);
+        var (_, key) = await replicaA.CreateConnectKeyAsync(domainId);
+        await using var agent = await RawAgent.EnrollAsync(gatewayB, key, "bridged-on-b");
+        await agent.ConnectAsync("bridged-on-b");
+        await agent.WaitForLeaseAsync(TimeSpan.FromSeconds(30));
+        Assert.True(replicaB.Services.GetRequiredService<AgentSessions>().IsConnected(agent.Id));
+
+        await replicaA.MustAsync(HttpMethod.Delete, $"/api/v2/activedirectories/{domainId}/agents/{agent.Id}", null, 204);
+        await agent.Ended.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.False(replicaB.Services.GetRequiredService<AgentSessions>().IsConnected(agent.Id));
     }
 
     private static async Task<string?> PrimaryAsync(ControlPlaneHost replica, string domainId) =>

@@ -59,7 +59,7 @@ public sealed class ControlPlaneHost : IAsyncDisposable
     /// defaults, so they win (including <c>Database:Provider</c> and <c>ConnectionStrings:ControlPlane</c>).
     /// </summary>
     public static async Task<ControlPlaneHost> StartAsync(string directory, IDictionary<string, string>? settings = null,
-        DatabaseProvider? provider = null)
+        DatabaseProvider? provider = null, CapturedLogs? logs = null)
     {
         System.IO.Directory.CreateDirectory(directory);
         var chosen = provider ?? DefaultProvider;
@@ -95,7 +95,14 @@ public sealed class ControlPlaneHost : IAsyncDisposable
             args.Add(value);
         }
 
-        var app = ControlPlaneApp.Build([.. args], b => b.Logging.SetMinimumLevel(LogLevel.Warning));
+        var app = ControlPlaneApp.Build([.. args], b =>
+        {
+            b.Logging.SetMinimumLevel(LogLevel.Warning);
+            if (logs is not null)
+            {
+                b.Logging.AddProvider(logs);
+            }
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ControlPlaneHost(app, directory, certificates, new Uri(address), chosen, connectionString);

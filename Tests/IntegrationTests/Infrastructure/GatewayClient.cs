@@ -20,6 +20,10 @@ public sealed class GatewayClient : IDisposable
         Marshallers.Create(m => Google.Protobuf.MessageExtensions.ToByteArray(m), AgentMessage.Parser.ParseFrom),
         Marshallers.Create(m => Google.Protobuf.MessageExtensions.ToByteArray(m), ControlMessage.Parser.ParseFrom));
 
+    private static readonly Method<ReconcileRequest, ReconcileResponse> _reconcile = new(MethodType.Unary, Service, "RequestReconcile",
+        Marshallers.Create(m => Google.Protobuf.MessageExtensions.ToByteArray(m), ReconcileRequest.Parser.ParseFrom),
+        Marshallers.Create(m => Google.Protobuf.MessageExtensions.ToByteArray(m), ReconcileResponse.Parser.ParseFrom));
+
     private readonly GrpcChannel _channel;
 
     public GatewayClient(ControlPlaneHost controlPlane)
@@ -42,6 +46,13 @@ public sealed class GatewayClient : IDisposable
     {
         var headers = new Metadata { { "x-agent-id", agentId }, { "x-agent-credential", credential } };
         return _channel.CreateCallInvoker().AsyncDuplexStreamingCall(_connect, null, new CallOptions(headers, cancellationToken: ct));
+    }
+
+    /// <summary>Asks for a reconcile of the agent's domain, as the agent's <c>reconcile</c> command does.</summary>
+    public Task<ReconcileResponse> RequestReconcileAsync(string agentId, string credential)
+    {
+        var headers = new Metadata { { "x-agent-id", agentId }, { "x-agent-credential", credential } };
+        return _channel.CreateCallInvoker().AsyncUnaryCall(_reconcile, null, new CallOptions(headers, DateTime.UtcNow.AddSeconds(30)), new ReconcileRequest()).ResponseAsync;
     }
 
     public void Dispose() => _channel.Dispose();

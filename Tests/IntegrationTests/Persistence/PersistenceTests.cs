@@ -207,7 +207,18 @@ public sealed class PersistenceTests
         Assert.Single(enrollments, f => f == EnrollFailure.None);
         Assert.All(enrollments.Where(f => f != EnrollFailure.None), f => Assert.Equal(EnrollFailure.UsedKey, f));
 
-        // Two agents race for the lease: one epoch is granted; stale epochs can neither renew nor move the cursor.
+        // Two enrolled SYNC agents race for the lease: one epoch is granted; stale epochs can neither renew nor move the cursor.
+        using (var scope = host.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDb>();
+            foreach (var id in new[] { "agent-a", "agent-b" })
+            {
+                db.Agents.Add(new AgentRecord { Id = id, DomainId = domainId, ConnectKeyHash = System.Text.Encoding.UTF8.GetBytes(id), CredentialHash = [1] });
+            }
+
+            await db.SaveChangesAsync();
+        }
+
         var grants = await Task.WhenAll(new[] { "agent-a", "agent-b" }.Select(agent => Task.Run(async () =>
         {
             using var scope = host.Services.CreateScope();
@@ -220,8 +231,8 @@ public sealed class PersistenceTests
             var leases = LeasesOf(scope);
             Assert.True(await leases.RenewAsync(domainId, winner.agent, epoch, CancellationToken.None));
             Assert.False(await leases.RenewAsync(domainId, winner.agent, epoch - 1, CancellationToken.None));
-            Assert.True(await leases.AdvanceCursorAsync(domainId, epoch, 0, CancellationToken.None));
-            Assert.False(await leases.AdvanceCursorAsync(domainId, epoch + 1, 1, CancellationToken.None));
+            Assert.True(await leases.AdvanceCursorAsync(domainId, winner.agent, epoch, 0, CancellationToken.None));
+            Assert.False(await leases.AdvanceCursorAsync(domainId, winner.agent, epoch + 1, 1, CancellationToken.None));
             await leases.ReleaseAsync(domainId, winner.agent, epoch, CancellationToken.None);
             var other = winner.agent == "agent-a" ? "agent-b" : "agent-a";
             Assert.Equal(epoch + 1, await leases.TryAcquireAsync(domainId, other, CancellationToken.None));

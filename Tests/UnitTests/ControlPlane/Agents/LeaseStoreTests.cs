@@ -21,9 +21,24 @@ public sealed class LeaseStoreTests : IDisposable
         _connection.Open();
         using var db = NewDb();
         db.Database.Migrate();
-        db.Domains.Add(new AdDomain { Id = Domain, Domain = "DC=example;DC=com" });
+        db.Domains.Add(new AdDomain { Id = Domain, Domain = "DC=example;DC=com", LastSeq = 100 });
+        foreach (var id in new[] { "agent-a", "agent-b", "agent-0", "agent-1" })
+        {
+            db.Agents.Add(Agent(id, AgentTypes.Sync));
+        }
+
+        db.Agents.Add(Agent("agent-import", AgentTypes.Import));
         db.SaveChanges();
     }
+
+    private static AgentRecord Agent(string id, string type) => new()
+    {
+        Id = id,
+        DomainId = Domain,
+        AgentType = type,
+        ConnectKeyHash = System.Text.Encoding.UTF8.GetBytes(id),
+        CredentialHash = [1, 2, 3],
+    };
 
     private ControlPlaneDb NewDb() => new(new DbContextOptionsBuilder<ControlPlaneDb>().UseSqlite(_connection).Options);
 
@@ -50,8 +65,8 @@ public sealed class LeaseStoreTests : IDisposable
         Assert.Equal(first + 1, second);
 
         Assert.False(await Leases(db).RenewAsync(Domain, "agent-a", first!.Value, default));
-        Assert.False(await Leases(db).AdvanceCursorAsync(Domain, first.Value, 10, default));
-        Assert.True(await Leases(db).AdvanceCursorAsync(Domain, second!.Value, 10, default));
+        Assert.False(await Leases(db).AdvanceCursorAsync(Domain, "agent-a", first.Value, 10, default));
+        Assert.True(await Leases(db).AdvanceCursorAsync(Domain, "agent-b", second!.Value, 10, default));
         Assert.Equal(10, (await db.Domains.AsNoTracking().SingleAsync(d => d.Id == Domain)).AckedSeq);
     }
 
@@ -100,9 +115,56 @@ public sealed class LeaseStoreTests : IDisposable
     {
         await using var db = NewDb();
         var epoch = (await Leases(db).TryAcquireAsync(Domain, "agent-a", default))!.Value;
-        Assert.True(await Leases(db).AdvanceCursorAsync(Domain, epoch, 7, default));
-        Assert.True(await Leases(db).AdvanceCursorAsync(Domain, epoch, 3, default));
+        Assert.True(await Leases(db).AdvanceCursorAsync(Domain, "agent-a", epoch, 7, default));
+        Assert.True(await Leases(db).AdvanceCursorAsync(Domain, "agent-a", epoch, 3, default));
         Assert.Equal(7, (await db.Domains.AsNoTracking().SingleAsync(d => d.Id == Domain)).AckedSeq);
+    }
+
+    [Fact]
+    public async Task Only_the_holder_moves_the_cursor_for_its_epoch_and_never_past_the_last_entry()
+    {
+        await using var db = NewDb();
+        var epoch = (await Leases(db).TryAcquireAsync(Domain, "agent-a", default))!.Value;
+        // Another agent of the domain that knows (or guesses) the epoch is refused.
+        Assert.False(await Leases(db).AdvanceCursorAsync(Domain, "agent-b", epoch, 50, default));
+        Assert.False(await Leases(db).AdvanceCursorAsync(Domain, "agent-import", epoch, 50, default));
+        // The holder itself cannot acknowledge entries that were never handed out.
+        Assert.False(await Leases(db).AdvanceCursorAsync(Domain, "agent-a", epoch, 1_000_000_000, default));
+        Assert.Equal(0, (await db.Domains.AsNoTracking().SingleAsync(d => d.Id == Domain)).AckedSeq);
+        Assert.True(await Leases(db).AdvanceCursorAsync(Domain, "agent-a", epoch, 100, default));
+        Assert.Equal(100, (await db.Domains.AsNoTracking().SingleAsync(d => d.Id == Domain)).AckedSeq);
+    }
+
+    [Fact]
+    public async Task An_import_agent_an_unknown_agent_and_an_agent_of_another_domain_never_get_the_lease()
+    {
+        await using var db = NewDb();
+        db.Domains.Add(new AdDomain { Id = "fedcba9876543210fedcba98", Domain = "DC=other;DC=com" });
+        var foreign = Agent("agent-foreign", AgentTypes.Sync);
+        foreign.DomainId = "fedcba9876543210fedcba98";
+        db.Agents.Add(foreign);
+        await db.SaveChangesAsync();
+
+        Assert.Null(await Leases(db).TryAcquireAsync(Domain, "agent-import", default));
+        Assert.Null(await Leases(db).TryAcquireAsync(Domain, "agent-gone", default));
+        Assert.Null(await Leases(db).TryAcquireAsync(Domain, "agent-foreign", default));
+        Assert.Equal(1, await Leases(db).TryAcquireAsync(Domain, "agent-a", default));
+    }
+
+    [Fact]
+    public async Task A_deleted_holder_cannot_renew_and_a_deleted_agent_is_not_granted_the_lease()
+    {
+        await using var db = NewDb();
+        var epoch = (await Leases(db).TryAcquireAsync(Domain, "agent-a", default))!.Value;
+        Assert.True(await Leases(db).RenewAsync(Domain, "agent-a", epoch, default));
+        await db.Agents.Where(a => a.Id == "agent-a").ExecuteDeleteAsync();
+        Assert.False(await Leases(db).RenewAsync(Domain, "agent-a", epoch, default));
+        Assert.False(await Leases(db).AdvanceCursorAsync(Domain, "agent-a", epoch, 5, default));
+
+        // Once its lease lapses, the deleted agent does not get it back; a remaining agent does.
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Null(await Leases(db).TryAcquireAsync(Domain, "agent-a", default));
+        Assert.Equal(epoch + 1, await Leases(db).TryAcquireAsync(Domain, "agent-b", default));
     }
 
     public void Dispose() => _connection.Dispose();

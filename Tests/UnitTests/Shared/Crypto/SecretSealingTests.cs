@@ -69,4 +69,23 @@ public class SecretSealingTests
         Assert.False(SecretSealing.IsValidPublicKey(p384.ExportSubjectPublicKeyInfo()));
         Assert.False(SecretSealing.IsValidPublicKey([1, 2, 3]));
     }
+
+    [Fact]
+    public void Other_256_bit_curves_and_explicit_P256_parameters_are_refused_by_name()
+    {
+        // brainpoolP256r1 is 256 bits too: only the curve's OID tells it from P-256.
+        using var brainpool = ECDiffieHellman.Create(ECCurve.NamedCurves.brainpoolP256r1);
+        Assert.Equal(256, brainpool.KeySize);
+        var problem = SecretSealing.PublicKeyProblem(brainpool.ExportSubjectPublicKeyInfo());
+        Assert.NotNull(problem);
+        Assert.Contains("1.3.36.3.3.2.8.1.1.7", problem, StringComparison.Ordinal);
+        Assert.False(SecretSealing.IsValidPublicKey(brainpool.ExportSubjectPublicKeyInfo()));
+
+        using var explicitP256 = ECDiffieHellman.Create(ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256).ExportExplicitParameters(false).Curve);
+        Assert.False(SecretSealing.IsValidPublicKey(explicitP256.ExportSubjectPublicKeyInfo()));
+
+        var good = SecretSealing.CreateKeyPair().PublicKey;
+        Assert.Null(SecretSealing.PublicKeyProblem(good));
+        Assert.NotNull(SecretSealing.PublicKeyProblem([.. good, 0]));
+    }
 }
