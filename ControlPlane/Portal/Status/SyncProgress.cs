@@ -9,7 +9,8 @@ namespace JumpCloudAdi.ControlPlane.Portal.Status;
 /// updates take, and turns it into runs: a run starts when a backlog appears and ends when it is gone; its total grows
 /// as more entries are appended meanwhile. Only runs of at least <see cref="MinimumRun"/> entries are shown, so a
 /// single change does not flash a progress bar. Kept in memory per replica: after a restart a run is followed from
-/// the first sample on.
+/// the first sample on. A run counts from the last sequence number seen while the domain was idle, so entries
+/// acknowledged before the first sample of the run still count as done.
 /// </summary>
 public sealed class SyncProgress
 {
@@ -26,9 +27,15 @@ public sealed class SyncProgress
             if (lastSeq > ackedSeq && (!run.Active || ackedSeq < run.Start))
             {
                 run.Active = true;
-                run.Start = ackedSeq;
+                // Everything above the last sequence seen while idle is new: acknowledged before this sample or not.
+                run.Start = run.IdleLastSeq is { } idle ? Math.Min(idle, ackedSeq) : ackedSeq;
                 run.StartedAt = now;
                 run.Samples.Clear();
+            }
+
+            if (lastSeq <= ackedSeq)
+            {
+                run.IdleLastSeq = lastSeq;
             }
 
             if (!run.Active && run.Total == 0)
@@ -106,6 +113,7 @@ public sealed class SyncProgress
         public long Start;
         public long Done;
         public long Total;
+        public long? IdleLastSeq;
         public DateTimeOffset StartedAt;
         public DateTimeOffset FinishedAt;
         public readonly Queue<(DateTimeOffset At, long Done)> Samples = new();

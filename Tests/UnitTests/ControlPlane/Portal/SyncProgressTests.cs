@@ -35,6 +35,15 @@ public sealed class SyncProgressTests
     }
 
     [Fact]
+    public void Entries_acknowledged_before_the_first_sample_of_a_run_count_as_done()
+    {
+        var progress = new SyncProgress();
+        Assert.Null(progress.Observe(Domain, 100, 100, T0));
+        var first = progress.Observe(Domain, 2100, 600, T0.AddSeconds(1))!;
+        Assert.Equal((true, 500L, 2000L), (first.Running, first.Done, first.Total));
+    }
+
+    [Fact]
     public void Small_runs_are_not_shown()
     {
         var progress = new SyncProgress();
