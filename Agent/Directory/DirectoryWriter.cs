@@ -18,6 +18,7 @@ public abstract class DirectoryWriter
     private const int LookupChunk = 200;
 
     private readonly KnownEntries<SearchResultEntry> _users;
+    private readonly AnchorClaims _claims = new();
 
     protected DirectoryWriter(LdapConnection connection, AgentSettings settings, RootDse rootDse, bool encrypted, PasswordOpener? passwords)
     {
@@ -70,11 +71,14 @@ public abstract class DirectoryWriter
             : new OpenLdapWriter(connection, settings, rootDse, encrypted, passwords);
     }
 
+    /// <summary>Which object each known entry belongs to (see <see cref="AnchorClaims"/>).</summary>
+    public AnchorClaims Claims => _claims;
+
     public ApplyResult Apply(Change change)
     {
         try
         {
-            return change.KindCase switch
+            var result = change.KindCase switch
             {
                 Change.KindOneofCase.UserUpsert => UpsertUser(change.UserUpsert),
                 Change.KindOneofCase.UserDisconnect => DisconnectUser(change.UserDisconnect),
@@ -84,6 +88,23 @@ public abstract class DirectoryWriter
                 Change.KindOneofCase.MembershipSet => SetMembership(change.MembershipSet),
                 _ => ApplyResult.Skipped($"change kind {change.KindCase} is not supported by this agent version"),
             };
+            if (result.Outcome == Outcome.Applied)
+            {
+                switch (change.KindCase)
+                {
+                    case Change.KindOneofCase.UserDisconnect:
+                        _claims.Release(change.UserDisconnect.UserId);
+                        break;
+                    case Change.KindOneofCase.GroupDisconnect:
+                        _claims.Release(change.GroupDisconnect.GroupId);
+                        break;
+                    default:
+                        _claims.Claim(result.Anchor, ObjectIdOf(change));
+                        break;
+                }
+            }
+
+            return result;
         }
         finally
         {
@@ -115,6 +136,17 @@ public abstract class DirectoryWriter
         var anchors = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var change in changes)
         {
+            // What the control plane recorded: this anchor is that object's entry.
+            switch (change.KindCase)
+            {
+                case Change.KindOneofCase.UserUpsert:
+                    _claims.Claim(change.UserUpsert.Anchor, change.UserUpsert.UserId);
+                    break;
+                case Change.KindOneofCase.GroupUpsert:
+                    _claims.Claim(change.GroupUpsert.Anchor, change.GroupUpsert.GroupId);
+                    break;
+            }
+
             var (name, anchor) = change.KindCase switch
             {
                 Change.KindOneofCase.UserUpsert => (change.UserUpsert.Username, change.UserUpsert.Anchor),
@@ -179,7 +211,7 @@ public abstract class DirectoryWriter
 
         if (existing is not null)
         {
-            return UpdateUser(user, existing);
+            return OwnedByAnother(existing, user.UserId) ?? UpdateUser(user, existing);
         }
 
         try
@@ -196,7 +228,7 @@ public abstract class DirectoryWriter
                 throw;
             }
 
-            return IsProtected(existing) ? Protected(existing) : UpdateUser(user, existing);
+            return IsProtected(existing) ? Protected(existing) : OwnedByAnother(existing, user.UserId) ?? UpdateUser(user, existing);
         }
     }
 
@@ -215,6 +247,11 @@ public abstract class DirectoryWriter
         if (IsProtected(existing))
         {
             return Protected(existing);
+        }
+
+        if (OwnedByAnother(existing, user.UserId) is { } refused)
+        {
+            return refused;
         }
 
         var dn = existing.DistinguishedName;
@@ -260,6 +297,11 @@ public abstract class DirectoryWriter
         if (IsProtected(existing))
         {
             return Protected(existing);
+        }
+
+        if (OwnedByAnother(existing, change.UserId) is { } refused)
+        {
+            return refused;
         }
 
         if (Passwords is null)
@@ -337,6 +379,35 @@ public abstract class DirectoryWriter
 
     protected static bool IsProtected(SearchResultEntry entry) => entry.FirstValue("adminCount") == "1";
 
+    /// <summary>
+    /// A refusal when <paramref name="entry"/> is already the entry of another JumpCloud object than
+    /// <paramref name="objectId"/> (found by a name the directory matches ignoring case, say): writing it would hand
+    /// that object's account (its password, its memberships) to this one. Null when it is this object's or unclaimed.
+    /// </summary>
+    private ApplyResult? OwnedByAnother(SearchResultEntry entry, string objectId)
+    {
+        if (_claims.Count == 0 || string.IsNullOrEmpty(objectId))
+        {
+            return null;
+        }
+
+        var owner = _claims.OwnerOtherThan(AnchorOf(entry, entry.DistinguishedName), objectId);
+        return owner is null
+            ? null
+            : ApplyResult.Failed((int)ResultCode.EntryAlreadyExists,
+                $"'{entry.DistinguishedName}' is already the directory entry of another JumpCloud object ({owner}); the directory matches " +
+                "names ignoring case, so this object's name is taken there: not written, rename one of them");
+    }
+
+    private static string ObjectIdOf(Change change) => change.KindCase switch
+    {
+        Change.KindOneofCase.UserUpsert => change.UserUpsert.UserId,
+        Change.KindOneofCase.PasswordSet => change.PasswordSet.UserId,
+        Change.KindOneofCase.GroupUpsert => change.GroupUpsert.GroupId,
+        Change.KindOneofCase.MembershipSet => change.MembershipSet.GroupId,
+        _ => "",
+    };
+
     private static ApplyResult Protected(SearchResultEntry entry) =>
         ApplyResult.Skipped($"'{entry.DistinguishedName}' has adminCount=1; protected accounts are never touched");
 
@@ -354,6 +425,11 @@ public abstract class DirectoryWriter
         {
             return ApplyResult.Failed((int)ResultCode.EntryAlreadyExists,
                 $"'{foreign.DistinguishedName}' already exists and is not a member of the sync group; it is left alone");
+        }
+
+        if (existing is not null && OwnedByAnother(existing, group.GroupId) is { } refused)
+        {
+            return refused;
         }
 
         string dn;
@@ -390,6 +466,11 @@ public abstract class DirectoryWriter
     private ApplyResult DisconnectGroup(GroupDisconnect group)
     {
         var (existing, _) = FindGroup("", group.Name);
+        if (existing is not null && OwnedByAnother(existing, group.GroupId) is { } refused)
+        {
+            return refused;
+        }
+
         if (existing is null || Settings.GroupDisconnectionAction != "remove")
         {
             return ApplyResult.Applied();
@@ -416,6 +497,11 @@ public abstract class DirectoryWriter
         if (group is null)
         {
             return ApplyResult.Failed((int)ResultCode.NoSuchObject, $"group '{membership.GroupName}' is not a member of the sync group {SyncGroupDn}");
+        }
+
+        if (OwnedByAnother(group, membership.GroupId) is { } refused)
+        {
+            return refused;
         }
 
         var wanted = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -580,14 +666,14 @@ public abstract class DirectoryWriter
     {
         if (!string.IsNullOrEmpty(anchor))
         {
-            var byAnchor = SearchOne(GroupContainerDn, SearchScope.OneLevel, $"(&(objectClass={GroupClass}){AnchorFilter(anchor)})", "cn", MemberRequest);
+            var byAnchor = SearchOne(GroupContainerDn, SearchScope.OneLevel, $"(&(objectClass={GroupClass}){AnchorFilter(anchor)})", "cn", MemberRequest, AnchorAttribute);
             if (byAnchor is not null && !DnText.Same(byAnchor.DistinguishedName, SyncGroupDn))
             {
                 return (byAnchor, null);
             }
         }
 
-        var byName = SearchOne(GroupContainerDn, SearchScope.OneLevel, $"(&(objectClass={GroupClass})(cn={LdapEscape.FilterValue(name)}))", "cn", MemberRequest);
+        var byName = SearchOne(GroupContainerDn, SearchScope.OneLevel, $"(&(objectClass={GroupClass})(cn={LdapEscape.FilterValue(name)}))", "cn", MemberRequest, AnchorAttribute);
         if (byName is null)
         {
             return (null, null);

@@ -36,7 +36,7 @@ public static class ActiveDirectoryApi
 
     private static async Task<IResult> ListDomains(HttpRequest request, ControlPlaneDb db, TimeProvider time, CancellationToken ct)
     {
-        var (query, error) = ListQuery.Parse(request);
+        var (query, error) = ListQuery.Parse<ActiveDirectoryDto>(request);
         if (query is null)
         {
             return error!;
@@ -142,7 +142,7 @@ public static class ActiveDirectoryApi
             return JcErrors.NotFound("Active Directory instance");
         }
 
-        var (query, error) = ListQuery.Parse(request);
+        var (query, error) = ListQuery.Parse<GraphObjectWithPathsDto>(request);
         if (query is null)
         {
             return error!;
@@ -211,7 +211,7 @@ public static class ActiveDirectoryApi
             return JcErrors.NotFound("Active Directory instance");
         }
 
-        var (query, error) = ListQuery.Parse(request);
+        var (query, error) = ListQuery.Parse<GraphObjectWithPathsDto>(request);
         if (query is null)
         {
             return error!;
@@ -264,7 +264,7 @@ public static class ActiveDirectoryApi
 
     private static async Task<IResult> ListAgents(string id, HttpRequest request, ControlPlaneDb db, CancellationToken ct)
     {
-        var (query, error) = ListQuery.Parse(request);
+        var (query, error) = ListQuery.Parse<AgentDto>(request);
         if (query is null)
         {
             return error!;
@@ -299,7 +299,7 @@ public static class ActiveDirectoryApi
 
     private static async Task<IResult> ListAssociations(string id, string[]? targets, HttpRequest request, ControlPlaneDb db, CancellationToken ct)
     {
-        var (query, error) = ListQuery.Parse(request);
+        var (query, error) = ListQuery.Parse<GraphConnectionDto>(request);
         if (query is null)
         {
             return error!;

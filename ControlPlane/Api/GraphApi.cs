@@ -17,7 +17,7 @@ public static class GraphApi
 
     private static async Task<IResult> UserDomains(string id, HttpRequest request, ControlPlaneDb db, CancellationToken ct)
     {
-        var (query, error) = ListQuery.Parse(request);
+        var (query, error) = ListQuery.Parse<GraphObjectWithPathsDto>(request);
         if (query is null)
         {
             return error!;
@@ -50,7 +50,7 @@ public static class GraphApi
 
     private static async Task<IResult> GroupDomains(string id, HttpRequest request, ControlPlaneDb db, CancellationToken ct)
     {
-        var (query, error) = ListQuery.Parse(request);
+        var (query, error) = ListQuery.Parse<GraphObjectWithPathsDto>(request);
         if (query is null)
         {
             return error!;

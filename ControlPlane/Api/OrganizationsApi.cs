@@ -33,7 +33,7 @@ public static class OrganizationsApi
 
     private static IResult List(HttpRequest request, Organization organization)
     {
-        var (query, error) = ListQuery.Parse(request, v1: true);
+        var (query, error) = ListQuery.Parse<OrganizationSummaryDto>(request, v1: true);
         if (query is null)
         {
             return error!;

@@ -72,7 +72,8 @@ public sealed class SystemUserSearch
     }
 
     /// <summary>Parses <paramref name="body"/> (undefined or <c>{}</c>: match everything); a problem is a 400 naming the part.</summary>
-    public static (SystemUserSearch? Search, IResult? Error) Parse(JsonElement body)
+    /// <param name="known">When given, the field names a filter may test (others are a 400 naming the field).</param>
+    public static (SystemUserSearch? Search, IResult? Error) Parse(JsonElement body, IReadOnlySet<string>? known = null)
     {
         if (body.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
         {
@@ -84,7 +85,7 @@ public sealed class SystemUserSearch
             return (null, JcErrors.BadRequest("body: a JSON object is required", "invalidBody"));
         }
 
-        var parser = new Parser();
+        var parser = new Parser(known);
         try
         {
             var filter = body.TryGetProperty("filter", out var f) && f.ValueKind != JsonValueKind.Null ? parser.Expression(f, 0) : _ => true;
@@ -157,7 +158,7 @@ public sealed class SystemUserSearch
             && terms.Any(term => text.Contains(term, StringComparison.OrdinalIgnoreCase)));
     }
 
-    private sealed class Parser
+    private sealed class Parser(IReadOnlySet<string>? known)
     {
         private int _count;
 
@@ -193,6 +194,12 @@ public sealed class SystemUserSearch
                         }
                         else
                         {
+                            if (known is not null && !known.Contains(property.Name))
+                            {
+                                var name = property.Name.Length > 64 ? property.Name[..64] + "..." : property.Name;
+                                throw new SearchException($"filter: unknown field '{name}'; known fields: {string.Join(", ", known.Order(StringComparer.Ordinal))}", "invalidFilter");
+                            }
+
                             parts.Add(Condition(property.Name, property.Value));
                         }
                     }

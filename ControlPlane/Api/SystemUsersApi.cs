@@ -30,7 +30,7 @@ public static class SystemUsersApi
 
     private static async Task<IResult> List(HttpRequest request, ControlPlaneDb db, CancellationToken ct)
     {
-        var (query, error) = ListQuery.Parse(request, v1: true);
+        var (query, error) = ListQuery.Parse<SystemUserDto>(request, v1: true);
         if (error is not null)
         {
             return error;
@@ -55,7 +55,7 @@ public static class SystemUsersApi
     /// </summary>
     private static async Task<IResult> Search(HttpRequest request, ControlPlaneDb db, CancellationToken ct)
     {
-        var (query, error) = ListQuery.Parse(request, v1: true, Paging.MaxSearchLimit);
+        var (query, error) = ListQuery.Parse<SystemUserDto>(request, v1: true, Paging.MaxSearchLimit);
         if (query is null)
         {
             return error!;
@@ -74,7 +74,7 @@ public static class SystemUsersApi
             }
         }
 
-        var (search, invalid) = SystemUserSearch.Parse(body);
+        var (search, invalid) = SystemUserSearch.Parse(body, ListQuery.KnownFields<SystemUserDto>());
         if (search is null)
         {
             return invalid!;
@@ -131,6 +131,29 @@ public static class SystemUsersApi
         return (page.Limit, page.Skip, page.Error);
     }
 
+    /// <summary>
+    /// 409 when another user has this username or email ignoring case (AD's sAMAccountName and LDAP equality ignore
+    /// case: two such users would be one directory account).
+    /// </summary>
+    private static async Task<IResult?> DuplicateAsync(ControlPlaneDb db, string username, string email, string? exceptId, CancellationToken ct)
+    {
+        var usernameKey = IdentityKey.Of(username);
+        var emailKey = IdentityKey.Of(email);
+        if (await db.Users.Where(u => u.UsernameKey == usernameKey && u.Id != exceptId).Select(u => u.Username).FirstOrDefaultAsync(ct) is { } taken)
+        {
+            return JcErrors.Conflict(taken == username ? $"username: '{username}' already exists" : $"username: '{username}' already exists as '{taken}' (usernames ignore case)",
+                "duplicateUsername");
+        }
+
+        if (await db.Users.Where(u => u.EmailKey == emailKey && u.Id != exceptId).Select(u => u.Email).FirstOrDefaultAsync(ct) is { } used)
+        {
+            return JcErrors.Conflict(used == email ? $"email: '{email}' already exists" : $"email: '{email}' already exists as '{used}' (emails ignore case)",
+                "duplicateEmail");
+        }
+
+        return null;
+    }
+
     private static async Task<IResult> Get(string id, ControlPlaneDb db, CancellationToken ct)
     {
         var user = await db.Users.FindAsync([id], ct);
@@ -153,14 +176,9 @@ public static class SystemUsersApi
 
             var username = input.Username!.Trim();
             var email = input.Email!.Trim();
-            if (await db.Users.AnyAsync(u => u.Username == username, ct))
+            if (await DuplicateAsync(db, username, email, exceptId: null, ct) is { } duplicate)
             {
-                return JcErrors.Conflict($"username: '{username}' already exists", "duplicateUsername");
-            }
-
-            if (await db.Users.AnyAsync(u => u.Email == email, ct))
-            {
-                return JcErrors.Conflict($"email: '{email}' already exists", "duplicateEmail");
+                return duplicate;
             }
 
             var user = new SystemUser
@@ -190,7 +208,16 @@ public static class SystemUsersApi
             }
 
             db.Users.Add(user);
-            await log.CommitAsync(ct);
+            try
+            {
+                await log.CommitAsync(ct);
+            }
+            catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException)
+            {
+                // Another request took the name (or email) between the check and the commit: the unique index refused.
+                return JcErrors.Conflict($"username, email or employeeIdentifier: '{username}' / '{email}' / '{user.EmployeeIdentifier}' already exists (ignoring case)", "duplicateUsername");
+            }
+
             return TypedResults.Ok(user.ToDto());
         }, ct);
 
@@ -233,14 +260,9 @@ public static class SystemUsersApi
 
             var username = input.Username?.Trim() ?? user.Username;
             var email = input.Email?.Trim() ?? user.Email;
-            if (username != user.Username && await db.Users.AnyAsync(u => u.Username == username && u.Id != id, ct))
+            if (await DuplicateAsync(db, username, email, exceptId: id, ct) is { } duplicate)
             {
-                return JcErrors.Conflict($"username: '{username}' already exists", "duplicateUsername");
-            }
-
-            if (email != user.Email && await db.Users.AnyAsync(u => u.Email == email && u.Id != id, ct))
-            {
-                return JcErrors.Conflict($"email: '{email}' already exists", "duplicateEmail");
+                return duplicate;
             }
 
             var domains = await sync.DomainsOfUserAsync(id, ct);
@@ -270,7 +292,15 @@ public static class SystemUsersApi
                 user.PasswordHash = PasswordHasher.Hash(input.Password);
             }
 
-            await log.SaveAsync(ct);
+            try
+            {
+                await log.SaveAsync(ct);
+            }
+            catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException)
+            {
+                return JcErrors.Conflict($"username, email or employeeIdentifier: '{username}' / '{email}' / '{user.EmployeeIdentifier}' already exists (ignoring case)", "duplicateUsername");
+            }
+
             await sync.UserChangedAsync(user, domains, ct);
             if (!string.IsNullOrEmpty(input.Password))
             {

@@ -27,7 +27,7 @@ public static class UserGroupsApi
 
     private static async Task<IResult> List(HttpRequest request, ControlPlaneDb db, CancellationToken ct)
     {
-        var (query, error) = ListQuery.Parse(request);
+        var (query, error) = ListQuery.Parse<UserGroupDto>(request);
         if (query is null)
         {
             return error!;
@@ -62,9 +62,9 @@ public static class UserGroupsApi
         }
 
         var name = input!.Name!.Trim();
-        if (await db.Groups.AnyAsync(g => g.Name == name, ct))
+        if (await DuplicateAsync(db, name, exceptId: null, ct) is { } duplicate)
         {
-            return JcErrors.Conflict($"name: a user group named '{name}' already exists", "duplicateName");
+            return duplicate;
         }
 
         var group = new UserGroup { Id = ObjectIds.New(time), Name = name, Description = input.Description };
@@ -96,9 +96,9 @@ public static class UserGroupsApi
             }
 
             var name = input!.Name!.Trim();
-            if (name != group.Name && await db.Groups.AnyAsync(g => g.Name == name, ct))
+            if (await DuplicateAsync(db, name, exceptId: id, ct) is { } duplicate)
             {
-                return JcErrors.Conflict($"name: a user group named '{name}' already exists", "duplicateName");
+                return duplicate;
             }
 
             var renamed = name != group.Name;
@@ -112,9 +112,28 @@ public static class UserGroupsApi
                 }
             }
 
-            await log.CommitAsync(ct);
+            try
+            {
+                await log.CommitAsync(ct);
+            }
+            catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException)
+            {
+                return JcErrors.Conflict($"name: a user group named '{name}' already exists (ignoring case)", "duplicateName");
+            }
+
             return TypedResults.Ok(group.ToDto());
         }, ct);
+
+    /// <summary>409 when another group has this name ignoring case (AD's cn and sAMAccountName ignore case).</summary>
+    private static async Task<IResult?> DuplicateAsync(ControlPlaneDb db, string name, string? exceptId, CancellationToken ct)
+    {
+        var key = IdentityKey.Of(name);
+        return await db.Groups.Where(g => g.NameKey == key && g.Id != exceptId).Select(g => g.Name).FirstOrDefaultAsync(ct) is { } taken
+            ? JcErrors.Conflict(taken == name
+                ? $"name: a user group named '{name}' already exists"
+                : $"name: a user group named '{taken}' already exists (group names ignore case)", "duplicateName")
+            : null;
+    }
 
     private static Task<IResult> Delete(string id, ControlPlaneDb db, ChangeLog log, DomainSync sync, CancellationToken ct) =>
         log.RunAsync(async () =>

@@ -73,10 +73,26 @@ public static class ControlPlaneDatabase
             Directory.CreateDirectory(dir);
         }
 
-        db.Database.Migrate();
+        MigrateChecked(db);
         // WAL lets agent sessions read while an API request writes.
         db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
         initialize?.Invoke(services);
+    }
+
+    /// <summary>Applies the pending migrations, with the checks and follow-ups some of them need (<see cref="IdentityKeyUpgrade"/>).</summary>
+    private static void MigrateChecked(ControlPlaneDb db)
+    {
+        var identityKeys = IdentityKeyUpgrade.Pending([.. db.Database.GetPendingMigrations()]);
+        if (identityKeys)
+        {
+            IdentityKeyUpgrade.CheckNoCollisions(db);
+        }
+
+        db.Database.Migrate();
+        if (identityKeys)
+        {
+            IdentityKeyUpgrade.Rekey(db);
+        }
     }
 
     private static void MigratePostgres(ControlPlaneDb db, Action initialize)
@@ -104,7 +120,7 @@ public static class ControlPlaneDatabase
                 // Creating the history table first spares a new database the provider's spurious "Failed executing
                 // DbCommand" error log for reading a history that is not there yet (npgsql/efcore.pg#3407).
                 db.GetService<IHistoryRepository>().CreateIfNotExists();
-                db.Database.Migrate();
+                MigrateChecked(db);
                 initialize();
             }
             finally

@@ -57,8 +57,9 @@ public class ControlPlaneDb : DbContext, IDataProtectionKeyContext
         modelBuilder.Entity<SystemUser>(e =>
         {
             e.HasKey(u => u.Id);
-            e.HasIndex(u => u.Username).IsUnique();
-            e.HasIndex(u => u.Email).IsUnique();
+            // Unique ignoring case, as the directory compares them (IdentityKey).
+            e.HasIndex(u => u.UsernameKey).IsUnique();
+            e.HasIndex(u => u.EmailKey).IsUnique();
             // JumpCloud: "Must be unique per user"; unset (NULL) ones do not collide on either provider.
             e.HasIndex(u => u.EmployeeIdentifier).IsUnique();
             e.Property(u => u.EmployeeIdentifier).HasMaxLength(256);
@@ -77,7 +78,7 @@ public class ControlPlaneDb : DbContext, IDataProtectionKeyContext
         modelBuilder.Entity<UserGroup>(e =>
         {
             e.HasKey(g => g.Id);
-            e.HasIndex(g => g.Name).IsUnique();
+            e.HasIndex(g => g.NameKey).IsUnique();
         });
         modelBuilder.Entity<GroupMember>(e => e.HasKey(m => new { m.GroupId, m.UserId }));
         modelBuilder.Entity<DomainAssociation>(e =>

@@ -47,24 +47,39 @@ public static class ControlPlaneApp
         builder.Services.AddControlPlaneHealth();
         builder.Services.AddEndpointsApiExplorer();
         builder.Services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "JumpCloud ADI control plane", Version = "v1" }));
+        // Binding failures surface as BadHttpRequestException, which ApiRequestLimits answers in JumpCloud's shape.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddHsts(o =>
+        {
+            // The control plane serves only HTTPS, on whatever name it is reached by (127.0.0.1 included).
+            o.MaxAge = TimeSpan.FromDays(365);
+            o.ExcludedHosts.Clear();
+        });
 
         var app = builder.Build();
+        // Settings are checked before the database is touched (a key that is too short stops the start here).
+        _ = app.Services.GetRequiredService<IOptions<AdminOptions>>().Value;
+        _ = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value;
         app.MigrateDatabase();
         _ = app.Services.GetRequiredService<ApiKeyStore>();
         _ = app.Services.GetRequiredService<Organization>();
 
         app.MapControlPlaneHealth();
+        app.UseHsts();
         app.UseSwagger();
         app.UseSwaggerUI();
         app.MapJumpCloudApi();
+        // MapPortal adds the authentication and authorization middleware; the API's body limit comes after them.
         app.MapPortal();
+        app.UseApiRequestLimits("/api");
         app.MapGrpcService<AgentGatewayService>();
         return app;
     }
 
     private static void AddControlPlaneOptions(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<AdminOptions>().BindConfiguration("Admin");
+        builder.Services.AddOptions<AdminOptions>().BindConfiguration("Admin").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ApiOptions>().BindConfiguration("Api").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<AgentsOptions>().BindConfiguration("Agents").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ChangeLogOptions>().BindConfiguration("ChangeLog").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ConnectKeysOptions>().BindConfiguration("ConnectKeys").ValidateDataAnnotations().ValidateOnStart();
@@ -73,7 +88,7 @@ public static class ControlPlaneApp
         builder.Services.AddOptions<OrganizationOptions>().BindConfiguration("Organization").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<ApiKeyStore>();
-        builder.Services.TryAddSingleton<ApiKeyFilter>();
+        builder.Services.AddApiKeyAuthentication();
         builder.Services.TryAddSingleton<Organization>();
         builder.Services.TryAddSingleton<OrgIdFilter>();
         builder.Services.TryAddSingleton<ChangeNotifier>();
@@ -125,8 +140,9 @@ public static class ControlPlaneApp
 
     private static void MapJumpCloudApi(this WebApplication app)
     {
-        // The key first, then x-org-id: a caller without a valid key learns nothing about the organization.
-        var api = app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>().AddEndpointFilter<OrgIdFilter>();
+        // Authorization (x-api-key) runs as middleware, before an endpoint reads the request body; then x-org-id: a
+        // caller without a valid key learns nothing about the organization.
+        var api = app.MapGroup("/api").RequireAuthorization(ApiKeyAuthentication.Policy).AddEndpointFilter<OrgIdFilter>();
         api.MapSystemUsersApi();
         api.MapOrganizationsApi();
         var v2 = api.MapGroup("/v2");

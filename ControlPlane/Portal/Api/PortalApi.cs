@@ -7,8 +7,8 @@ namespace JumpCloudAdi.ControlPlane.Portal.Api;
 
 /// <summary>
 /// Runs the JumpCloud REST API's own handlers in-process, so every portal action goes through exactly the API's
-/// validation, transactions and change log. The handler is rebuilt from the endpoint's metadata without the
-/// <c>x-api-key</c> filter: the portal's caller is authenticated by its session cookie and antiforgery token instead,
+/// validation, transactions and change log. The handler is rebuilt from the endpoint's metadata, outside the
+/// <c>x-api-key</c> authorization: the portal's caller is authenticated by its session cookie and antiforgery token instead,
 /// and the browser never needs the API key.
 /// </summary>
 public sealed class PortalApi(EndpointDataSource endpoints, IServiceScopeFactory scopes, IServiceProvider services)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using JumpCloudAdi.ControlPlane.Data;
+using JumpCloudAdi.IntegrationTests.Api;
 using JumpCloudAdi.IntegrationTests.Infrastructure;
 using JumpCloudAdi.Shared.Crypto;
 using Microsoft.EntityFrameworkCore;
@@ -391,4 +392,74 @@ public sealed class OpenLdapBehaviourTests(SlapdServer slapd) : IClassFixture<Sl
     }
 
     private static string LdapFilterEscape(string value) => JumpCloudAdi.Shared.Dn.LdapEscape.FilterValue(value);
+    [Fact]
+    public async Task Two_case_variants_of_a_username_through_the_API_the_second_is_409_and_slapd_holds_one_account()
+    {
+        await using var h = await AgentHarness.StartAsync(slapd);
+        var name = Unique("probecase");
+        var first = await h.ControlPlane.CreateUserAsync(name, "First", "Owner");
+        await h.ControlPlane.BindUserAsync(h.DomainId, first);
+        await Processes.WaitUntilAsync(async () => await UserAsync(name) is not null, TimeSpan.FromSeconds(60), $"{name} in slapd");
+
+        var variant = name.ToUpperInvariant();
+        ApiAssert.Error(409, await h.ControlPlane.SendAsync(HttpMethod.Post, "/api/systemusers",
+            new { username = variant, email = $"{variant}@other.example.com", firstname = "Second", lastname = "Taker" }), "duplicateUsername");
+
+        // A later user shows that everything before it reached the directory; the name still has one account, the first's.
+        var marker = Unique("marker");
+        await h.ControlPlane.BindUserAsync(h.DomainId, await h.ControlPlane.CreateUserAsync(marker, "Mark", "Er"));
+        await Processes.WaitUntilAsync(async () => await UserAsync(marker) is not null, TimeSpan.FromSeconds(60), $"{marker} in slapd");
+        var accounts = await slapd.SearchAsync(People, $"(uid={name})", "uid", "givenName");
+        Assert.Equal("First", Assert.Single(accounts).First("givenName"));
+    }
+
+    [Fact]
+    public async Task The_agent_refuses_an_entry_whose_anchor_is_recorded_for_another_object_and_reports_why_as_that_objects_status()
+    {
+        // Entries written straight into the change log, as a control plane from before case-insensitive names could.
+        await using var h = await AgentHarness.StartAsync(slapd);
+        var name = Unique("probecase");
+        var (owner, taker) = (NewId(), NewId());
+        await h.MustApplyAsync(User(owner, name, "Alice", "Owner"));
+        await h.MustApplyAsync(await h.PasswordAsync(owner, name, "Owner!Passw0rd"));
+
+        var variant = name.ToUpperInvariant();
+        var refused = await h.ApplyAsync(User(taker, variant, "Bob", "Taker"), await h.PasswordAsync(taker, variant, "Taker!Passw0rd"), Disconnect(taker, variant));
+        Assert.All(refused, r =>
+        {
+            Assert.Equal("failed", r.Outcome);
+            Assert.Equal(68, r.Code);
+            Assert.Contains(owner, r.Message, StringComparison.Ordinal);
+            Assert.Equal(taker, r.ObjectId);
+        });
+
+        var account = Assert.Single(await slapd.SearchAsync(People, $"(uid={name})", "uid", "givenName", "pwdAccountLockedTime"));
+        Assert.Equal("Alice", account.First("givenName"));
+        Assert.Null(account.First("pwdAccountLockedTime"));
+        Assert.True(await slapd.CanBindAsync(account.Dn, "Owner!Passw0rd"));
+        Assert.False(await slapd.CanBindAsync(account.Dn, "Taker!Passw0rd"));
+
+        var factory = h.ControlPlane.Services.GetRequiredService<IDbContextFactory<ControlPlaneDb>>();
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            var status = await db.SyncStatuses.AsNoTracking().SingleAsync(s => s.DomainId == h.DomainId && s.ObjectId == taker);
+            Assert.Equal("failed", status.Outcome);
+            Assert.Contains("another JumpCloud object", status.Message, StringComparison.Ordinal);
+            Assert.Null(status.Anchor);
+        }
+
+        // Groups the same way: the second name's upsert and membership leave the first group alone.
+        var group = Unique("Staff");
+        var (groupOwner, groupTaker) = (NewId(), NewId());
+        await h.MustApplyAsync(Group(groupOwner, group));
+        await h.MustApplyAsync(Members(groupOwner, group, name));
+        var groupRefused = await h.ApplyAsync(Group(groupTaker, group.ToLowerInvariant()), Members(groupTaker, group.ToLowerInvariant()), GroupGone(groupTaker, group.ToLowerInvariant()));
+        Assert.All(groupRefused, r => Assert.Equal(("failed", 68), (r.Outcome, r.Code)));
+        var groupDn = Assert.Single(await slapd.SearchAsync(Groups, $"(cn={group})", "cn")).Dn;
+        Assert.Equal([account.Dn], (await MembersAsync(groupDn)).Where(m => m.Contains(People, StringComparison.OrdinalIgnoreCase)));
+
+        // The owner itself is still written as before.
+        await h.MustApplyAsync(User(owner, name, "Alicia", "Owner"));
+        Assert.Equal("Alicia", (await UserAsync(name))!.First("givenName"));
+    }
 }

@@ -343,6 +343,10 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("EmailKey")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<string>("EmployeeIdentifier")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
@@ -403,15 +407,19 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("UsernameKey")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("Email")
+                    b.HasIndex("EmailKey")
                         .IsUnique();
 
                     b.HasIndex("EmployeeIdentifier")
                         .IsUnique();
 
-                    b.HasIndex("Username")
+                    b.HasIndex("UsernameKey")
                         .IsUnique();
 
                     b.ToTable("Users");
@@ -429,9 +437,13 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("Name")
+                    b.HasIndex("NameKey")
                         .IsUnique();
 
                     b.ToTable("Groups");

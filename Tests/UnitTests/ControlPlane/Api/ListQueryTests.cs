@@ -19,7 +19,7 @@ public class ListQueryTests
     {
         var context = new DefaultHttpContext();
         context.Request.QueryString = new QueryString("?" + query);
-        var (parsed, error) = ListQuery.Parse(context.Request, v1);
+        var (parsed, error) = ListQuery.Parse<Row>(context.Request, v1);
         Assert.Null(error);
         return parsed!;
     }
@@ -70,12 +70,40 @@ public class ListQueryTests
     [InlineData("limit=101")]
     [InlineData("skip=-1")]
     [InlineData("limit=abc")]
+    [InlineData("filter=nosuch:eq:1")]
+    [InlineData("sort=-nosuch")]
+    [InlineData("fields=name,nosuch")]
+    [InlineData("sort=name.inner")]
+    [InlineData("sort=id,name,size,active,id,name")]
+    [InlineData("filter=id:eq:1&filter=id:eq:1&filter=id:eq:1&filter=id:eq:1&filter=id:eq:1&filter=id:eq:1&filter=id:eq:1&filter=id:eq:1&filter=id:eq:1&filter=id:eq:1&filter=id:eq:1")]
     public void Malformed_queries_are_errors(string query)
     {
         var context = new DefaultHttpContext();
         context.Request.QueryString = new QueryString("?" + query);
-        var (parsed, error) = ListQuery.Parse(context.Request);
+        var (parsed, error) = ListQuery.Parse<Row>(context.Request);
         Assert.Null(parsed);
         Assert.NotNull(error);
+    }
+
+    private sealed record Outer(string Id, Row Inner, List<Row> Items);
+
+    [Fact]
+    public void Nested_object_fields_are_known_as_dotted_names_collections_by_their_own_name()
+    {
+        var context = new DefaultHttpContext();
+        context.Request.QueryString = new QueryString("?filter=inner.name:eq:x&sort=items,-inner.size&fields=inner");
+        Assert.Null(ListQuery.Parse<Outer>(context.Request).Error);
+        context.Request.QueryString = new QueryString("?sort=items.name");
+        Assert.NotNull(ListQuery.Parse<Outer>(context.Request).Error);
+    }
+
+    [Fact]
+    public void Search_body_equalities_are_checked_like_query_filters()
+    {
+        var query = Parse("");
+        Assert.NotNull(query.AddEqualityFilters([new("nosuch", "x")]));
+        Assert.NotNull(query.AddEqualityFilters([.. Enumerable.Range(0, ListQuery.MaxFilters + 1).Select(i => new KeyValuePair<string, string>("name", "x"))]));
+        Assert.Null(query.AddEqualityFilters([new("name", "alpha")]));
+        Assert.Equal(["2"], query.Apply(_rows).Page.Select(r => r["id"]!.GetValue<string>()));
     }
 }
