@@ -192,7 +192,7 @@ public static class ActiveDirectoryApi
             return JcErrors.BadRequest("object: one user or user group id (24 lowercase hexadecimal characters) is required", "invalidObject");
         }
 
-        var (query, error) = ListQuery.Parse(request, maxLimit: JumpCloudAdi.ControlPlane.History.SyncHistory.PerObject);
+        var (query, error) = ListQuery.Parse<SyncHistoryDto>(request, maxLimit: JumpCloudAdi.ControlPlane.History.SyncHistory.PerObject);
         if (query is null)
         {
             return error!;
