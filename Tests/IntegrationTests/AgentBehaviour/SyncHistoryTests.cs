@@ -79,6 +79,13 @@ public sealed class SyncHistoryTests(SambaDc samba)
         Assert.Contains("The DC refused the password: set one that meets the domain's password policy", card, StringComparison.Ordinal);
         var timeline = html[html.IndexOf("id=\"sync-timeline\"", StringComparison.Ordinal)..];
         Assert.Contains($"data-seq=\"{refusal["seq"]}\" data-outcome=\"failed\"", timeline, StringComparison.Ordinal);
+
+        // The group's page has its own timeline: its creation and membership, applied.
+        var groupHistory = (await h.ControlPlane.MustAsync(HttpMethod.Get, $"/api/v2/activedirectories/{h.DomainId}/history?object={groupId}", null, 200)).AsArray();
+        Assert.Contains(groupHistory, e => e!["kind"]!.GetValue<string>() == "MembershipSet" && e["result"]!.GetValue<string>() == "applied");
+        var groupHtml = WebUtility.HtmlDecode(await portal.GetStringAsync($"/groups/{groupId}"));
+        var groupTimeline = groupHtml[groupHtml.IndexOf("id=\"sync-timeline\"", StringComparison.Ordinal)..];
+        Assert.Contains("membership update", groupTimeline, StringComparison.Ordinal);
     }
 
     [Fact]
