@@ -33,6 +33,7 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
     private long _leaseValidUntil;
     private int _heartbeatMillis = 1000;
     private readonly AgentStatus _status = new();
+    private readonly ProgressMeter _progress = new();
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -276,6 +277,7 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
         var ack = new Ack { Epoch = batch.Epoch };
         int applied = 0, skipped = 0, failed = 0, repaired = 0;
         var verdicts = new Dictionary<string, string>(StringComparer.Ordinal); // user id -> its reconcile message in this batch
+        _progress.Starting(batch.Changes[0].Seq, batch.Changes[^1].Seq, batch.LastSeq, DateTimeOffset.UtcNow);
         writer.LookAhead(batch.Changes);
         try
         {
@@ -335,6 +337,8 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
             }
 
             _status.LastBatchAt = DateTimeOffset.UtcNow;
+            _progress.Applied(ack.Results[^1].Seq, _status.LastBatchAt.Value);
+            _progress.Fill(_status);
             UpdateStatus(_status.State, null);
         }
     }

@@ -36,6 +36,7 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
             DomainId = domainId,
             Seq = change.Seq,
             Kind = change.KindCase.ToString(),
+            ObjectId = History.ChangeObjects.IdOf(change),
             Payload = JsonFormatter.Default.Format(change),
             CreatedAt = time.GetUtcNow(),
         });
