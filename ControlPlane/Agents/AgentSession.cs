@@ -5,6 +5,7 @@ using Grpc.Core;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Hosting;
 using JumpCloudAdi.ControlPlane.Sync;
+using JumpCloudAdi.ControlPlane.Telemetry;
 using JumpCloudAdi.Protocol;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -27,6 +28,8 @@ internal sealed class AgentSession(
     AgentSessions sessions,
     LeaseRenewer renewer,
     ContactRecorder contacts,
+    ControlPlaneMetrics metrics,
+    AgentCounters agentCounters,
     IServiceScopeFactory scopes,
     TimeProvider time,
     IOptions<AgentsOptions> options,
@@ -120,6 +123,11 @@ internal sealed class AgentSession(
                     case AgentMessage.BodyOneofCase.Heartbeat:
                         // Standbys ask for the lease on the pump's own heartbeat tick; nothing to wake here.
                         contacts.Heard(agent.Id);
+                        if (message.Heartbeat.Stats is { } stats)
+                        {
+                            agentCounters.Report(agent.Id, DomainId, stats, time.GetUtcNow());
+                        }
+
                         break;
                     case AgentMessage.BodyOneofCase.Ack:
                         await OnAckAsync(message.Ack, ct);
@@ -204,6 +212,7 @@ internal sealed class AgentSession(
         }
 
         AgentGatewayLog.LeaseGranted(logger, agent.Id, DomainId, epoch.Value);
+        metrics.PrimaryChanged(DomainId);
         events.Primary(DomainId);
         await WriteAsync(new ControlMessage { Lease = LeaseMessage(true, epoch.Value) }, ct);
     }
@@ -407,6 +416,12 @@ internal sealed class AgentSession(
         }
 
         InterlockedMax(ref _ackedUpTo, maxSeq);
+        metrics.Acknowledged(DomainId, results.Count);
+        foreach (var (result, _) in results)
+        {
+            metrics.Outcome(DomainId, OutcomeName(result.Outcome), result.Code);
+        }
+
         RequestResend(ack);
         // The cursor moved: the pump may send the next batch while the outcomes below are still being recorded.
         Wake();
@@ -503,6 +518,7 @@ internal sealed class AgentSession(
     {
         AgentGatewayLog.Disconnected(logger, agent.Id);
         renewer.Untrack(agent.Id);
+        agentCounters.Forget(agent.Id);
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);

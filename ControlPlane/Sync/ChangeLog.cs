@@ -3,6 +3,7 @@ using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.Protocol;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using JumpCloudAdi.ControlPlane.Telemetry;
 
 namespace JumpCloudAdi.ControlPlane.Sync;
 
@@ -11,10 +12,10 @@ namespace JumpCloudAdi.ControlPlane.Sync;
 /// change entries next to its model change, and <see cref="CommitAsync"/> commits both atomically, then wakes the
 /// domain's agents. An operation that returns without committing leaves nothing behind.
 /// </summary>
-public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimeProvider time)
+public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimeProvider time, ControlPlaneMetrics metrics)
 {
     private const int MaxAttempts = 8;
-    private readonly HashSet<string> _touched = [];
+    private readonly Dictionary<string, int> _touched = [];
     private readonly HashSet<string> _locked = [];
     private IDbContextTransaction? _transaction;
 
@@ -39,7 +40,7 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
             Payload = JsonFormatter.Default.Format(change),
             CreatedAt = time.GetUtcNow(),
         });
-        _touched.Add(domainId);
+        _touched[domainId] = _touched.GetValueOrDefault(domainId) + 1;
     }
 
     /// <summary>Saves pending model changes inside the open transaction, so later queries of the operation see them.</summary>
@@ -56,8 +57,9 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
             _transaction = null;
         }
 
-        foreach (var domainId in _touched)
+        foreach (var (domainId, appended) in _touched)
         {
+            metrics.Appended(domainId, appended);
             notifier.Signal(domainId);
         }
 
