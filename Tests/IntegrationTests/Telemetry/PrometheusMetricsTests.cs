@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
 using JumpCloudAdi.IntegrationTests.EndToEnd;
 using JumpCloudAdi.IntegrationTests.Infrastructure;
 
@@ -63,6 +64,32 @@ public sealed class PrometheusMetricsTests(SlapdServer slapd) : IClassFixture<Sl
         var stats = ThinPath.Agent(await controlPlane.AgentsAsync(domainId), agentId)!["stats"]!;
         Assert.True(stats["applied"]!.GetValue<long>() >= 5, stats.ToJsonString());
         Assert.Equal(0, stats["failed"]!.GetValue<long>());
+
+        // Every panel of the shipped Grafana dashboard is valid PromQL over series that exist (no LDAP error happened here).
+        var dashboard = JsonNode.Parse(await File.ReadAllTextAsync(DashboardPath()))!;
+        var expressions = dashboard["panels"]!.AsArray().SelectMany(p => p!["targets"]!.AsArray()).Select(t => t!["expr"]!.GetValue<string>()).ToList();
+        Assert.Equal(10, expressions.Count);
+        foreach (var expr in expressions)
+        {
+            var promql = expr.Replace("$domain", domainId, StringComparison.Ordinal).Replace("$__rate_interval", "1m", StringComparison.Ordinal)
+                .Replace("$__range", "10m", StringComparison.Ordinal);
+            var result = await prometheus.QueryAsync(promql);
+            Assert.True(result.Count > 0 || expr.Contains("ldap_errors", StringComparison.Ordinal), $"dashboard query {promql} has no data");
+        }
+    }
+
+    private static string DashboardPath()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var path = Path.Combine(dir.FullName, "ControlPlane", "deploy", "grafana", "jumpcloud-adi.json");
+            if (File.Exists(path))
+            {
+                return path;
+            }
+        }
+
+        throw new FileNotFoundException("ControlPlane/deploy/grafana/jumpcloud-adi.json not found above " + AppContext.BaseDirectory);
     }
 
     [Fact]
