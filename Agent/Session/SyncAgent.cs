@@ -40,6 +40,7 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
 
     public async Task RunAsync(CancellationToken ct)
     {
+        AgentTracing.Listen();
         var backoff = new Backoff(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(30));
         while (!ct.IsCancellationRequested)
         {
@@ -295,9 +296,17 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
                     break;
                 }
 
+                using var span = AgentTracing.StartWrite(change.Traceparent, change.Seq, change.KindCase.ToString());
                 var result = change.Reconcile ? Reconcile(writer, change, ref repaired) : ApplyOne(writer, change);
+                if (span is not null)
+                {
+                    span.SetTag("jcadi.outcome", result.Outcome.ToString());
+                    AgentLog.ChangeTraced(logger, change.Seq, span.TraceId.ToString(), span.SpanId.ToString(), span.ParentSpanId.ToString());
+                }
+
                 ack.Results.Add(new EntryResult
                 {
+                    Traceparent = span?.Id ?? "",
                     Seq = change.Seq,
                     Outcome = result.Outcome,
                     Code = result.Code,

@@ -56,6 +56,7 @@ internal sealed class AgentSession(
     // goes out, read and trimmed by the reader; guarded by the lock. At most MaxInFlight (+ one batch) entries.
     private readonly Lock _sentLock = new();
     private readonly Dictionary<long, string> _sent = [];
+    private readonly Dictionary<long, string> _sentTraces = []; // the traced ones among them: the send span's context
     private long _sentEpoch;
 
     // Refused acks are logged at most once per RefusalLogInterval and kind (with how many were not logged since), so a
@@ -199,6 +200,7 @@ internal sealed class AgentSession(
         lock (_sentLock)
         {
             _sent.Clear();
+            _sentTraces.Clear();
             _sentEpoch = epoch.Value;
         }
 
@@ -239,6 +241,8 @@ internal sealed class AgentSession(
             lock (_sentLock)
             {
                 _sent.Clear();
+                _sentTraces.Clear();
+            _sentTraces.Clear();
                 _sentEpoch = 0;
             }
 
@@ -272,6 +276,7 @@ internal sealed class AgentSession(
 
             var batch = new ChangeBatch { Epoch = epoch };
             batch.Changes.AddRange(entries.Select(e => _parser.Parse<Change>(e.Payload)));
+            using var spans = ChangeTracing.StartSend(entries, batch, agent.Id);
             await FillAnchorsAsync(db, batch, ct);
             // Recorded before the batch goes out: the agent's ack may arrive before the write returns.
             lock (_sentLock)
@@ -284,6 +289,10 @@ internal sealed class AgentSession(
                 foreach (var change in batch.Changes)
                 {
                     _sent[change.Seq] = ObjectIdOf(change);
+                    if (change.Traceparent.Length > 0)
+                    {
+                        _sentTraces[change.Seq] = change.Traceparent;
+                    }
                 }
             }
 
@@ -404,6 +413,7 @@ internal sealed class AgentSession(
             return;
         }
 
+        List<(long Seq, string TraceParent)>? traced = null;
         lock (_sentLock)
         {
             if (_sentEpoch == epoch)
@@ -412,11 +422,14 @@ internal sealed class AgentSession(
                 {
                     _sent.Remove(seq);
                 }
+
+                traced = ChangeTracing.TakeAcked(_sentTraces, maxSeq);
             }
         }
 
         InterlockedMax(ref _ackedUpTo, maxSeq);
         metrics.Acknowledged(DomainId, results.Count);
+        ChangeTracing.Acknowledged(traced, ack.Results);
         foreach (var (result, _) in results)
         {
             metrics.Outcome(DomainId, OutcomeName(result.Outcome), result.Code);

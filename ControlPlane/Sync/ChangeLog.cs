@@ -32,6 +32,11 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
 
         domain.LastSeq++;
         change.Seq = domain.LastSeq;
+        // The entry remembers the trace of the operation that appended it; the batch carries it to the agent.
+        using var span = ControlPlaneTelemetry.Source.StartActivity("changelog.append");
+        span?.SetTag("jcadi.domain", domainId);
+        span?.SetTag("jcadi.seq", change.Seq);
+        span?.SetTag("jcadi.change.kind", change.KindCase.ToString());
         db.Changes.Add(new ChangeEntry
         {
             DomainId = domainId,
@@ -39,6 +44,7 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
             Kind = change.KindCase.ToString(),
             Payload = JsonFormatter.Default.Format(change),
             CreatedAt = time.GetUtcNow(),
+            TraceParent = span is { IdFormat: System.Diagnostics.ActivityIdFormat.W3C } ? span.Id : null,
         });
         _touched[domainId] = _touched.GetValueOrDefault(domainId) + 1;
     }

@@ -11,7 +11,8 @@ internal static class ThinPath
 {
     public sealed record Setup(ControlPlaneHost ControlPlane, AgentProcess Agent, string DomainId, string AgentId);
 
-    public static async Task<Setup> StartAsync(TempDirectory temp, IDirectoryServer directory)
+    /// <param name="agentArgs">More `run` options for the agent, e.g. `--verbose`.</param>
+    public static async Task<Setup> StartAsync(TempDirectory temp, IDirectoryServer directory, params string[] agentArgs)
     {
         var controlPlane = await ControlPlaneHost.StartAsync(temp.Sub("cp"));
         var domain = await controlPlane.MustAsync(HttpMethod.Post, "/api/v2/activedirectories", new { domain = "DC=example;DC=com" }, 201);
@@ -23,7 +24,7 @@ internal static class ThinPath
         Assert.True(connectKey.Length >= 43, "a connect key carries at least 256 bits");
         var agent = new AgentProcess(temp.Sub("agent"));
         await agent.InstallAsync(controlPlane, directory, connectKey);
-        agent.Start();
+        agent.Start(agentArgs);
 
         await Processes.WaitUntilAsync(async () =>
         {
