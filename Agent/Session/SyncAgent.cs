@@ -40,7 +40,10 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
 
     public async Task RunAsync(CancellationToken ct)
     {
-        AgentTracing.Listen();
+        if (AgentTracing.Listen(Environment.GetEnvironmentVariable(AgentTracing.OtlpEndpointVariable)) is { } tracingProblem)
+        {
+            AgentLog.Warning(logger, tracingProblem);
+        }
         var backoff = new Backoff(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(30));
         while (!ct.IsCancellationRequested)
         {

@@ -27,8 +27,37 @@ public sealed class TraceTests(SlapdServer slapd) : IClassFixture<SlapdServer>
         };
         ActivitySource.AddActivityListener(listener);
 
+        // A tiny OTLP/HTTP receiver for the agent's own export.
+        var otlpPort = Processes.FreePort();
+        using var receiver = new HttpListener();
+        receiver.Prefixes.Add($"http://127.0.0.1:{otlpPort}/");
+        receiver.Start();
+        var exported = new ConcurrentQueue<string>();
+        var receiving = Task.Run(async () =>
+        {
+            while (receiver.IsListening)
+            {
+                try
+                {
+                    var context = await receiver.GetContextAsync();
+                    using (var reader = new StreamReader(context.Request.InputStream))
+                    {
+                        exported.Enqueue($"{context.Request.HttpMethod} {context.Request.Url!.AbsolutePath} {context.Request.ContentType} {await reader.ReadToEndAsync()}");
+                    }
+
+                    context.Response.StatusCode = 200;
+                    context.Response.Close();
+                }
+                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+                {
+                    return;
+                }
+            }
+        });
+
         using var temp = new TempDirectory();
-        var (controlPlane, agent, domainId, _) = await ThinPath.StartAsync(temp, slapd, "--verbose");
+        var (controlPlane, agent, domainId, _) = await ThinPath.StartAsync(temp, slapd, ["--verbose"],
+            new Dictionary<string, string> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{otlpPort}" });
         await using var _ = controlPlane;
         using var __ = agent;
         var userId = await controlPlane.CreateUserAsync("trace.user", "Trace", "User");
@@ -64,5 +93,17 @@ public sealed class TraceTests(SlapdServer slapd) : IClassFixture<SlapdServer>
         Assert.DoesNotContain(trace, s => s.SpanId == ack.ParentSpanId);
         var written = $"Change {send.GetTagItem("jcadi.seq")} written in trace {traceId} (span {ack.ParentSpanId}, parent {send.SpanId})";
         Assert.Contains(written, agent.Log, StringComparison.Ordinal);
+
+        // The agent exported the same span over OTLP/HTTP (JSON), child of the send span.
+        await Processes.WaitUntilAsync(() => Task.FromResult(exported.Any(e => e.Contains(ack.ParentSpanId.ToHexString(), StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(30), () => $"the agent's span exported ({exported.Count} requests: {string.Join(" | ", exported)})");
+        var request2 = exported.First(e => e.Contains(ack.ParentSpanId.ToHexString(), StringComparison.Ordinal));
+        Assert.StartsWith("POST /v1/traces application/json ", request2, StringComparison.Ordinal);
+        var body = System.Text.Json.Nodes.JsonNode.Parse(request2["POST /v1/traces application/json ".Length..])!;
+        var span = body["resourceSpans"]![0]!["scopeSpans"]![0]!["spans"]!.AsArray()
+            .Single(s => s!["spanId"]!.GetValue<string>() == ack.ParentSpanId.ToHexString())!;
+        Assert.Equal(traceId.ToHexString(), span["traceId"]!.GetValue<string>());
+        Assert.Equal(send.SpanId.ToHexString(), span["parentSpanId"]!.GetValue<string>());
+        Assert.Equal("ldap.write", span["name"]!.GetValue<string>());
     }
 }
