@@ -34,6 +34,11 @@ internal static class StatusCommand
                 unhealthy = status.Unhealthy(pid => IsAgentRunning(pid, path));
                 Console.WriteLine($"Connection:        {status.State} (as of {status.UpdatedAt:O})");
                 Console.WriteLine($"Latest sync:       {status.LastBatch ?? "(none yet)"}{(status.LastBatchAt is { } at ? $" at {at:O}" : "")}");
+                if (status.DescribeProgress() is { } progress)
+                {
+                    Console.WriteLine($"Progress:          {progress}");
+                }
+
                 if (status.LastReconcile is not null)
                 {
                     Console.WriteLine($"Latest reconcile:  {status.LastReconcile}{(status.LastReconcileAt is { } reconciledAt ? $" at {reconciledAt:O}" : "")}");

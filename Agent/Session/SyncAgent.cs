@@ -33,6 +33,7 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
     private long _leaseValidUntil;
     private int _heartbeatMillis = 1000;
     private readonly AgentStatus _status = new();
+    private readonly ProgressMeter _progress = new();
 
     // The agent's own counters since it started, sent with every heartbeat. Guarded by _statsLock.
     private readonly Lock _statsLock = new();
@@ -284,6 +285,7 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
     {
         var ack = new Ack { Epoch = batch.Epoch };
         int applied = 0, skipped = 0, failed = 0, repaired = 0;
+        _progress.Starting(batch.Changes[0].Seq, batch.Changes[^1].Seq, batch.LastSeq, DateTimeOffset.UtcNow);
         writer.LookAhead(batch.Changes);
         try
         {
@@ -359,6 +361,8 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
             }
 
             _status.LastBatchAt = DateTimeOffset.UtcNow;
+            _progress.Applied(ack.Results[^1].Seq, _status.LastBatchAt.Value);
+            _progress.Fill(_status);
             UpdateStatus(_status.State, null);
         }
     }

@@ -274,7 +274,7 @@ internal sealed class AgentSession(
                 return;
             }
 
-            var batch = new ChangeBatch { Epoch = epoch };
+            var batch = new ChangeBatch { Epoch = epoch, LastSeq = await db.Domains.Where(d => d.Id == DomainId).Select(d => d.LastSeq).SingleAsync(ct) };
             batch.Changes.AddRange(entries.Select(e => _parser.Parse<Change>(e.Payload)));
             using var spans = ChangeTracing.StartSend(entries, batch, agent.Id);
             await FillAnchorsAsync(db, batch, ct);
@@ -467,8 +467,10 @@ internal sealed class AgentSession(
         }
 
         await db.SaveChangesAsync(ct);
-        events.Outcomes(results.Select(r => new SyncOutcome(DomainId, agent.Id, r.Result.Seq, r.ObjectId,
-            OutcomeName(r.Result.Outcome), r.Result.Code, r.Result.Message, now)).ToList());
+        var outcomes = results.Select(r => new SyncOutcome(DomainId, agent.Id, r.Result.Seq, r.ObjectId,
+            OutcomeName(r.Result.Outcome), r.Result.Code, r.Result.Message, now)).ToList();
+        await History.SyncHistory.RecordAsync(db, outcomes, ct);
+        events.Outcomes(outcomes);
     }
 
     private void Refuse(Refusal kind, long epoch, string reason)

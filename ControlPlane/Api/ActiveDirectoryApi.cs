@@ -23,6 +23,9 @@ public static class ActiveDirectoryApi
         group.MapPost("/{id}/reconcile", Reconcile).WithName("activedirectories_reconcile")
             .WithSummary("Extension: queue the domain's whole desired state so the primary agent repairs any drift")
             .Produces<ReconcileDto>(202).Produces<JcError>(404);
+        group.MapGet("/{id}/history", ObjectHistory).WithName("activedirectories_history")
+            .WithSummary("Extension: an object's recent sync outcomes in the domain, newest first (at most 50 are kept per object)")
+            .Produces<List<SyncHistoryDto>>().Produces<JcError>(400).Produces<JcError>(404);
         group.MapGet("/{id}/usergroups", TraverseGroups).WithName("graph_activeDirectoryTraverseUserGroup").Produces<List<GraphObjectWithPathsDto>>().Produces<JcError>(404);
         group.MapGet("/{id}/agents", ListAgents).WithName("activedirectories_agentsList").Produces<List<AgentDto>>().Produces<JcError>(404);
         group.MapPost("/{id}/agents", CreateAgent).WithName("activedirectories_agentsPost").Produces<AgentDto>(201).Produces<JcError>(400).Produces<JcError>(404);
@@ -98,6 +101,7 @@ public static class ActiveDirectoryApi
             await db.Associations.Where(a => a.DomainId == id).ExecuteDeleteAsync(ct);
             await db.Changes.Where(c => c.DomainId == id).ExecuteDeleteAsync(ct);
             await db.SyncStatuses.Where(s => s.DomainId == id).ExecuteDeleteAsync(ct);
+            await db.SyncHistory.Where(h => h.DomainId == id).ExecuteDeleteAsync(ct);
             db.Domains.Remove(domain);
             await log.CommitAsync(ct);
             foreach (var agentId in agentIds)
@@ -174,6 +178,31 @@ public static class ActiveDirectoryApi
         await reconciler.AppendSnapshotAsync(id, ct) is { } range
             ? TypedResults.Accepted($"/api/v2/activedirectories/{id}/users", new ReconcileDto(range.FromSeq, range.ToSeq, range.Objects))
             : JcErrors.NotFound("Active Directory instance");
+
+    private static async Task<IResult> ObjectHistory(string id, HttpRequest request, ControlPlaneDb db, CancellationToken ct)
+    {
+        if (!await db.Domains.AnyAsync(d => d.Id == id, ct))
+        {
+            return JcErrors.NotFound("Active Directory instance");
+        }
+
+        var objects = request.Query["object"];
+        if (objects.Count != 1 || !ObjectIds.IsValid(objects[0]))
+        {
+            return JcErrors.BadRequest("object: one user or user group id (24 lowercase hexadecimal characters) is required", "invalidObject");
+        }
+
+        var (query, error) = ListQuery.Parse<SyncHistoryDto>(request, maxLimit: JumpCloudAdi.ControlPlane.History.SyncHistory.PerObject);
+        if (query is null)
+        {
+            return error!;
+        }
+
+        var objectId = objects[0]!;
+        var entries = await db.SyncHistory.AsNoTracking().Where(h => h.DomainId == id && h.ObjectId == objectId)
+            .OrderByDescending(h => h.Id).ToListAsync(ct);
+        return query.Apply(entries.Select(SyncHistoryDto.From)).ToV2(request);
+    }
 
     private static async Task<IResult> TraverseGroups(string id, HttpRequest request, ControlPlaneDb db, CancellationToken ct)
     {

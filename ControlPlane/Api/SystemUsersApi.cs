@@ -325,6 +325,7 @@ public static class SystemUsersApi
             db.GroupMembers.RemoveRange(db.GroupMembers.Where(m => m.UserId == id));
             db.Associations.RemoveRange(db.Associations.Where(a => a.TargetType == AssociationTypes.User && a.TargetId == id));
             db.SyncStatuses.RemoveRange(db.SyncStatuses.Where(s => s.ObjectId == id));
+            db.SyncHistory.RemoveRange(db.SyncHistory.Where(h => h.ObjectId == id));
             db.Users.Remove(user);
             await log.SaveAsync(ct);
             foreach (var group in await db.Groups.Where(g => groupIds.Contains(g.Id)).ToListAsync(ct))

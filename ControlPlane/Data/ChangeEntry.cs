@@ -10,6 +10,9 @@ public sealed class ChangeEntry
     public required string DomainId { get; set; }
     public long Seq { get; set; }
     public required string Kind { get; set; }
+
+    /// <summary>The JumpCloud id of the user or group the entry is about (null for entries written before it was kept).</summary>
+    public string? ObjectId { get; set; }
     public required string Payload { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 

@@ -30,6 +30,7 @@ public class ControlPlaneDb : DbContext, IDataProtectionKeyContext
     public DbSet<DomainAssociation> Associations => Set<DomainAssociation>();
     public DbSet<ChangeEntry> Changes => Set<ChangeEntry>();
     public DbSet<SyncStatusRecord> SyncStatuses => Set<SyncStatusRecord>();
+    public DbSet<SyncHistoryEntry> SyncHistory => Set<SyncHistoryEntry>();
     public DbSet<ControlPlaneSetting> Settings => Set<ControlPlaneSetting>();
 
     /// <summary>The portal's Data Protection key ring (XML, not encrypted at rest: see <c>PortalExtensions</c>).</summary>
@@ -89,6 +90,20 @@ public class ControlPlaneDb : DbContext, IDataProtectionKeyContext
         {
             e.HasKey(c => c.Id);
             e.HasIndex(c => new { c.DomainId, c.Seq }).IsUnique();
+            e.Property(c => c.ObjectId).HasMaxLength(24);
+            e.HasIndex(c => new { c.DomainId, c.ObjectId, c.Seq });
+        });
+        modelBuilder.Entity<SyncHistoryEntry>(e =>
+        {
+            e.HasKey(h => h.Id);
+            e.Property(h => h.DomainId).HasMaxLength(24);
+            e.Property(h => h.ObjectId).HasMaxLength(24);
+            e.Property(h => h.AgentId).HasMaxLength(24);
+            e.Property(h => h.Kind).HasMaxLength(32);
+            e.Property(h => h.Outcome).HasMaxLength(16);
+            e.Property(h => h.Message).HasMaxLength(History.SyncHistory.MaxMessageLength);
+            e.HasIndex(h => new { h.DomainId, h.ObjectId, h.Id });
+            e.HasIndex(h => h.ObjectId);
         });
         modelBuilder.Entity<SyncStatusRecord>(e => e.HasKey(s => new { s.DomainId, s.ObjectId }));
         modelBuilder.Entity<ControlPlaneSetting>(e =>

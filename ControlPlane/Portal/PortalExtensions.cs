@@ -18,6 +18,7 @@ public static class PortalExtensions
         services.TryAddSingleton<AdminCredentials>();
         services.TryAddSingleton<LoginThrottle>();
         services.TryAddSingleton<SyncActivity>();
+        services.TryAddSingleton<SyncProgress>();
         services.TryAddSingleton<PortalApi>();
         services.TryAddScoped<PortalReader>();
         services.AddHostedService<PortalLiveUpdates>();

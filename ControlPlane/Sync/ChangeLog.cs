@@ -42,6 +42,7 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
             DomainId = domainId,
             Seq = change.Seq,
             Kind = change.KindCase.ToString(),
+            ObjectId = History.ChangeObjects.IdOf(change),
             Payload = JsonFormatter.Default.Format(change),
             CreatedAt = time.GetUtcNow(),
             TraceParent = span is { IdFormat: System.Diagnostics.ActivityIdFormat.W3C } ? span.Id : null,

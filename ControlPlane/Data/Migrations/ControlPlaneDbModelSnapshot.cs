@@ -143,6 +143,10 @@ namespace JumpCloudAdi.ControlPlane.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ObjectId")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Payload")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -158,6 +162,8 @@ namespace JumpCloudAdi.ControlPlane.Data.Migrations
 
                     b.HasIndex("DomainId", "Seq")
                         .IsUnique();
+
+                    b.HasIndex("DomainId", "ObjectId", "Seq");
 
                     b.ToTable("Changes");
                 });
@@ -206,6 +212,60 @@ namespace JumpCloudAdi.ControlPlane.Data.Migrations
                     b.HasKey("GroupId", "UserId");
 
                     b.ToTable("GroupMembers");
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.SyncHistoryEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AgentId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Code")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DomainId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ObjectId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ObjectId");
+
+                    b.HasIndex("DomainId", "ObjectId", "Id");
+
+                    b.ToTable("SyncHistory");
                 });
 
             modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.SyncStatusRecord", b =>

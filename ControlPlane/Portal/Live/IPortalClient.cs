@@ -14,4 +14,7 @@ public interface IPortalClient
 
     /// <summary>Agents acknowledged changes with these outcomes.</summary>
     Task SyncOutcomes(IReadOnlyList<OutcomeView> outcomes);
+
+    /// <summary>A domain's sync run advanced or ended (see <see cref="Status.SyncProgress"/>).</summary>
+    Task Progress(ProgressView progress);
 }

@@ -17,6 +17,7 @@ namespace JumpCloudAdi.ControlPlane.Portal.Live;
 public sealed class PortalLiveUpdates(
     AgentEvents events,
     SyncActivity activity,
+    SyncProgress progress,
     IServiceScopeFactory scopes,
     IHubContext<PortalHub, IPortalClient> hub,
     TimeProvider time,
@@ -27,6 +28,7 @@ public sealed class PortalLiveUpdates(
     private readonly Channel<IReadOnlyList<SyncOutcome>> _outcomes = Channel.CreateUnbounded<IReadOnlyList<SyncOutcome>>();
     private readonly Dictionary<string, (string Fingerprint, string DomainId)> _agents = [];
     private readonly Dictionary<string, string?> _primaries = [];
+    private readonly Dictionary<string, ProgressView> _progress = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -119,6 +121,13 @@ public sealed class PortalLiveUpdates(
                 _primaries[domain.Id] = primary;
                 await hub.Clients.Groups(PortalHub.DomainGroup(domain.Id), PortalHub.AllDomainsGroup).PrimaryChanged(new PrimaryView(domain.Id, primary));
             }
+
+            if (progress.Observe(domain.Id, domain.LastSeq, domain.AckedSeq, now) is { } run
+                && (!_progress.TryGetValue(domain.Id, out var shown) || shown != run))
+            {
+                _progress[domain.Id] = run;
+                await hub.Clients.Group(PortalHub.DomainGroup(domain.Id)).Progress(run);
+            }
         }
 
         var seen = new HashSet<string>();
@@ -146,6 +155,8 @@ public sealed class PortalLiveUpdates(
         foreach (var gone in _primaries.Keys.Where(id => !domains.ContainsKey(id)).ToList())
         {
             _primaries.Remove(gone);
+            _progress.Remove(gone);
+            progress.Forget(gone);
         }
     }
 

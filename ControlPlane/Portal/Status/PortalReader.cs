@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace JumpCloudAdi.ControlPlane.Portal.Status;
 
 /// <summary>Read-only queries behind the portal's pages and live views.</summary>
-public sealed class PortalReader(ControlPlaneDb db, TimeProvider time, SyncActivity activity, IOptions<AgentsOptions> agents)
+public sealed class PortalReader(ControlPlaneDb db, TimeProvider time, SyncActivity activity, SyncProgress progress, IOptions<AgentsOptions> agents)
 {
     public const string UserType = AssociationTypes.User;
     public const string GroupType = AssociationTypes.UserGroup;
@@ -51,8 +51,11 @@ public sealed class PortalReader(ControlPlaneDb db, TimeProvider time, SyncActiv
     public async Task<DomainSnapshot?> SnapshotAsync(string domainId, CancellationToken ct)
     {
         var domain = await db.Domains.AsNoTracking().SingleOrDefaultAsync(d => d.Id == domainId, ct);
-        return domain is null ? null : new DomainSnapshot(domainId, PrimaryOf(domain, Now), await AgentsAsync(domainId, ct));
+        return domain is null ? null : new DomainSnapshot(domainId, PrimaryOf(domain, Now), await AgentsAsync(domainId, ct), progress.Current(domainId));
     }
+
+    /// <summary>The domain's current or last sync run, when there is one worth showing.</summary>
+    public ProgressView? Progress(string domainId) => progress.Current(domainId);
 
     public async Task<IReadOnlyList<DomainRow>> DomainsAsync(CancellationToken ct)
     {
@@ -122,6 +125,45 @@ public sealed class PortalReader(ControlPlaneDb db, TimeProvider time, SyncActiv
             var (type, name) = names.GetValueOrDefault(o.ObjectId, ("object", o.ObjectId));
             return new OutcomeView(o.DomainId, o.AgentId, o.ObjectId, type, name, o.Outcome, o.Code, o.Message, o.At);
         }).ToList();
+    }
+
+    /// <summary>An object's sync history across domains, newest first.</summary>
+    public async Task<IReadOnlyList<TimelineRow>> TimelineAsync(string objectId, int limit, CancellationToken ct)
+    {
+        var entries = await db.SyncHistory.AsNoTracking().Where(h => h.ObjectId == objectId).OrderByDescending(h => h.At).ThenByDescending(h => h.Id)
+            .Take(limit).ToListAsync(ct);
+        var domainIds = entries.Select(e => e.DomainId).Distinct().ToList();
+        var agentIds = entries.Select(e => e.AgentId).Distinct().ToList();
+        var domains = await db.Domains.AsNoTracking().Where(d => domainIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, d => d.Domain, ct);
+        var agents = await db.Agents.AsNoTracking().Where(a => agentIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Hostname, ct);
+        return entries.Select(e => new TimelineRow(e.At, e.DomainId, domains.GetValueOrDefault(e.DomainId, e.DomainId), e.Seq, e.Kind, e.AgentId,
+            agents.GetValueOrDefault(e.AgentId), e.Outcome, e.Code, e.Message)).ToList();
+    }
+
+    /// <summary>The "why" of one object in one domain: see <see cref="SyncExplanation"/>.</summary>
+    public async Task<SyncExplanation> ExplainAsync(AdDomain domain, string objectId, bool direct, IReadOnlyList<string> viaGroups, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        var now = Now;
+        var change = await db.Changes.AsNoTracking().Where(c => c.DomainId == domain.Id && c.ObjectId == objectId)
+            .OrderByDescending(c => c.Seq).Select(c => new { c.Seq, c.Kind }).FirstOrDefaultAsync(ct);
+        var last = await db.SyncHistory.AsNoTracking().Where(h => h.DomainId == domain.Id && h.ObjectId == objectId)
+            .OrderByDescending(h => h.Id).FirstOrDefaultAsync(ct);
+        SyncOutcomeFact? outcome = last is null ? null : new SyncOutcomeFact(last.At, last.Seq, last.Kind, last.AgentId, last.Outcome, last.Code, last.Message);
+        if (outcome is null && await db.SyncStatuses.AsNoTracking().SingleOrDefaultAsync(s => s.DomainId == domain.Id && s.ObjectId == objectId, ct) is { } status)
+        {
+            // Recorded before the history was kept.
+            outcome = new SyncOutcomeFact(status.SyncedAt, 0, "", null, status.Outcome, status.Code, status.Message);
+        }
+
+        (long, string)? lastChange = change is not null && (last is null || change.Seq >= last.Seq) ? (change.Seq, change.Kind)
+            : last is not null ? (last.Seq, last.Kind) : null;
+        var agentRows = await db.Agents.AsNoTracking().Where(a => a.DomainId == domain.Id && a.AgentType == "SYNC").ToListAsync(ct);
+        var primaryId = PrimaryOf(domain, now);
+        var primary = agentRows.FirstOrDefault(a => a.Id == primaryId);
+        var agentsFact = new SyncExplanation.AgentsFact(agentRows.Count(a => a.State != AgentStates.Unsealed),
+            agentRows.Count(a => a.State == AgentStates.Active), primary is null ? null : primary.Hostname ?? primary.Id);
+        return SyncExplanation.Explain(direct, viaGroups, lastChange, domain.AckedSeq, outcome, agentsFact);
     }
 
     public async Task<Dictionary<string, SyncStatusRecord>> StatusesAsync(string domainId, IReadOnlyCollection<string> objectIds, CancellationToken ct) =>

@@ -177,6 +177,7 @@
           if (!snapshot.agents.some(a => a.id === row.dataset.agentId)) row.remove();
         }
         updatePrimary({ domainId, primaryAgentId: snapshot.primaryAgentId });
+        if (snapshot.progress) updateProgress(snapshot.progress);
       }
     }
     if (watchAll) {
@@ -352,6 +353,23 @@
       renderDomainSummary(removedDomainId);
     }
   });
+  // -- Domain page: the sync run's progress (x of N applied, rate, time left) --
+  function updateProgress(progress) {
+    if (progress.domainId !== domainId) return;
+    const region = $('#sync-progress');
+    if (!region) return;
+    const bar = $('#progress-bar', region);
+    const text = $('#progress-text', region);
+    bar.max = Math.max(progress.total, 1);
+    bar.value = progress.done;
+    text.textContent = progress.text;
+    text.dataset.done = String(progress.done);
+    text.dataset.total = String(progress.total);
+    region.dataset.running = String(progress.running);
+    region.hidden = false;
+  }
+
+  connection.on('Progress', updateProgress);
   connection.on('PrimaryChanged', updatePrimary);
   connection.on('SyncOutcomes', applyOutcomes);
 

@@ -151,6 +151,10 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("ObjectId")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
                     b.Property<string>("Payload")
                         .IsRequired()
                         .HasColumnType("text");
@@ -166,6 +170,8 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
 
                     b.HasIndex("DomainId", "Seq")
                         .IsUnique();
+
+                    b.HasIndex("DomainId", "ObjectId", "Seq");
 
                     b.ToTable("Changes");
                 });
@@ -214,6 +220,62 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
                     b.HasKey("GroupId", "UserId");
 
                     b.ToTable("GroupMembers");
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.SyncHistoryEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AgentId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Code")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("DomainId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("ObjectId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ObjectId");
+
+                    b.HasIndex("DomainId", "ObjectId", "Id");
+
+                    b.ToTable("SyncHistory");
                 });
 
             modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.SyncStatusRecord", b =>

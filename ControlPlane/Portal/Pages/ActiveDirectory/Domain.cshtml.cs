@@ -23,6 +23,9 @@ public sealed class DomainModel(PortalApi api, PortalReader reader, ControlPlane
     public IReadOnlyList<(string Id, string Name)> BindableGroups { get; private set; } = [];
     public int FailedCount { get; private set; }
 
+    /// <summary>The current or last sync run (reconcile, initial sync), when large enough to show; updated live.</summary>
+    public ProgressView? Progress => reader.Progress(Domain.Id);
+
     /// <summary>Set only in the response to "Add agent": the connect key is shown this once and never stored.</summary>
     public NewConnectKey? NewKey { get; private set; }
 

@@ -7,13 +7,14 @@ using Microsoft.EntityFrameworkCore;
 namespace JumpCloudAdi.ControlPlane.Portal.Pages.Groups;
 
 /// <summary>One user group: name and description, members, and domain bindings.</summary>
-public sealed class DetailsModel(PortalApi api, ControlPlaneDb db, ILogger<DetailsModel> logger) : PortalPageModel(api, logger)
+public sealed class DetailsModel(PortalApi api, ControlPlaneDb db, PortalReader reader, ILogger<DetailsModel> logger) : PortalPageModel(api, logger)
 {
     public UserGroup Group { get; private set; } = null!;
     public IReadOnlyList<SystemUser> Members { get; private set; } = [];
     public IReadOnlyList<SystemUser> Candidates { get; private set; } = [];
     public IReadOnlyList<(AdDomain Domain, SyncStatusRecord? Status)> Domains { get; private set; } = [];
     public IReadOnlyList<AdDomain> BindableDomains { get; private set; } = [];
+    public IReadOnlyList<TimelineRow> Timeline { get; private set; } = [];
 
     [BindProperty]
     public IndexModel.NewGroupInput Edit { get; set; } = new();
@@ -91,6 +92,7 @@ public sealed class DetailsModel(PortalApi api, ControlPlaneDb db, ILogger<Detai
         var statuses = await db.SyncStatuses.AsNoTracking().Where(s => s.ObjectId == id).ToDictionaryAsync(s => s.DomainId, ct);
         Domains = domains.Where(d => bound.Contains(d.Id)).Select(d => (d, statuses.GetValueOrDefault(d.Id))).ToList();
         BindableDomains = domains.Where(d => !bound.Contains(d.Id)).ToList();
+        Timeline = await reader.TimelineAsync(id, Users.DetailsModel.TimelineLength, ct);
         return true;
     }
 }

@@ -8,14 +8,18 @@ using Microsoft.EntityFrameworkCore;
 namespace JumpCloudAdi.ControlPlane.Portal.Pages.Users;
 
 /// <summary>One user: details, state (suspend, unlock), password, domain bindings and group membership.</summary>
-public sealed class DetailsModel(PortalApi api, ControlPlaneDb db, ILogger<DetailsModel> logger) : PortalPageModel(api, logger)
+public sealed class DetailsModel(PortalApi api, ControlPlaneDb db, PortalReader reader, ILogger<DetailsModel> logger) : PortalPageModel(api, logger)
 {
     public static readonly string[] Fields = ["username", "email", "firstname", "lastname"];
+
+    /// <summary>How many sync history entries the timeline shows.</summary>
+    public const int TimelineLength = 50;
 
     public SystemUser SystemUser { get; private set; } = null!;
     public IReadOnlyList<DomainBinding> Domains { get; private set; } = [];
     public IReadOnlyList<UserGroup> Groups { get; private set; } = [];
     public IReadOnlyList<AdDomain> BindableDomains { get; private set; } = [];
+    public IReadOnlyList<TimelineRow> Timeline { get; private set; } = [];
     public IReadOnlyList<UserGroup> JoinableGroups { get; private set; } = [];
 
     [BindProperty]
@@ -138,15 +142,22 @@ public sealed class DetailsModel(PortalApi api, ControlPlaneDb db, ILogger<Detai
                                select new { a.DomainId, g.Name }).AsNoTracking().ToListAsync(ct);
         var allDomains = await db.Domains.AsNoTracking().OrderBy(d => d.Domain).ToListAsync(ct);
         var statuses = await db.SyncStatuses.AsNoTracking().Where(s => s.ObjectId == id).ToDictionaryAsync(s => s.DomainId, ct);
-        Domains = allDomains.Where(d => direct.Contains(d.Id) || viaGroups.Any(v => v.DomainId == d.Id))
-            .Select(d => new DomainBinding(d, direct.Contains(d.Id), viaGroups.Where(v => v.DomainId == d.Id).Select(v => v.Name).ToList(), statuses.GetValueOrDefault(d.Id)))
-            .ToList();
+        var domains = new List<DomainBinding>();
+        foreach (var d in allDomains.Where(d => direct.Contains(d.Id) || viaGroups.Any(v => v.DomainId == d.Id)))
+        {
+            var via = viaGroups.Where(v => v.DomainId == d.Id).Select(v => v.Name).Order(StringComparer.OrdinalIgnoreCase).ToList();
+            domains.Add(new DomainBinding(d, direct.Contains(d.Id), via, statuses.GetValueOrDefault(d.Id),
+                await reader.ExplainAsync(d, id, direct.Contains(d.Id), via, ct)));
+        }
+
+        Domains = domains;
+        Timeline = await reader.TimelineAsync(id, TimelineLength, ct);
         BindableDomains = allDomains.Where(d => !direct.Contains(d.Id)).ToList();
         return true;
     }
 
     /// <summary>A domain the user reaches, how, and its latest sync outcome there.</summary>
-    public sealed record DomainBinding(AdDomain Domain, bool Direct, IReadOnlyList<string> ViaGroups, SyncStatusRecord? Status);
+    public sealed record DomainBinding(AdDomain Domain, bool Direct, IReadOnlyList<string> ViaGroups, SyncStatusRecord? Status, SyncExplanation Why);
 
     /// <summary>The edit-user form.</summary>
     public sealed class EditUserInput
