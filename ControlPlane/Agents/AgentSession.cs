@@ -242,7 +242,6 @@ internal sealed class AgentSession(
             {
                 _sent.Clear();
                 _sentTraces.Clear();
-            _sentTraces.Clear();
                 _sentEpoch = 0;
             }
 
