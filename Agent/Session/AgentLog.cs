@@ -34,6 +34,9 @@ internal static partial class AgentLog
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Batch of epoch {Epoch} dropped: this agent does not hold that lease")]
     public static partial void BatchFenced(ILogger logger, long epoch);
 
+    [LoggerMessage(EventId = 11, Level = LogLevel.Debug, Message = "Change {Seq} written in trace {TraceId} (span {SpanId}, parent {ParentSpanId})")]
+    public static partial void ChangeTraced(ILogger logger, long seq, string traceId, string spanId, string parentSpanId);
+
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Reconcile: {Checked} entries checked, {Repaired} repaired")]
     public static partial void Reconciled(ILogger logger, int @checked, int repaired);
 }

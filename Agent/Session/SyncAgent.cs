@@ -35,8 +35,16 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
     private readonly AgentStatus _status = new();
     private readonly ProgressMeter _progress = new();
 
+    // The agent's own counters since it started, sent with every heartbeat. Guarded by _statsLock.
+    private readonly Lock _statsLock = new();
+    private readonly AgentStats _stats = new();
+
     public async Task RunAsync(CancellationToken ct)
     {
+        if (AgentTracing.Listen(Environment.GetEnvironmentVariable(AgentTracing.OtlpEndpointVariable)) is { } tracingProblem)
+        {
+            AgentLog.Warning(logger, tracingProblem);
+        }
         var backoff = new Backoff(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(30));
         while (!ct.IsCancellationRequested)
         {
@@ -62,6 +70,7 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
             catch (Exception ex) when (ex is RpcException or LdapException or DirectoryOperationException or IOException or HttpRequestException)
             {
                 var delay = backoff.Next();
+                CountError(ex is LdapException ldapError ? ldapError.ErrorCode : ex is DirectoryOperationException { Response: { } r } ? (int)r.ResultCode : null, Describe(ex));
                 UpdateStatus("reconnecting", Describe(ex));
                 AgentLog.Reconnecting(logger, Describe(ex), (long)delay.TotalMilliseconds);
                 await Task.Delay(delay, ct);
@@ -293,9 +302,17 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
                     break;
                 }
 
+                using var span = AgentTracing.StartWrite(change.Traceparent, change.Seq, change.KindCase.ToString());
                 var result = change.Reconcile ? Reconcile(writer, change, ref repaired, verdicts) : ApplyOne(writer, change);
+                if (span is not null)
+                {
+                    span.SetTag("jcadi.outcome", result.Outcome.ToString());
+                    AgentLog.ChangeTraced(logger, change.Seq, span.TraceId.ToString(), span.SpanId.ToString(), span.ParentSpanId.ToString());
+                }
+
                 ack.Results.Add(new EntryResult
                 {
+                    Traceparent = span?.Id ?? "",
                     Seq = change.Seq,
                     Outcome = result.Outcome,
                     Code = result.Code,
@@ -310,6 +327,7 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
                     default:
                         failed++;
                         AgentLog.ChangeFailed(logger, change.Seq, result.Code, result.Message);
+                        CountError(result.Code, $"change {change.Seq}: LDAP {result.Code} {result.Message}");
                         break;
                 }
             }
@@ -317,6 +335,13 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
         finally
         {
             writer.ForgetLookAhead();
+        }
+
+        lock (_statsLock)
+        {
+            _stats.Applied += applied;
+            _stats.Skipped += skipped;
+            _stats.Failed += failed;
         }
 
         if (ack.Results.Count > 0 || ack.ResendFrom != 0)
@@ -424,7 +449,13 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
         while (!ct.IsCancellationRequested)
         {
             await Task.Delay(_heartbeatMillis, ct);
-            await SendAsync(call, new AgentMessage { Heartbeat = new Heartbeat { Epoch = Volatile.Read(ref _epoch) } }, ct);
+            AgentStats stats;
+            lock (_statsLock)
+            {
+                stats = _stats.Clone();
+            }
+
+            await SendAsync(call, new AgentMessage { Heartbeat = new Heartbeat { Epoch = Volatile.Read(ref _epoch), Stats = stats } }, ct);
         }
     }
 
@@ -438,6 +469,21 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
         finally
         {
             _sendLock.Release();
+        }
+    }
+
+    /// <summary>Counts a failure (by LDAP result code when there is one) and keeps its text as the last error.</summary>
+    private void CountError(int? ldapCode, string text)
+    {
+        lock (_statsLock)
+        {
+            if (ldapCode is { } code)
+            {
+                _stats.LdapErrors[code] = _stats.LdapErrors.GetValueOrDefault(code) + 1;
+            }
+
+            _stats.LastError = text.Length <= 1024 ? text : text[..1024];
+            _stats.LastErrorUnixMillis = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         }
     }
 

@@ -6,6 +6,7 @@ using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Hosting;
 using JumpCloudAdi.ControlPlane.Passwords;
 using JumpCloudAdi.ControlPlane.Sync;
+using JumpCloudAdi.ControlPlane.Telemetry;
 using JumpCloudAdi.Protocol;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,8 @@ internal sealed class AgentSession(
     AgentSessions sessions,
     LeaseRenewer renewer,
     ContactRecorder contacts,
+    ControlPlaneMetrics metrics,
+    AgentCounters agentCounters,
     IServiceScopeFactory scopes,
     TimeProvider time,
     IOptions<AgentsOptions> options,
@@ -54,6 +57,7 @@ internal sealed class AgentSession(
     // goes out, read and trimmed by the reader; guarded by the lock. At most MaxInFlight (+ one batch) entries.
     private readonly Lock _sentLock = new();
     private readonly Dictionary<long, string> _sent = [];
+    private readonly Dictionary<long, string> _sentTraces = []; // the traced ones among them: the send span's context
     private long _sentEpoch;
 
     // Refused acks are logged at most once per RefusalLogInterval and kind (with how many were not logged since), so a
@@ -121,6 +125,11 @@ internal sealed class AgentSession(
                     case AgentMessage.BodyOneofCase.Heartbeat:
                         // Standbys ask for the lease on the pump's own heartbeat tick; nothing to wake here.
                         contacts.Heard(agent.Id);
+                        if (message.Heartbeat.Stats is { } stats)
+                        {
+                            agentCounters.Report(agent.Id, DomainId, stats, time.GetUtcNow());
+                        }
+
                         break;
                     case AgentMessage.BodyOneofCase.Ack:
                         await OnAckAsync(message.Ack, ct);
@@ -192,6 +201,7 @@ internal sealed class AgentSession(
         lock (_sentLock)
         {
             _sent.Clear();
+            _sentTraces.Clear();
             _sentEpoch = epoch.Value;
         }
 
@@ -205,6 +215,7 @@ internal sealed class AgentSession(
         }
 
         AgentGatewayLog.LeaseGranted(logger, agent.Id, DomainId, epoch.Value);
+        metrics.PrimaryChanged(DomainId);
         events.Primary(DomainId);
         await WriteAsync(new ControlMessage { Lease = LeaseMessage(true, epoch.Value) }, ct);
     }
@@ -231,6 +242,7 @@ internal sealed class AgentSession(
             lock (_sentLock)
             {
                 _sent.Clear();
+                _sentTraces.Clear();
                 _sentEpoch = 0;
             }
 
@@ -264,6 +276,7 @@ internal sealed class AgentSession(
 
             var batch = new ChangeBatch { Epoch = epoch, LastSeq = await db.Domains.Where(d => d.Id == DomainId).Select(d => d.LastSeq).SingleAsync(ct) };
             batch.Changes.AddRange(entries.Select(e => _parser.Parse<Change>(e.Payload)));
+            using var spans = ChangeTracing.StartSend(entries, batch, agent.Id);
             await FillAnchorsAsync(db, batch, ct);
             await SendTimeSealing.FillAsync(db, context.GetHttpContext().RequestServices, agent, batch, logger, ct);
             // Recorded before the batch goes out: the agent's ack may arrive before the write returns.
@@ -277,6 +290,10 @@ internal sealed class AgentSession(
                 foreach (var change in batch.Changes)
                 {
                     _sent[change.Seq] = ObjectIdOf(change);
+                    if (change.Traceparent.Length > 0)
+                    {
+                        _sentTraces[change.Seq] = change.Traceparent;
+                    }
                 }
             }
 
@@ -397,6 +414,7 @@ internal sealed class AgentSession(
             return;
         }
 
+        List<(long Seq, string TraceParent)>? traced = null;
         lock (_sentLock)
         {
             if (_sentEpoch == epoch)
@@ -405,10 +423,19 @@ internal sealed class AgentSession(
                 {
                     _sent.Remove(seq);
                 }
+
+                traced = ChangeTracing.TakeAcked(_sentTraces, maxSeq);
             }
         }
 
         InterlockedMax(ref _ackedUpTo, maxSeq);
+        metrics.Acknowledged(DomainId, results.Count);
+        ChangeTracing.Acknowledged(traced, ack.Results);
+        foreach (var (result, _) in results)
+        {
+            metrics.Outcome(DomainId, OutcomeName(result.Outcome), result.Code);
+        }
+
         RequestResend(ack);
         // The cursor moved: the pump may send the next batch while the outcomes below are still being recorded.
         Wake();
@@ -515,6 +542,7 @@ internal sealed class AgentSession(
     {
         AgentGatewayLog.Disconnected(logger, agent.Id);
         renewer.Untrack(agent.Id);
+        agentCounters.Forget(agent.Id);
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);

@@ -15,6 +15,7 @@ public sealed partial class LeaseRenewer(
     IDbContextFactory<ControlPlaneDb> dbFactory,
     TimeProvider time,
     IOptions<AgentsOptions> options,
+    Telemetry.ControlPlaneMetrics metrics,
     ILogger<LeaseRenewer> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, Held> _held = new();
@@ -55,6 +56,8 @@ public sealed partial class LeaseRenewer(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var stillHeld = await new LeaseStore(db, time, options).RenewAsync(held.Select(h => (h.Key, h.Value.Epoch)).ToList(), ct);
 
+        var lost = held.Count(h => !stillHeld.Contains((h.Key, h.Value.Epoch)));
+        metrics.Renewals(held.Length - lost, lost);
         foreach (var (agentId, lease) in held)
         {
             var renewed = stillHeld.Contains((agentId, lease.Epoch));

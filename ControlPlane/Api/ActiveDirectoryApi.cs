@@ -112,10 +112,10 @@ public static class ActiveDirectoryApi
             return TypedResults.Ok(domain.ToDto(time.GetUtcNow()));
         }, ct);
 
-    private static async Task<IResult> GetAgent(string id, string agentId, ControlPlaneDb db, CancellationToken ct)
+    private static async Task<IResult> GetAgent(string id, string agentId, ControlPlaneDb db, Telemetry.AgentCounters counters, CancellationToken ct)
     {
         var agent = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == agentId && a.DomainId == id, ct);
-        return agent is null ? JcErrors.NotFound("agent") : TypedResults.Ok(agent.ToDto());
+        return agent is null ? JcErrors.NotFound("agent") : TypedResults.Ok(agent.ToDto(counters));
     }
 
     private static async Task<IResult> DeleteAgent(string id, string agentId, ControlPlaneDb db, AgentSessions sessions, ChangeNotifier notifier, AgentEvents events, CancellationToken ct)
@@ -262,7 +262,7 @@ public static class ActiveDirectoryApi
         return TypedResults.Created($"/api/v2/activedirectories/{domain.Id}", domain.ToDto(now));
     }
 
-    private static async Task<IResult> ListAgents(string id, HttpRequest request, ControlPlaneDb db, CancellationToken ct)
+    private static async Task<IResult> ListAgents(string id, HttpRequest request, ControlPlaneDb db, Telemetry.AgentCounters counters, CancellationToken ct)
     {
         var (query, error) = ListQuery.Parse<AgentDto>(request);
         if (query is null)
@@ -276,7 +276,7 @@ public static class ActiveDirectoryApi
         }
 
         var agents = await db.Agents.Where(a => a.DomainId == id).OrderBy(a => a.Id).ToListAsync(ct);
-        return query.Apply(agents.Select(a => a.ToDto())).ToV2(request);
+        return query.Apply(agents.Select(a => a.ToDto(counters))).ToV2(request);
     }
 
     private static async Task<IResult> CreateAgent(string id, AgentInput? input, ConnectKeyService keys, ControlPlaneDb db, CancellationToken ct)

@@ -23,7 +23,15 @@ public sealed record AgentDto(
     string? ContactAt,
     [property: JsonPropertyName("source_ip")] string? SourceIp,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ConnectKey = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? ConnectKeyExpiresAt = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? ConnectKeyExpiresAt = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AgentStatsDto? Stats = null);
+
+/// <summary>
+/// An extension to <c>active-directory-agent</c>: the counters a connected agent reports in its heartbeats (since its
+/// process started), absent while it is not connected to this control plane.
+/// </summary>
+public sealed record AgentStatsDto(long Applied, long Skipped, long Failed, IReadOnlyDictionary<string, long> LdapErrors,
+    string? LastError, DateTimeOffset? LastErrorAt, DateTimeOffset ReportedAt);
 
 /// <summary>v2 <c>GraphOperation (ActiveDirectory)</c>.</summary>
 public sealed record GraphOperationInput(string? Op, string? Type, string? Id);

@@ -1,4 +1,5 @@
 using JumpCloudAdi.ControlPlane.Data;
+using JumpCloudAdi.ControlPlane.Telemetry;
 
 namespace JumpCloudAdi.ControlPlane.Api;
 
@@ -10,6 +11,16 @@ internal static class Mapping
 
     public static AgentDto ToDto(this AgentRecord a) =>
         new(a.Id, a.AgentType, a.State, a.Hostname, a.HostType, a.Version, a.ContactAt?.ToString("O"), a.SourceIp);
+
+    public static AgentDto ToDto(this AgentRecord a, AgentCounters counters) =>
+        counters.Of(a.Id) is { } r && r.DomainId == a.DomainId ? a.ToDto() with { Stats = r.ToDto() } : a.ToDto();
+
+    public static AgentStatsDto ToDto(this AgentCounters.Reported r) => new(
+        r.Stats.Applied, r.Stats.Skipped, r.Stats.Failed,
+        r.Stats.LdapErrors.OrderBy(e => e.Key).ToDictionary(e => e.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), e => e.Value),
+        string.IsNullOrEmpty(r.Stats.LastError) ? null : r.Stats.LastError,
+        r.Stats.LastErrorUnixMillis > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(r.Stats.LastErrorUnixMillis) : null,
+        r.At);
 
     public static SystemUserDto ToDto(this SystemUser u)
     {

@@ -15,4 +15,8 @@ public sealed class ChangeEntry
     public string? ObjectId { get; set; }
     public required string Payload { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>W3C trace context (traceparent) of the operation that appended the entry, when it was traced.</summary>
+    [System.ComponentModel.DataAnnotations.MaxLength(55)]
+    public string? TraceParent { get; set; }
 }

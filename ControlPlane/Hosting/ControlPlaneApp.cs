@@ -6,6 +6,7 @@ using JumpCloudAdi.ControlPlane.Portal;
 using JumpCloudAdi.ControlPlane.Portal.Security;
 using JumpCloudAdi.ControlPlane.Security;
 using JumpCloudAdi.ControlPlane.Sync;
+using JumpCloudAdi.ControlPlane.Telemetry;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -46,6 +47,7 @@ public static class ControlPlaneApp
         builder.AddControlPlaneData(dataDirectory);
         builder.Services.AddGrpc();
         builder.Services.AddControlPlaneHealth();
+        builder.AddControlPlaneTelemetry();
         builder.Services.AddEndpointsApiExplorer();
         builder.Services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "JumpCloud ADI control plane", Version = "v1" }));
         // Binding failures surface as BadHttpRequestException, which ApiRequestLimits answers in JumpCloud's shape.
@@ -70,6 +72,7 @@ public static class ControlPlaneApp
         app.UseHsts();
         app.UseSwagger();
         app.UseSwaggerUI();
+        app.MapControlPlaneMetrics();
         app.MapJumpCloudApi();
         // MapPortal adds the authentication and authorization middleware; the API's body limit comes after them.
         app.MapPortal();

@@ -23,6 +23,7 @@ public static class ApiKeyAuthentication
     public const string Scheme = "ApiKey";
     public const string Policy = "JumpCloudApiKey";
     public const string HeaderName = "x-api-key";
+    public const string BearerPrefix = "Bearer ";
 
     public static IServiceCollection AddApiKeyAuthentication(this IServiceCollection services)
     {
@@ -47,6 +48,12 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var presented = Request.Headers[ApiKeyAuthentication.HeaderName].ToString();
+        if (presented.Length == 0 && Request.Headers.Authorization.ToString() is { } authorization
+            && authorization.StartsWith(ApiKeyAuthentication.BearerPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            // The same key as a bearer token: Prometheus (2.42 and later too) can send only that.
+            presented = authorization[ApiKeyAuthentication.BearerPrefix.Length..].Trim();
+        }
         var source = Context.Connection.RemoteIpAddress;
         if (limiter.RetryAfter(source, presented) is { } retryAfter)
         {

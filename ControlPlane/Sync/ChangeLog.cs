@@ -3,6 +3,7 @@ using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.Protocol;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using JumpCloudAdi.ControlPlane.Telemetry;
 
 namespace JumpCloudAdi.ControlPlane.Sync;
 
@@ -11,10 +12,10 @@ namespace JumpCloudAdi.ControlPlane.Sync;
 /// change entries next to its model change, and <see cref="CommitAsync"/> commits both atomically, then wakes the
 /// domain's agents. An operation that returns without committing leaves nothing behind.
 /// </summary>
-public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimeProvider time)
+public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimeProvider time, ControlPlaneMetrics metrics)
 {
     private const int MaxAttempts = 8;
-    private readonly HashSet<string> _touched = [];
+    private readonly Dictionary<string, int> _touched = [];
     private readonly HashSet<string> _locked = [];
     private IDbContextTransaction? _transaction;
 
@@ -31,6 +32,11 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
 
         domain.LastSeq++;
         change.Seq = domain.LastSeq;
+        // The entry remembers the trace of the operation that appended it; the batch carries it to the agent.
+        using var span = ControlPlaneTelemetry.Source.StartActivity("changelog.append");
+        span?.SetTag("jcadi.domain", domainId);
+        span?.SetTag("jcadi.seq", change.Seq);
+        span?.SetTag("jcadi.change.kind", change.KindCase.ToString());
         db.Changes.Add(new ChangeEntry
         {
             DomainId = domainId,
@@ -39,8 +45,9 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
             ObjectId = History.ChangeObjects.IdOf(change),
             Payload = JsonFormatter.Default.Format(change),
             CreatedAt = time.GetUtcNow(),
+            TraceParent = span is { IdFormat: System.Diagnostics.ActivityIdFormat.W3C } ? span.Id : null,
         });
-        _touched.Add(domainId);
+        _touched[domainId] = _touched.GetValueOrDefault(domainId) + 1;
     }
 
     /// <summary>Saves pending model changes inside the open transaction, so later queries of the operation see them.</summary>
@@ -57,8 +64,9 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
             _transaction = null;
         }
 
-        foreach (var domainId in _touched)
+        foreach (var (domainId, appended) in _touched)
         {
+            metrics.Appended(domainId, appended);
             notifier.Signal(domainId);
         }
 

@@ -11,7 +11,10 @@ internal static class ThinPath
 {
     public sealed record Setup(ControlPlaneHost ControlPlane, AgentProcess Agent, string DomainId, string AgentId);
 
-    public static async Task<Setup> StartAsync(TempDirectory temp, IDirectoryServer directory)
+    /// <param name="agentArgs">More `run` options for the agent, e.g. `--verbose`.</param>
+    /// <param name="agentEnvironment">Environment variables for the agent process.</param>
+    public static async Task<Setup> StartAsync(TempDirectory temp, IDirectoryServer directory, string[]? agentArgs = null,
+        IDictionary<string, string>? agentEnvironment = null)
     {
         var controlPlane = await ControlPlaneHost.StartAsync(temp.Sub("cp"));
         var domain = await controlPlane.MustAsync(HttpMethod.Post, "/api/v2/activedirectories", new { domain = "DC=example;DC=com" }, 201);
@@ -23,7 +26,12 @@ internal static class ThinPath
         Assert.True(connectKey.Length >= 43, "a connect key carries at least 256 bits");
         var agent = new AgentProcess(temp.Sub("agent"));
         await agent.InstallAsync(controlPlane, directory, connectKey);
-        agent.Start();
+        foreach (var (name, value) in agentEnvironment ?? new Dictionary<string, string>())
+        {
+            agent.Environment[name] = value;
+        }
+
+        agent.Start(agentArgs ?? []);
 
         await Processes.WaitUntilAsync(async () =>
         {

@@ -162,6 +162,10 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
                     b.Property<long>("Seq")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("DomainId", "Seq")
