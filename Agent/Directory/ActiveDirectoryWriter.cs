@@ -97,7 +97,9 @@ public sealed class ActiveDirectoryWriter : DirectoryWriter
             Connection.SendRequest(NewUser(dn, user, displayName));
         }
 
-        return ApplyResult.Applied(ReadAnchor(dn));
+        // Enabled once its password is set: the control plane sends the user's password right after this entry when
+        // it has one; until then the status says what the administrator must do.
+        return ApplyResult.Applied(ReadAnchor(dn), user.Suspended ? "" : PasswordPendingNote);
     }
 
     private AddRequest NewUser(string dn, UserUpsert user, string displayName)
@@ -154,8 +156,10 @@ public sealed class ActiveDirectoryWriter : DirectoryWriter
             Connection.SendRequest(modify);
         }
 
-        return ApplyResult.Applied(AnchorOf(existing, dn));
+        return ApplyResult.Applied(AnchorOf(existing, dn), hasPassword || user.Suspended ? "" : PasswordPendingNote);
     }
+
+    protected override bool HasPassword(SearchResultEntry user) => user.LongValue("pwdLastSet") != 0;
 
     private string Rename(string dn, string displayName, string username)
     {

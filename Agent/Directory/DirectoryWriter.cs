@@ -304,9 +304,19 @@ public abstract class DirectoryWriter
             return refused;
         }
 
+        if (change.OnlyIfUnset && HasPassword(existing))
+        {
+            return ApplyResult.Applied(AnchorOf(existing, existing.DistinguishedName), PasswordKeptNote);
+        }
+
         if (Passwords is null)
         {
             return ApplyResult.Skipped("this agent cannot open sealed passwords");
+        }
+
+        if (change.VaultVersion > 0 && (change.Password is null || change.Password.Ciphertext.IsEmpty))
+        {
+            return ApplyResult.Skipped("the user's password is no longer in the control plane's vault (user deleted, or seal-only mode); nothing to write");
         }
 
         if (!Passwords.TryOpen(change.Password, out var password, out var why))
@@ -321,6 +331,15 @@ public abstract class DirectoryWriter
         WritePassword(existing, password, change.Suspended);
         return ApplyResult.Applied(AnchorOf(existing, existing.DistinguishedName));
     }
+
+    /// <summary>What a user upsert reports for an account that is disabled until a password is set.</summary>
+    public const string PasswordPendingNote = "password pending: set a new password in JumpCloud";
+
+    /// <summary>What a reconcile's password set reports for an account that already has a password (left as it is).</summary>
+    public const string PasswordKeptNote = "password kept: the account has one";
+
+    /// <summary>Whether the account already has a password (a reconcile's password set leaves such an account alone).</summary>
+    protected abstract bool HasPassword(SearchResultEntry user);
 
     /// <param name="suspended">The user's desired state when the password was set.</param>
     protected abstract void WritePassword(SearchResultEntry user, string password, bool suspended);

@@ -153,7 +153,14 @@ public sealed class OpenLdapWriter : DirectoryWriter
         Connection.SendRequest(modify);
     }
 
-    /// <summary>RFC 2307 {SSHA}: base64(SHA-1(password | salt) | salt) with an 8-byte random salt.</summary>
+    /// <summary>A presence test, so the password itself is never read (an ACL that hides it answers "none": it is set again).</summary>
+    protected override bool HasPassword(SearchResultEntry user)
+    {
+        var response = (SearchResponse)Connection.SendRequest(new SearchRequest(user.DistinguishedName, "(userPassword=*)", SearchScope.Base, "1.1"));
+        return response.Entries.Count > 0;
+    }
+
+        /// <summary>RFC 2307 {SSHA}: base64(SHA-1(password | salt) | salt) with an 8-byte random salt.</summary>
     internal static string Ssha(string password)
     {
         var salt = RandomNumberGenerator.GetBytes(8);

@@ -285,6 +285,7 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
     {
         var ack = new Ack { Epoch = batch.Epoch };
         int applied = 0, skipped = 0, failed = 0, repaired = 0;
+        var verdicts = new Dictionary<string, string>(StringComparer.Ordinal); // user id -> its reconcile message in this batch
         _progress.Starting(batch.Changes[0].Seq, batch.Changes[^1].Seq, batch.LastSeq, DateTimeOffset.UtcNow);
         writer.LookAhead(batch.Changes);
         try
@@ -302,7 +303,7 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
                 }
 
                 using var span = AgentTracing.StartWrite(change.Traceparent, change.Seq, change.KindCase.ToString());
-                var result = change.Reconcile ? Reconcile(writer, change, ref repaired) : ApplyOne(writer, change);
+                var result = change.Reconcile ? Reconcile(writer, change, ref repaired, verdicts) : ApplyOne(writer, change);
                 if (span is not null)
                 {
                     span.SetTag("jcadi.outcome", result.Outcome.ToString());
@@ -367,9 +368,36 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
         }
     }
 
-    /// <summary>Applies a reconcile entry and says whether the object was in sync or what was repaired.</summary>
-    private static ApplyResult Reconcile(DirectoryWriter writer, Change change, ref int repaired)
+    /// <summary>
+    /// Applies a reconcile entry and says whether the object was in sync or what was repaired. A user's password set
+    /// follows its upsert and reports together with it (the user's status is the later entry's): an account that has a
+    /// password keeps it and the upsert's verdict stands; one that had none (recreated) gets it, and the verdict says so.
+    /// </summary>
+    private static ApplyResult Reconcile(DirectoryWriter writer, Change change, ref int repaired, Dictionary<string, string> reconciled)
     {
+        if (change.KindCase == Change.KindOneofCase.PasswordSet)
+        {
+            var set = ApplyOne(writer, change);
+            if (set.Outcome != Outcome.Applied)
+            {
+                return set;
+            }
+
+            var verdict = reconciled.GetValueOrDefault(change.PasswordSet.UserId, InSync);
+            if (set.Message == DirectoryWriter.PasswordKeptNote)
+            {
+                return set with { Message = verdict };
+            }
+
+            if (verdict == InSync)
+            {
+                repaired++;
+                verdict = "reconcile: repaired";
+            }
+
+            return set with { Message = verdict + "; password set (the account had none)" };
+        }
+
         var before = writer.Fingerprint(change);
         var result = ApplyOne(writer, change);
         if (result.Outcome != Outcome.Applied)
@@ -378,14 +406,26 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
         }
 
         var after = writer.Fingerprint(change);
+        string message;
         if (string.Equals(before, after, StringComparison.Ordinal))
         {
-            return result with { Message = "reconcile: in sync" };
+            message = InSync;
+        }
+        else
+        {
+            repaired++;
+            message = before is null ? "reconcile: repaired (was missing, recreated)" : "reconcile: repaired (drift corrected)";
         }
 
-        repaired++;
-        return result with { Message = before is null ? "reconcile: repaired (was missing, recreated)" : "reconcile: repaired (drift corrected)" };
+        if (change.KindCase == Change.KindOneofCase.UserUpsert)
+        {
+            reconciled[change.UserUpsert.UserId] = message;
+        }
+
+        return result with { Message = message };
     }
+
+    private const string InSync = "reconcile: in sync";
 
     /// <summary>
     /// Permanent refusals are results; a directory that is down or busy throws so the batch is retried from the

@@ -4,6 +4,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Hosting;
+using JumpCloudAdi.ControlPlane.Passwords;
 using JumpCloudAdi.ControlPlane.Sync;
 using JumpCloudAdi.ControlPlane.Telemetry;
 using JumpCloudAdi.Protocol;
@@ -277,6 +278,7 @@ internal sealed class AgentSession(
             batch.Changes.AddRange(entries.Select(e => _parser.Parse<Change>(e.Payload)));
             using var spans = ChangeTracing.StartSend(entries, batch, agent.Id);
             await FillAnchorsAsync(db, batch, ct);
+            await SendTimeSealing.FillAsync(db, context.GetHttpContext().RequestServices, agent, batch, logger, ct);
             // Recorded before the batch goes out: the agent's ack may arrive before the write returns.
             lock (_sentLock)
             {
@@ -507,7 +509,10 @@ internal sealed class AgentSession(
         }
     }
 
-    /// <summary>A sealed password is kept only until its entry is acknowledged; then only the fact remains.</summary>
+    /// <summary>
+    /// A sealed password (seal-only mode) is kept only until its entry is acknowledged; then only the fact remains.
+    /// The vault's entries store none: they are sealed to the receiving agent as they are sent.
+    /// </summary>
     private async Task EraseSealedPasswordsAsync(ControlPlaneDb db, List<long> seqs, CancellationToken ct)
     {
         var kind = nameof(Change.KindOneofCase.PasswordSet);
@@ -515,6 +520,11 @@ internal sealed class AgentSession(
         foreach (var entry in entries)
         {
             var change = _parser.Parse<Change>(entry.Payload);
+            if (change.PasswordSet.Password is null)
+            {
+                continue; // the vault's: nothing sealed was stored
+            }
+
             change.PasswordSet.Password = null;
             entry.Payload = JsonFormatter.Default.Format(change);
         }

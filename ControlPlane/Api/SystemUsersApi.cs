@@ -1,5 +1,6 @@
 using System.Text.Json;
 using JumpCloudAdi.ControlPlane.Data;
+using JumpCloudAdi.ControlPlane.Passwords;
 using JumpCloudAdi.ControlPlane.Security;
 using JumpCloudAdi.ControlPlane.Sync;
 using Microsoft.EntityFrameworkCore;
@@ -160,7 +161,8 @@ public static class SystemUsersApi
         return user is null ? JcErrors.NotFound("user") : TypedResults.Ok(user.ToDto());
     }
 
-    private static Task<IResult> Create(HttpRequest request, ControlPlaneDb db, ChangeLog log, TimeProvider time, IOptions<PasswordPolicyOptions> policy, CancellationToken ct) =>
+    private static Task<IResult> Create(HttpRequest request, ControlPlaneDb db, ChangeLog log, PasswordSync passwords, TimeProvider time,
+        IOptions<PasswordPolicyOptions> policy, CancellationToken ct) =>
         log.RunAsync(async () =>
         {
             var (input, bodyError) = await SystemUserInput.ReadAsync(request, ct);
@@ -208,6 +210,12 @@ public static class SystemUsersApi
             }
 
             db.Users.Add(user);
+            if (!string.IsNullOrEmpty(input.Password))
+            {
+                // Kept in the vault (unless seal-only): it reaches each domain the user is bound to later.
+                await passwords.AppendAsync(user, input.Password, ct);
+            }
+
             try
             {
                 await log.CommitAsync(ct);
@@ -311,7 +319,7 @@ public static class SystemUsersApi
             return TypedResults.Ok(user.ToDto());
         }, ct);
 
-    private static Task<IResult> Delete(string id, ControlPlaneDb db, ChangeLog log, DomainSync sync, CancellationToken ct) =>
+    private static Task<IResult> Delete(string id, ControlPlaneDb db, ChangeLog log, DomainSync sync, PasswordVault vault, CancellationToken ct) =>
         log.RunAsync(async () =>
         {
             var user = await db.Users.FindAsync([id], ct);
@@ -325,6 +333,7 @@ public static class SystemUsersApi
             db.GroupMembers.RemoveRange(db.GroupMembers.Where(m => m.UserId == id));
             db.Associations.RemoveRange(db.Associations.Where(a => a.TargetType == AssociationTypes.User && a.TargetId == id));
             db.SyncStatuses.RemoveRange(db.SyncStatuses.Where(s => s.ObjectId == id));
+            vault.Erase(id);
             db.SyncHistory.RemoveRange(db.SyncHistory.Where(h => h.ObjectId == id));
             db.Users.Remove(user);
             await log.SaveAsync(ct);

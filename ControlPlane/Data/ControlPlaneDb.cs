@@ -33,6 +33,9 @@ public class ControlPlaneDb : DbContext, IDataProtectionKeyContext
     public DbSet<SyncHistoryEntry> SyncHistory => Set<SyncHistoryEntry>();
     public DbSet<ControlPlaneSetting> Settings => Set<ControlPlaneSetting>();
 
+    /// <summary>Each user's current password, encrypted (see <see cref="Passwords.PasswordVault"/>).</summary>
+    public DbSet<PasswordVaultEntry> PasswordVault => Set<PasswordVaultEntry>();
+
     /// <summary>The portal's Data Protection key ring (XML, not encrypted at rest: see <c>PortalExtensions</c>).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -106,6 +109,12 @@ public class ControlPlaneDb : DbContext, IDataProtectionKeyContext
             e.HasIndex(h => h.ObjectId);
         });
         modelBuilder.Entity<SyncStatusRecord>(e => e.HasKey(s => new { s.DomainId, s.ObjectId }));
+        modelBuilder.Entity<PasswordVaultEntry>(e =>
+        {
+            e.HasKey(v => v.UserId);
+            e.Property(v => v.UserId).HasMaxLength(24);
+            e.Property(v => v.KeyId).HasMaxLength(128);
+        });
         modelBuilder.Entity<ControlPlaneSetting>(e =>
         {
             // ControlPlaneSettings.GetOrAdd names this table in its SQL.

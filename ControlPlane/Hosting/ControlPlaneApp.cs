@@ -1,6 +1,7 @@
 using JumpCloudAdi.ControlPlane.Agents;
 using JumpCloudAdi.ControlPlane.Api;
 using JumpCloudAdi.ControlPlane.Data;
+using JumpCloudAdi.ControlPlane.Passwords;
 using JumpCloudAdi.ControlPlane.Portal;
 using JumpCloudAdi.ControlPlane.Portal.Security;
 using JumpCloudAdi.ControlPlane.Security;
@@ -65,6 +66,7 @@ public static class ControlPlaneApp
         app.MigrateDatabase();
         _ = app.Services.GetRequiredService<ApiKeyStore>();
         _ = app.Services.GetRequiredService<Organization>();
+        app.PreparePasswordVault();
 
         app.MapControlPlaneHealth();
         app.UseHsts();
@@ -109,6 +111,15 @@ public static class ControlPlaneApp
         builder.Services.TryAddScoped<ChangeLog>();
         builder.Services.TryAddScoped<DomainSync>();
         builder.Services.TryAddScoped<PasswordSync>();
+        builder.Services.AddOptions<PasswordsOptions>().BindConfiguration("Passwords");
+        builder.Services.TryAddSingleton<IPasswordKeyProvider>(sp =>
+        {
+            var keyFile = sp.GetRequiredService<IOptions<PasswordsOptions>>().Value.KeyFile;
+            return FileKeyProvider.OpenOrCreate(string.IsNullOrWhiteSpace(keyFile)
+                ? Path.Combine(sp.GetRequiredService<IOptions<DataOptions>>().Value.Directory, "password-vault.key")
+                : keyFile);
+        });
+        builder.Services.TryAddScoped<PasswordVault>();
         builder.Services.TryAddScoped<Reconciler>();
         builder.Services.TryAddScoped<ConnectKeyService>();
     }
@@ -140,6 +151,22 @@ public static class ControlPlaneApp
     /// across replicas on PostgreSQL).
     /// </summary>
     private static void MigrateDatabase(this WebApplication app) => ControlPlaneDatabase.Migrate(app.Services, PortalKeyRing.EnsureActiveKey);
+
+    /// <summary>
+    /// Retaining: opens the key file, generating it at first start. Seal-only: erases whatever a retaining
+    /// configuration left in the vault, so nothing recoverable stays at rest.
+    /// </summary>
+    private static void PreparePasswordVault(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<PasswordsOptions>>().Value.Retain)
+        {
+            _ = app.Services.GetRequiredService<IPasswordKeyProvider>();
+            return;
+        }
+
+        using var scope = app.Services.CreateScope();
+        PasswordVault.EraseAllAsync(scope.ServiceProvider.GetRequiredService<ControlPlaneDb>(), CancellationToken.None).GetAwaiter().GetResult();
+    }
 
     private static void MapJumpCloudApi(this WebApplication app)
     {

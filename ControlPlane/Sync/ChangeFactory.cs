@@ -21,6 +21,19 @@ public static class ChangeFactory
         },
     };
 
+    /// <summary>A password set that refers to the user's vault entry <paramref name="version"/>: it carries no secret.</summary>
+    public static Change PasswordFromVault(SystemUser user, long version, bool onlyIfUnset = false) => new()
+    {
+        PasswordSet = new PasswordSet
+        {
+            UserId = user.Id,
+            Username = user.Username,
+            Suspended = user.Suspended,
+            VaultVersion = version,
+            OnlyIfUnset = onlyIfUnset,
+        },
+    };
+
     public static Change UserDisconnect(SystemUser user) => new()
     {
         UserDisconnect = new UserDisconnect { UserId = user.Id, Username = user.Username },

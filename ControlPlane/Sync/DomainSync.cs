@@ -9,6 +9,9 @@ namespace JumpCloudAdi.ControlPlane.Sync;
 /// </summary>
 public sealed class DomainSync(ControlPlaneDb db, ChangeLog log)
 {
+    // Vault versions of the users DomainsOfUsersAsync looked up (a large group's members at once); absent: not looked up.
+    private readonly Dictionary<string, long?> _vaultVersions = [];
+
     /// <summary>The domains a user reaches: bound directly, or through a bound group.</summary>
     public async Task<HashSet<string>> DomainsOfUserAsync(string userId, CancellationToken ct)
     {
@@ -39,6 +42,14 @@ public sealed class DomainSync(ControlPlaneDb db, ChangeLog log)
             domains[row.UserId].Add(row.DomainId);
         }
 
+        // The members that come to reach a domain get their password too: look the vault up for all of them at once.
+        var versions = await db.PasswordVault.AsNoTracking().Where(e => ids.Contains(e.UserId))
+            .Select(e => new { e.UserId, e.Version }).ToDictionaryAsync(e => e.UserId, e => e.Version, ct);
+        foreach (var id in ids)
+        {
+            _vaultVersions[id] = versions.TryGetValue(id, out var version) ? version : null;
+        }
+
         return domains;
     }
 
@@ -58,7 +69,10 @@ public sealed class DomainSync(ControlPlaneDb db, ChangeLog log)
         await db.Associations.Where(a => a.TargetType == AssociationTypes.UserGroup && a.TargetId == groupId)
             .Select(a => a.DomainId).ToListAsync(ct);
 
-    /// <summary>Upserts the user where it is (still) reached, disconnects it where it no longer is.</summary>
+    /// <summary>
+    /// Upserts the user where it is (still) reached, disconnects it where it no longer is. Where it comes to reach a
+    /// domain (bound directly, its group bound, it joined a bound group) its current password follows the upsert.
+    /// </summary>
     public async Task UserChangedAsync(SystemUser user, IReadOnlySet<string> domainsBefore, CancellationToken ct, bool explicitUnlock = false) =>
         await UserChangedAsync(user, domainsBefore, await DomainsOfUserAsync(user.Id, ct), ct, explicitUnlock);
 
@@ -66,15 +80,48 @@ public sealed class DomainSync(ControlPlaneDb db, ChangeLog log)
     public async Task UserChangedAsync(SystemUser user, IReadOnlySet<string> domainsBefore, IReadOnlySet<string> after, CancellationToken ct,
         bool explicitUnlock = false)
     {
+        long? vaultVersion = null;
+        var looked = false;
         foreach (var domainId in after.Order(StringComparer.Ordinal))
         {
             await log.AppendAsync(domainId, ChangeFactory.UserUpsert(user, explicitUnlock), ct);
+            if (domainsBefore.Contains(domainId))
+            {
+                continue;
+            }
+
+            if (!looked)
+            {
+                vaultVersion = await VaultVersionAsync(user.Id, ct);
+                looked = true;
+            }
+
+            if (vaultVersion is { } version)
+            {
+                await log.AppendAsync(domainId, ChangeFactory.PasswordFromVault(user, version), ct);
+            }
         }
 
         foreach (var domainId in domainsBefore.Except(after).Order(StringComparer.Ordinal))
         {
             await log.AppendAsync(domainId, ChangeFactory.UserDisconnect(user), ct);
         }
+    }
+
+    /// <summary>The version of the user's vault entry (pending in this unit of work or stored); null when it has none.</summary>
+    public async Task<long?> VaultVersionAsync(string userId, CancellationToken ct)
+    {
+        if (db.PasswordVault.Local.FirstOrDefault(e => e.UserId == userId) is { } pending)
+        {
+            return db.Entry(pending).State == EntityState.Deleted ? null : pending.Version;
+        }
+
+        if (_vaultVersions.TryGetValue(userId, out var known))
+        {
+            return known;
+        }
+
+        return await db.PasswordVault.AsNoTracking().Where(e => e.UserId == userId).Select(e => (long?)e.Version).FirstOrDefaultAsync(ct);
     }
 
     /// <summary>Sends the group's full member list to every domain it is bound to.</summary>

@@ -1,6 +1,7 @@
 using System.Text;
 using Google.Protobuf;
 using JumpCloudAdi.ControlPlane.Data;
+using JumpCloudAdi.ControlPlane.Passwords;
 using JumpCloudAdi.Protocol;
 using JumpCloudAdi.Shared.Crypto;
 using Microsoft.EntityFrameworkCore;
@@ -8,16 +9,30 @@ using Microsoft.EntityFrameworkCore;
 namespace JumpCloudAdi.ControlPlane.Sync;
 
 /// <summary>
-/// Turns a password change into <c>PasswordSet</c> entries sealed to every enrolled agent of each domain the user
-/// reaches. The plaintext only lives in this call's memory; the database gets the salted hash and sealed copies.
+/// Turns a password change into <c>PasswordSet</c> entries for each domain the user reaches. With the vault (the
+/// default) the password becomes the user's vault entry and the entries only refer to it: the control plane seals it
+/// to the receiving agent when it sends them. In seal-only mode (<c>Passwords:Retain=false</c>) each entry carries
+/// the password sealed to every agent enrolled now. The plaintext only lives in this call's memory.
 /// </summary>
-public sealed partial class PasswordSync(ControlPlaneDb db, ChangeLog log, DomainSync sync, ILogger<PasswordSync> logger)
+public sealed partial class PasswordSync(ControlPlaneDb db, ChangeLog log, DomainSync sync, PasswordVault vault, ILogger<PasswordSync> logger)
 {
+    /// <summary>Records <paramref name="password"/> as the user's current one (in the open unit of work) and queues it where the user is bound.</summary>
     public async Task AppendAsync(SystemUser user, string password, CancellationToken ct)
     {
+        var version = await vault.StoreAsync(user.Id, password, ct);
         var domains = await sync.DomainsOfUserAsync(user.Id, ct);
         if (domains.Count == 0)
         {
+            return;
+        }
+
+        if (version is { } current)
+        {
+            foreach (var domainId in domains.Order(StringComparer.Ordinal))
+            {
+                await log.AppendAsync(domainId, ChangeFactory.PasswordFromVault(user, current), ct);
+            }
+
             return;
         }
 

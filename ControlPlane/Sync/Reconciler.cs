@@ -5,8 +5,8 @@ using Microsoft.EntityFrameworkCore;
 namespace JumpCloudAdi.ControlPlane.Sync;
 
 /// <summary>
-/// Queues a domain's whole desired state (every reached user, every bound group with its members) as reconcile
-/// entries. The primary applies them like any change (idempotently), so whatever drifted in the directory is
+/// Queues a domain's whole desired state (every reached user, with its vault password for an account that has none,
+/// every bound group with its members) as reconcile entries. The primary applies them like any change (idempotently), so whatever drifted in the directory is
 /// repaired, and reports per object whether it was in sync or what it repaired. Requests are coalesced: while a
 /// snapshot is still unacknowledged (pending), asking again queues nothing and answers with the pending one, so the
 /// change log holds at most one pending snapshot per domain however often reconciles are asked for.
@@ -63,11 +63,20 @@ public sealed class Reconciler(ControlPlaneDb db, ChangeLog log, DomainSync sync
             var groupIds = db.Associations.Where(a => a.DomainId == domainId && a.TargetType == AssociationTypes.UserGroup).Select(a => a.TargetId);
             var groups = await db.Groups.AsNoTracking().Where(g => groupIds.Contains(g.Id)).OrderBy(g => g.Name).ToListAsync(ct);
 
+            var versions = await db.PasswordVault.AsNoTracking().Where(e => userIds.Contains(e.UserId))
+                .ToDictionaryAsync(e => e.UserId, e => e.Version, ct);
             foreach (var user in users)
             {
                 var change = ChangeFactory.UserUpsert(user);
                 change.Reconcile = true;
                 await log.AppendAsync(domainId, change, ct);
+                if (versions.TryGetValue(user.Id, out var version))
+                {
+                    // An account that had to be recreated (or never got its password) gets it; the others keep theirs.
+                    var password = ChangeFactory.PasswordFromVault(user, version, onlyIfUnset: true);
+                    password.Reconcile = true;
+                    await log.AppendAsync(domainId, password, ct);
+                }
             }
 
             foreach (var group in groups)

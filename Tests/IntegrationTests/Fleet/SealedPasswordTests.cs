@@ -1,4 +1,6 @@
 using System.Text;
+using JumpCloudAdi.ControlPlane.Data;
+using JumpCloudAdi.ControlPlane.Passwords;
 using JumpCloudAdi.IntegrationTests.Infrastructure;
 using Microsoft.Data.Sqlite;
 
@@ -6,8 +8,9 @@ namespace JumpCloudAdi.IntegrationTests.Fleet;
 
 /// <summary>
 /// A password set through the API reaches the directory only sealed to the agents: with the most verbose logging on
-/// both sides, the plaintext is in no log, in no file the control plane or the agents keep, and the sealed copies are
-/// gone from the change log once acknowledged.
+/// both sides, the plaintext is in no log, in no file the control plane or the agents keep (the vault holds it
+/// encrypted, its key-encryption key is only in the key file, and no unwrapped key is in the database), and the change
+/// log never holds a sealed copy of the vault's passwords.
 /// </summary>
 public sealed class SealedPasswordTests(SlapdServer slapd) : IClassFixture<SlapdServer>
 {
@@ -36,35 +39,66 @@ public sealed class SealedPasswordTests(SlapdServer slapd) : IClassFixture<Slapd
                                                        && await api.PrimaryAgentAsync(domainId) is not null,
                 TimeSpan.FromSeconds(60), "both agents connected, one primary");
 
-            // Two passwords each for three bound users: every one goes through the sealed change stream.
+            // Three passwords each for three users: one given at creation (kept in the vault, delivered by the bind),
+            // two set while bound. Every one goes through the vault and the sealed change stream.
             var passwords = new Dictionary<string, string>();
+            var userIds = new List<string>();
             for (var i = 0; i < 3; i++)
             {
                 var username = $"sealed.{i}";
-                var id = await api.CreateUserAsync(username, "Seal", $"Ed{i}");
+                var created = $"Given-{RandomDigits()}-Cc3";
+                var id = await api.CreateUserAsync(username, "Seal", $"Ed{i}", created);
+                userIds.Add(id);
                 await api.BindUserAsync(domainId, id);
+                await Processes.WaitUntilAsync(() => slapd.CanBindAsync($"uid={username},{People}", created),
+                    TimeSpan.FromSeconds(60), $"{username} binds with the password it was created with");
                 var first = $"Plain-{RandomDigits()}-Aa1";
                 await api.SetPasswordAsync(id, first);
                 var second = $"Later-{RandomDigits()}-Bb2";
                 await api.SetPasswordAsync(id, second);
                 passwords[username] = second;
                 passwords[$"{username} (first)"] = first;
+                passwords[$"{username} (at creation)"] = created;
             }
 
-            foreach (var (username, password) in passwords.Where(p => !p.Key.EndsWith("(first)", StringComparison.Ordinal)))
+            foreach (var (username, password) in passwords.Where(p => !p.Key.EndsWith(')')))
             {
                 await Processes.WaitUntilAsync(() => slapd.CanBindAsync($"uid={username},{People}", password),
                     TimeSpan.FromSeconds(60), $"{username} binds with its latest password");
             }
 
-            // Every sealed copy is erased once acknowledged (the fact of the change stays).
+            // The change log refers to the vault: no sealed copy is stored, before or after acknowledgement (one entry
+            // per bind, two per user for the passwords set while bound).
             var database = Path.Combine(controlPlane.Directory, "controlplane.db");
-            var passwordSets = new List<string>();
-            await Processes.WaitUntilAsync(async () =>
+            var passwordSets = await PasswordSetPayloadsAsync(database);
+            Assert.Equal(9, passwordSets.Count);
+            Assert.All(passwordSets, p => Assert.DoesNotContain("\"password\":", p, StringComparison.Ordinal));
+            Assert.All(passwordSets, p => Assert.Contains("\"vaultVersion\":", p, StringComparison.Ordinal));
+
+            // The vault: one entry per user, its latest password (version 3), opened only with the key file's key,
+            // which is mode 0600 and outside the database.
+            var keyFile = Path.Combine(controlPlane.Directory, "password-vault.key");
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+            var vault = await VaultEntriesAsync(database);
+            Assert.Equal(userIds.Order(StringComparer.Ordinal), vault.Select(e => e.UserId).Order(StringComparer.Ordinal));
+            var secrets = new Dictionary<string, byte[]>();
+            using (var keys = FileKeyProvider.OpenOrCreate(keyFile))
             {
-                passwordSets = await PasswordSetPayloadsAsync(database);
-                return passwordSets.Count == 6 && passwordSets.All(p => !p.Contains("\"password\":", StringComparison.Ordinal));
-            }, TimeSpan.FromSeconds(30), "the sealed copies erased from the change log");
+                foreach (var entry in vault)
+                {
+                    Assert.Equal(3, entry.Version);
+                    var username = $"sealed.{userIds.IndexOf(entry.UserId)}";
+                    Assert.Equal(passwords[username], Encoding.UTF8.GetString(PasswordVault.Open(keys, entry)));
+                    secrets[$"the data key of {username}"] = keys.Unwrap(entry.KeyId, entry.WrappedKey, PasswordVault.AssociatedData(entry.UserId, entry.Version));
+                    Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() =>
+                        PasswordVault.Open(keys, new PasswordVaultEntry { UserId = userIds[0] == entry.UserId ? userIds[1] : userIds[0], Version = entry.Version,
+                            KeyId = entry.KeyId, WrappedKey = entry.WrappedKey, Ciphertext = entry.Ciphertext }));
+                }
+            }
+
+            var keyText = (await File.ReadAllTextAsync(keyFile)).Trim();
+            secrets["the key-encryption key"] = Convert.FromBase64String(keyText[(keyText.IndexOf(' ', StringComparison.Ordinal) + 1)..]);
+            secrets["the key file's text"] = Encoding.ASCII.GetBytes(keyText[(keyText.IndexOf(' ', StringComparison.Ordinal) + 1)..]);
 
             await Processes.WaitUntilAsync(() => Task.FromResult(agents.Any(a => a.Log.Contains("Applied changes", StringComparison.Ordinal))),
                 TimeSpan.FromSeconds(30), "the primary's log of the applied batches");
@@ -85,6 +119,17 @@ public sealed class SealedPasswordTests(SlapdServer slapd) : IClassFixture<Slapd
             Assert.True(controlPlane.Log.Length > 10_000, "the control plane logged at Trace level (the search must cover something)");
             var files = Directory.EnumerateFiles(temp.Path, "*", SearchOption.AllDirectories).ToList();
             Assert.Contains(files, f => f.EndsWith("controlplane.db", StringComparison.Ordinal));
+            foreach (var file in files.Where(f => !f.EndsWith("password-vault.key", StringComparison.Ordinal)))
+            {
+                var bytes = await File.ReadAllBytesAsync(file);
+                foreach (var (label, secret) in secrets)
+                {
+                    Assert.False(Contains(bytes, secret), $"{label} is in {file}");
+                    Assert.False(Contains(bytes, Encoding.ASCII.GetBytes(Convert.ToBase64String(secret))), $"{label} (base64) is in {file}");
+                    Assert.False(Contains(bytes, Encoding.ASCII.GetBytes(Convert.ToHexString(secret))), $"{label} (hex) is in {file}");
+                }
+            }
+
             foreach (var (label, password) in passwords)
             {
                 foreach (var (name, log) in logs)
@@ -123,6 +168,29 @@ public sealed class SealedPasswordTests(SlapdServer slapd) : IClassFixture<Slapd
         }
 
         return payloads;
+    }
+
+    private static async Task<List<PasswordVaultEntry>> VaultEntriesAsync(string database)
+    {
+        await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT UserId, Version, KeyId, WrappedKey, Ciphertext FROM PasswordVault";
+        var entries = new List<PasswordVaultEntry>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            entries.Add(new PasswordVaultEntry
+            {
+                UserId = reader.GetString(0),
+                Version = reader.GetInt64(1),
+                KeyId = reader.GetString(2),
+                WrappedKey = (byte[])reader.GetValue(3),
+                Ciphertext = (byte[])reader.GetValue(4),
+            });
+        }
+
+        return entries;
     }
 
     private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;

@@ -158,6 +158,14 @@ public sealed class AgentProcess : IDisposable
 
     public void Kill() => Processes.Stop(_process);
 
+    /// <summary>Freezes the agent (SIGSTOP): its connection stays open, it reads, applies and acknowledges nothing.</summary>
+    public void Freeze()
+    {
+        using var kill = Process.Start("kill", ["-STOP", _process!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
     public void Dispose()
     {
         Kill();

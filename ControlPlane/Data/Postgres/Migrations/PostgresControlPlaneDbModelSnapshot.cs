@@ -222,6 +222,36 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
                     b.ToTable("GroupMembers");
                 });
 
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.PasswordVaultEntry", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<byte[]>("Ciphertext")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("PasswordVault");
+                });
+
             modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.SyncHistoryEntry", b =>
                 {
                     b.Property<long>("Id")
