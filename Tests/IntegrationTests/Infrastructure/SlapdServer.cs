@@ -107,7 +107,7 @@ public sealed class SlapdServer : IDirectoryServer, IAsyncLifetime
         _process.BeginErrorReadLine();
         await Processes.WaitUntilAsync(async () =>
             (await Processes.RunAsync("ldapsearch", ["-x", "-H", LdapUrl, "-b", "", "-s", "base", "namingContexts"])).ExitCode == 0,
-            TimeSpan.FromSeconds(15), "slapd answering");
+            TimeSpan.FromSeconds(60), "slapd answering");
     }
 
     /// <summary>Stops the server (SIGKILL: an outage, not a shutdown); its data and ports stay for <see cref="RestartAsync"/>.</summary>
