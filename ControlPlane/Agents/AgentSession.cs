@@ -289,7 +289,7 @@ internal sealed class AgentSession(
 
                 foreach (var change in batch.Changes)
                 {
-                    _sent[change.Seq] = ObjectIdOf(change);
+                    _sent[change.Seq] = History.ChangeObjects.IdOf(change) ?? "";
                     if (change.Traceparent.Length > 0)
                     {
                         _sentTraces[change.Seq] = change.Traceparent;
@@ -487,18 +487,6 @@ internal sealed class AgentSession(
         _refusalsUnlogged[i] = 0;
         _refusalLoggedAt[i] = time.GetTimestamp();
     }
-
-    /// <summary>The JumpCloud id of the object an entry concerns.</summary>
-    private static string ObjectIdOf(Change change) => change.KindCase switch
-    {
-        Change.KindOneofCase.UserUpsert => change.UserUpsert.UserId,
-        Change.KindOneofCase.UserDisconnect => change.UserDisconnect.UserId,
-        Change.KindOneofCase.PasswordSet => change.PasswordSet.UserId,
-        Change.KindOneofCase.GroupUpsert => change.GroupUpsert.GroupId,
-        Change.KindOneofCase.GroupDisconnect => change.GroupDisconnect.GroupId,
-        Change.KindOneofCase.MembershipSet => change.MembershipSet.GroupId,
-        _ => "",
-    };
 
     /// <summary>The agent stopped mid-batch (its lease ran out by its own clock): send from that entry again.</summary>
     private void RequestResend(Ack ack)
