@@ -77,7 +77,7 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
     /// Runs a whole read-modify-commit operation in one transaction, starting over on a write conflict (two replicas
     /// raced for the same domain's next sequence number). Nothing of a failed or uncommitted attempt is kept.
     /// </summary>
-    public async Task<IResult> RunAsync(Func<Task<IResult>> operation, CancellationToken ct)
+    public async Task<T> RunAsync<T>(Func<Task<T>> operation, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {

@@ -29,7 +29,7 @@ public sealed class Reconciler(ControlPlaneDb db, ChangeLog log, DomainSync sync
     public async Task<Range?> AppendSnapshotAsync(string domainId, CancellationToken ct)
     {
         Range? range = null;
-        await log.RunAsync(async () =>
+        await log.RunAsync<IResult>(async () =>
         {
             var domain = await db.Domains.FindAsync([domainId], ct);
             if (domain is null)
