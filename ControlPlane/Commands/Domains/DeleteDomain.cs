@@ -21,11 +21,7 @@ public sealed class DeleteDomain(ControlPlaneDb db, ChangeLog log, AgentSessions
             }
 
             var agentIds = await db.Agents.Where(a => a.DomainId == id).Select(a => a.Id).ToListAsync(ct);
-            await db.Agents.Where(a => a.DomainId == id).ExecuteDeleteAsync(ct);
-            await db.Associations.Where(a => a.DomainId == id).ExecuteDeleteAsync(ct);
-            await db.Changes.Where(c => c.DomainId == id).ExecuteDeleteAsync(ct);
-            await db.SyncStatuses.Where(s => s.DomainId == id).ExecuteDeleteAsync(ct);
-            await db.SyncHistory.Where(h => h.DomainId == id).ExecuteDeleteAsync(ct);
+            // Its agents, bindings, change log, sync status and history go with it (foreign keys with cascades).
             db.Domains.Remove(domain);
             log.AfterCommit(() =>
             {
