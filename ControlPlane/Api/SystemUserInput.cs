@@ -13,9 +13,9 @@ namespace JumpCloudAdi.ControlPlane.Api;
 /// </summary>
 public static class SystemUserInput
 {
-    private const int MaxLength = 1024;
-    private const int MaxEmployeeIdentifierLength = 256;
-    private const int MaxItems = 32;
+    private const int MaxLength = UserInput.MaxLength;
+    private const int MaxEmployeeIdentifierLength = UserInput.MaxEmployeeIdentifierLength;
+    private const int MaxItems = UserInput.MaxItems;
 
     /// <summary>Reads the request body (none, or not a JSON object, is a 400 <c>invalidBody</c>).</summary>
     public static async Task<CommandResult<UserInput>> ReadAsync(HttpRequest request, CancellationToken ct)
@@ -174,6 +174,6 @@ public static class SystemUserInput
     private sealed class FieldException(string field, string message, string? status = null) : Exception(message)
     {
         public string Field { get; } = field;
-        public string Status { get; } = status ?? "invalid" + char.ToUpperInvariant(field[0]) + new string(field.Skip(1).TakeWhile(char.IsLetterOrDigit).ToArray());
+        public string Status { get; } = status ?? UserInput.StatusOf(field);
     }
 }

@@ -11,6 +11,13 @@ namespace JumpCloudAdi.ControlPlane.Commands.Users;
 /// </summary>
 public sealed record UserInput
 {
+    /// <summary>The longest text field (the employee id is shorter: <see cref="MaxEmployeeIdentifierLength"/>).</summary>
+    public const int MaxLength = 1024;
+    public const int MaxEmployeeIdentifierLength = 256;
+
+    /// <summary>The most addresses, phone numbers or attributes a user has.</summary>
+    public const int MaxItems = 32;
+
     public string? Username { get; init; }
     public string? Email { get; init; }
     public string? Firstname { get; init; }
@@ -48,9 +55,21 @@ public sealed record UserInput
     [JsonIgnore]
     public bool HasProfile => Addresses is not null || PhoneNumbers is not null || Attributes is not null || RecoveryEmail is not null;
 
-    /// <summary>Checks the values' meaning (their types are checked where they are read).</summary>
+    /// <summary>JumpCloud's status word for a bad field: <c>invalidJobTitle</c>, <c>invalidAddresses</c> for <c>addresses[0].type</c>.</summary>
+    public static string StatusOf(string field)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(field);
+        return "invalid" + char.ToUpperInvariant(field[0]) + new string(field.Skip(1).TakeWhile(char.IsLetterOrDigit).ToArray());
+    }
+
+    /// <summary>Checks the values' sizes and meaning (their JSON types are checked where they are read).</summary>
     public CommandError? Validate(bool creating)
     {
+        if (CheckSizes() is { } tooLarge)
+        {
+            return tooLarge;
+        }
+
         if (creating && string.IsNullOrWhiteSpace(Username))
         {
             return CommandError.Invalid("username", "username: is required", "invalidUsername");
@@ -82,6 +101,66 @@ public sealed record UserInput
         }
 
         return null;
+    }
+
+    private CommandError? CheckSizes()
+    {
+        foreach (var (field, items) in new (string, int?)[] { ("addresses", Addresses?.Count), ("phoneNumbers", PhoneNumbers?.Count), ("attributes", Attributes?.Count) })
+        {
+            if (items > MaxItems)
+            {
+                return CommandError.Invalid(field, $"{field}: at most {MaxItems} items", StatusOf(field));
+            }
+        }
+
+        foreach (var (field, value) in Texts())
+        {
+            var max = field == "employeeIdentifier" ? MaxEmployeeIdentifierLength : MaxLength;
+            if (value?.Length > max)
+            {
+                return CommandError.Invalid(field, $"{field}: at most {max} characters", StatusOf(field));
+            }
+        }
+
+        return null;
+    }
+
+    private IEnumerable<(string Field, string? Value)> Texts()
+    {
+        (string, string?)[] fields =
+        [
+            ("username", Username), ("email", Email), ("firstname", Firstname), ("lastname", Lastname), ("password", Password),
+            ("middlename", Middlename), ("displayname", Displayname), ("jobTitle", JobTitle), ("employeeIdentifier", EmployeeIdentifier),
+            ("department", Department), ("costCenter", CostCenter), ("company", Company), ("employeeType", EmployeeType),
+            ("description", Description), ("location", Location), ("alternateEmail", AlternateEmail), ("manager", Manager),
+        ];
+        foreach (var field in fields)
+        {
+            yield return field;
+        }
+
+        foreach (var (a, i) in (Addresses ?? []).Select((a, i) => (a, i)))
+        {
+            foreach (var (name, value) in new[] { ("type", a.Type), ("poBox", a.PoBox), ("extendedAddress", a.ExtendedAddress), ("streetAddress", a.StreetAddress),
+                ("locality", a.Locality), ("region", a.Region), ("postalCode", a.PostalCode), ("country", a.Country) })
+            {
+                yield return ($"addresses[{i}].{name}", value);
+            }
+        }
+
+        foreach (var (p, i) in (PhoneNumbers ?? []).Select((p, i) => (p, i)))
+        {
+            yield return ($"phoneNumbers[{i}].type", p.Type);
+            yield return ($"phoneNumbers[{i}].number", p.Number);
+        }
+
+        foreach (var (a, i) in (Attributes ?? []).Select((a, i) => (a, i)))
+        {
+            yield return ($"attributes[{i}].name", a.Name);
+            yield return ($"attributes[{i}].value", a.Value);
+        }
+
+        yield return ("recoveryEmail.address", RecoveryEmail?.Address);
     }
 
     /// <summary>Sets every given profile field on <paramref name="user"/> (strings trimmed; an empty one clears the field).</summary>
