@@ -124,6 +124,7 @@ public static class ControlPlaneApp
         builder.Services.TryAddScoped<Reconciler>();
         builder.Services.TryAddScoped<ConnectKeyService>();
         builder.Services.AddUserAndGroupCommands();
+        builder.Services.AddDomainCommands();
     }
 
     private static void AddControlPlaneData(this WebApplicationBuilder builder, string dataDirectory)

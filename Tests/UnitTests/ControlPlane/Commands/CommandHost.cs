@@ -46,6 +46,7 @@ public sealed class CommandHost : IDisposable
         services.AddOptions<PasswordPolicyOptions>();
         services.AddSingleton<IPasswordKeyProvider>(_ => FileKeyProvider.OpenOrCreate(_keyFile));
         services.AddScoped<ChangeLog>();
+        services.AddScoped<DirectoryReach>();
         services.AddScoped<DomainSync>();
         services.AddScoped<PasswordSync>();
         services.AddScoped<PasswordVault>();
