@@ -99,7 +99,7 @@ public abstract class DirectoryWriter
                         _claims.Release(change.GroupDisconnect.GroupId);
                         break;
                     default:
-                        _claims.Claim(result.Anchor, ObjectIdOf(change));
+                        _claims.Claim(result.Anchor, change.ObjectId);
                         break;
                 }
             }
@@ -417,15 +417,6 @@ public abstract class DirectoryWriter
                 $"'{entry.DistinguishedName}' is already the directory entry of another JumpCloud object ({owner}); the directory matches " +
                 "names ignoring case, so this object's name is taken there: not written, rename one of them");
     }
-
-    private static string ObjectIdOf(Change change) => change.KindCase switch
-    {
-        Change.KindOneofCase.UserUpsert => change.UserUpsert.UserId,
-        Change.KindOneofCase.PasswordSet => change.PasswordSet.UserId,
-        Change.KindOneofCase.GroupUpsert => change.GroupUpsert.GroupId,
-        Change.KindOneofCase.MembershipSet => change.MembershipSet.GroupId,
-        _ => "",
-    };
 
     private static ApplyResult Protected(SearchResultEntry entry) =>
         ApplyResult.Skipped($"'{entry.DistinguishedName}' has adminCount=1; protected accounts are never touched");

@@ -317,7 +317,7 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
                     Outcome = result.Outcome,
                     Code = result.Code,
                     Message = result.Message,
-                    ObjectId = ObjectIdOf(change),
+                    ObjectId = change.ObjectId,
                     Anchor = result.Anchor,
                 });
                 switch (result.Outcome)
@@ -504,17 +504,6 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
             // Status is informational; never let it stop syncing.
         }
     }
-
-    private static string ObjectIdOf(Change change) => change.KindCase switch
-    {
-        Change.KindOneofCase.UserUpsert => change.UserUpsert.UserId,
-        Change.KindOneofCase.UserDisconnect => change.UserDisconnect.UserId,
-        Change.KindOneofCase.PasswordSet => change.PasswordSet.UserId,
-        Change.KindOneofCase.GroupUpsert => change.GroupUpsert.GroupId,
-        Change.KindOneofCase.GroupDisconnect => change.GroupDisconnect.GroupId,
-        Change.KindOneofCase.MembershipSet => change.MembershipSet.GroupId,
-        _ => "",
-    };
 
     private string HostType() => settings.ServerType == "dc" ? AgentProtocol.DomainController : AgentProtocol.MemberServer;
 
