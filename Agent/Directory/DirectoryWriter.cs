@@ -12,7 +12,7 @@ namespace JumpCloudAdi.Agent.Directory;
 /// anchor first; users are only ever searched and written inside the root user container, groups only among the
 /// sync group's members (and the sync group itself); accounts with adminCount=1 are never touched.
 /// </summary>
-public abstract class DirectoryWriter
+public abstract class DirectoryWriter : IChangeWriter
 {
     /// <summary>Usernames and anchors asked for in one search: a few kilobytes of filter, well under any size limit.</summary>
     private const int LookupChunk = 200;
