@@ -106,7 +106,7 @@ internal sealed class BatchApplier(IChangeWriter writer, LeaseClock lease, Resen
             }
 
             var verdict = verdicts.GetValueOrDefault(change.PasswordSet.UserId, InSync);
-            if (set.Message == DirectoryWriter.PasswordKeptNote)
+            if (set.Message == UserWriter.PasswordKeptNote)
             {
                 return set with { Message = verdict };
             }
