@@ -14,7 +14,7 @@ internal static class InstallCommand
         var controlPlane = CliOptions.Text("--control-plane", "Control plane URL, e.g. https://jumpcloud.example.com (agents connect out on 443).", required: true);
         var caCert = CliOptions.Text("--ca-cert", "PEM file with the CA (or self-signed certificate) the control plane's certificate must chain to.");
         var pin = CliOptions.Text("--pin", "SHA-256 fingerprint (hex) of the control plane's certificate, as the control plane prints it at start.");
-        var connectKey = CliOptions.Text("--connect-key", "One-time connect key from POST /api/v2/activedirectories/{id}/agents (valid 7 days). Omit to upgrade an installed agent.");
+        var connectKey = CliOptions.Text("--connect-key", "One-time connect key from POST /api/v2/activedirectories/{id}/agents (valid for the control plane's ConnectKeys:LifetimeDays, 7 by default). Omit to upgrade an installed agent.");
         var serverType = CliOptions.Choice("--server-type", "Where the agent runs: dc = on the domain controller it writes to; member = on a member server, writing to --ldap-url", "member", "dc", "member");
         var ldapUrl = CliOptions.Text("--ldap-url", "Directory URL, e.g. ldaps://dc1.example.com:636 (required for --server-type member; dc defaults to this host on 636).");
         var ldapCaCert = CliOptions.Text("--ldap-ca-cert", "PEM file with the CA that issued the directory's certificate (default: the system trust store).");
