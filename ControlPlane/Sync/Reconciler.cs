@@ -11,7 +11,7 @@ namespace JumpCloudAdi.ControlPlane.Sync;
 /// snapshot is still unacknowledged (pending), asking again queues nothing and answers with the pending one, so the
 /// change log holds at most one pending snapshot per domain however often reconciles are asked for.
 /// </summary>
-public sealed class Reconciler(ControlPlaneDb db, ChangeLog log, DomainSync sync)
+public sealed class Reconciler(ControlPlaneDb db, ChangeLog log, DomainSync sync, DirectoryReach reach)
 {
     private const string UserUpsertKind = nameof(Change.KindOneofCase.UserUpsert);
     private const string GroupUpsertKind = nameof(Change.KindOneofCase.GroupUpsert);
@@ -26,15 +26,13 @@ public sealed class Reconciler(ControlPlaneDb db, ChangeLog log, DomainSync sync
     private const string ReconcileMarker = "\"reconcile\": true";
 
     /// <summary>Appends the snapshot in one transaction, or finds the pending one; null when the domain does not exist.</summary>
-    public async Task<Range?> AppendSnapshotAsync(string domainId, CancellationToken ct)
-    {
-        Range? range = null;
-        await log.RunAsync<IResult>(async () =>
+    public Task<Range?> AppendSnapshotAsync(string domainId, CancellationToken ct) =>
+        log.RunAsync<Range?>(async () =>
         {
             var domain = await db.Domains.FindAsync([domainId], ct);
             if (domain is null)
             {
-                return TypedResults.NotFound();
+                return null;
             }
 
             // Serialize with other writers to the domain's log (PostgreSQL; SQLite writers are serialized anyway), so two
@@ -53,14 +51,13 @@ public sealed class Reconciler(ControlPlaneDb db, ChangeLog log, DomainSync sync
                 .SingleOrDefaultAsync(ct);
             if (pending is not null)
             {
-                range = new Range(pending.From, pending.To, pending.Objects, Pending: true);
-                return TypedResults.Ok();
+                return new Range(pending.From, pending.To, pending.Objects, Pending: true);
             }
 
             var from = domain.LastSeq + 1;
-            var userIds = await sync.UserIdsOfDomainAsync(domainId, ct);
+            var userIds = await reach.UsersOfDomainAsync(domainId, ct);
             var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).OrderBy(u => u.Username).ToListAsync(ct);
-            var groupIds = db.Associations.Where(a => a.DomainId == domainId && a.TargetType == AssociationTypes.UserGroup).Select(a => a.TargetId);
+            var groupIds = await reach.GroupsOfDomainAsync(domainId, ct);
             var groups = await db.Groups.AsNoTracking().Where(g => groupIds.Contains(g.Id)).OrderBy(g => g.Name).ToListAsync(ct);
 
             var versions = await db.PasswordVault.AsNoTracking().Where(e => userIds.Contains(e.UserId))
@@ -90,9 +87,6 @@ public sealed class Reconciler(ControlPlaneDb db, ChangeLog log, DomainSync sync
             }
 
             await log.CommitAsync(ct);
-            range = new Range(from, domain.LastSeq, users.Count + groups.Count);
-            return TypedResults.Ok();
+            return new Range(from, domain.LastSeq, users.Count + groups.Count);
         }, ct);
-        return range;
-    }
 }
