@@ -121,7 +121,7 @@ public sealed class OpenLdapWriterTests(SlapdServer slapd) : IClassFixture<Slapd
         var upserted = writer.Apply(new Change { GroupUpsert = new GroupUpsert { GroupId = groupId, Name = group } });
 
         Assert.Equal(Outcome.Applied, upserted.Outcome);
-        var groupDn = $"cn={group},ou=Groups,dc=example,dc=com";
+        var groupDn = $"cn={group},ou=groups,dc=example,dc=com";
         Assert.Contains(groupDn, (await MembersOf("JumpCloud Groups")).Select(m => m.ToLowerInvariant()));
         Assert.Equal(["cn=empty-membership,ou=groups,dc=example,dc=com"], (await MembersOf(group)).Select(m => m.ToLowerInvariant()));
 
@@ -134,11 +134,11 @@ public sealed class OpenLdapWriterTests(SlapdServer slapd) : IClassFixture<Slapd
 
         Assert.Equal(Outcome.Applied, writer.Apply(Membership(users[0].Item2, users[1].Item2)).Outcome);
         Assert.Equal(
-            new[] { users[0].Item2, users[1].Item2 }.Select(n => $"uid={n},{People}").Order(),
+            new[] { users[0].Item2, users[1].Item2 }.Select(n => $"uid={n},{People}".ToLowerInvariant()).Order(),
             (await MembersOf(group)).Select(m => m.ToLowerInvariant()).Order());
 
         Assert.Equal(Outcome.Applied, writer.Apply(Membership(users[2].Item2)).Outcome);
-        Assert.Equal([$"uid={users[2].Item2},{People}"], (await MembersOf(group)).Select(m => m.ToLowerInvariant()));
+        Assert.Equal([$"uid={users[2].Item2},{People}".ToLowerInvariant()], (await MembersOf(group)).Select(m => m.ToLowerInvariant()));
 
         Assert.Equal(Outcome.Applied, writer.Apply(Membership()).Outcome);
         Assert.Equal(["cn=empty-membership,ou=groups,dc=example,dc=com"], (await MembersOf(group)).Select(m => m.ToLowerInvariant()));
