@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Passwords;
@@ -38,13 +37,11 @@ public sealed class SambaPasswordKeyRotationTests(SambaDc samba)
         Assert.All(await EntriesAsync(h), e => Assert.Equal(oldKey, e.KeyId));
 
         // First run: killed once it has re-wrapped a few entries (4 per second, so it is far from done).
-        var stdout = new StringBuilder();
-        using (var first = StartRotation(h, stdout, "--max-per-second", "4"))
+        using (var first = StartRotation(h, "--max-per-second", "4"))
         {
-            await Processes.WaitUntilAsync(() => Task.FromResult(Text(stdout).Contains($"Re-wrapped 3 of {Users}.", StringComparison.Ordinal)),
-                TimeSpan.FromSeconds(60), () => $"the rotation's progress ({Text(stdout)})");
-            first.Kill(entireProcessTree: true);
-            await first.WaitForExitAsync();
+            await Processes.WaitUntilAsync(() => Task.FromResult(first.Output.Contains($"Re-wrapped 3 of {Users}.", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(60), () => $"the rotation's progress ({first.Output})");
+            first.Kill();
         }
 
         // Midway: both key versions in the file, the new one current; entries under each.
@@ -71,16 +68,14 @@ public sealed class SambaPasswordKeyRotationTests(SambaDc samba)
         Assert.Equal(newKey, (await EntriesAsync(h)).Single(e => e.UserId == changed.Id).KeyId);
 
         // Second run: resumes (no third key), finishes, and destroys the old version.
-        stdout.Clear();
-        using (var second = StartRotation(h, stdout))
+        using (var second = StartRotation(h))
         {
-            await second.WaitForExitAsync();
-            second.WaitForExit();
-            Assert.True(second.ExitCode == 0, $"the resumed rotation exited with {second.ExitCode}: {Text(stdout)}");
+            var exit = await second.WaitAsync();
+            Assert.True(exit == 0, $"the resumed rotation exited with {exit}: {second.Output}");
+            Assert.Contains($"Resuming the rotation to key {newKey}", second.Output, StringComparison.Ordinal);
+            Assert.Contains($"Done: every entry is under key {newKey}", second.Output, StringComparison.Ordinal);
         }
 
-        Assert.Contains($"Resuming the rotation to key {newKey}", Text(stdout), StringComparison.Ordinal);
-        Assert.Contains($"Done: every entry is under key {newKey}", Text(stdout), StringComparison.Ordinal);
         Assert.Equal([newKey], KeyIdsOf(keyFile));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
         var after = await EntriesAsync(h);
@@ -125,40 +120,7 @@ public sealed class SambaPasswordKeyRotationTests(SambaDc samba)
         return await db.PasswordVault.AsNoTracking().ToListAsync();
     }
 
-    private static string Text(StringBuilder output)
-    {
-        lock (output)
-        {
-            return output.ToString();
-        }
-    }
-
-    private static Process StartRotation(AgentHarness h, StringBuilder output, params string[] extra)
-    {
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in (string[])[ControlPlaneProcess.ControlPlaneDll, PasswordKeyRotation.Verb, .. extra,
-                     "--Data:Directory", h.ControlPlane.Directory, "--Database:Provider", h.ControlPlane.Provider.ToString(),
-                     "--ConnectionStrings:ControlPlane", h.ControlPlane.ConnectionString])
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        var process = Process.Start(info)!;
-        void Append(string? line)
-        {
-            if (line is not null)
-            {
-                lock (output)
-                {
-                    output.AppendLine(line);
-                }
-            }
-        }
-
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    private static RotationProcess StartRotation(AgentHarness h, params string[] extra) =>
+        new([.. extra, "--Data:Directory", h.ControlPlane.Directory, "--Database:Provider", h.ControlPlane.Provider.ToString(),
+            "--ConnectionStrings:ControlPlane", h.ControlPlane.ConnectionString]);
 }
