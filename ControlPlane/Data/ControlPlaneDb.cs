@@ -55,6 +55,8 @@ public class ControlPlaneDb : DbContext, IDataProtectionKeyContext
             e.HasKey(a => a.Id);
             e.HasIndex(a => a.DomainId);
             e.HasIndex(a => a.ConnectKeyHash).IsUnique();
+            // An agent (and its connect key) belongs to one domain and goes with it.
+            e.HasOne<AdDomain>().WithMany().HasForeignKey(a => a.DomainId).OnDelete(DeleteBehavior.Cascade);
             e.Property(a => a.KeyConsumedAt).IsConcurrencyToken();
         });
         modelBuilder.Entity<SystemUser>(e =>
@@ -83,11 +85,20 @@ public class ControlPlaneDb : DbContext, IDataProtectionKeyContext
             e.HasKey(g => g.Id);
             e.HasIndex(g => g.NameKey).IsUnique();
         });
-        modelBuilder.Entity<GroupMember>(e => e.HasKey(m => new { m.GroupId, m.UserId }));
+        modelBuilder.Entity<GroupMember>(e =>
+        {
+            e.HasKey(m => new { m.GroupId, m.UserId });
+            e.HasIndex(m => m.UserId);
+            // A membership means nothing once either side is deleted.
+            e.HasOne<UserGroup>().WithMany().HasForeignKey(m => m.GroupId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<SystemUser>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
         modelBuilder.Entity<DomainAssociation>(e =>
         {
             e.HasKey(a => new { a.DomainId, a.TargetType, a.TargetId });
             e.HasIndex(a => new { a.TargetType, a.TargetId });
+            // The target is a user or a group (no single foreign key): the user and group commands remove those rows.
+            e.HasOne<AdDomain>().WithMany().HasForeignKey(a => a.DomainId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<ChangeEntry>(e =>
         {
@@ -95,6 +106,8 @@ public class ControlPlaneDb : DbContext, IDataProtectionKeyContext
             e.HasIndex(c => new { c.DomainId, c.Seq }).IsUnique();
             e.Property(c => c.ObjectId).HasMaxLength(24);
             e.HasIndex(c => new { c.DomainId, c.ObjectId, c.Seq });
+            // A domain's change log is meaningless without the domain.
+            e.HasOne<AdDomain>().WithMany().HasForeignKey(c => c.DomainId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<SyncHistoryEntry>(e =>
         {
@@ -107,13 +120,20 @@ public class ControlPlaneDb : DbContext, IDataProtectionKeyContext
             e.Property(h => h.Message).HasMaxLength(History.SyncHistory.MaxMessageLength);
             e.HasIndex(h => new { h.DomainId, h.ObjectId, h.Id });
             e.HasIndex(h => h.ObjectId);
+            e.HasOne<AdDomain>().WithMany().HasForeignKey(h => h.DomainId).OnDelete(DeleteBehavior.Cascade);
         });
-        modelBuilder.Entity<SyncStatusRecord>(e => e.HasKey(s => new { s.DomainId, s.ObjectId }));
+        modelBuilder.Entity<SyncStatusRecord>(e =>
+        {
+            e.HasKey(s => new { s.DomainId, s.ObjectId });
+            e.HasOne<AdDomain>().WithMany().HasForeignKey(s => s.DomainId).OnDelete(DeleteBehavior.Cascade);
+        });
         modelBuilder.Entity<PasswordVaultEntry>(e =>
         {
             e.HasKey(v => v.UserId);
             e.Property(v => v.UserId).HasMaxLength(24);
             e.Property(v => v.KeyId).HasMaxLength(128);
+            // Deleting a user erases its password (issue: nothing recoverable is kept for a user that is gone).
+            e.HasOne<SystemUser>().WithOne().HasForeignKey<PasswordVaultEntry>(v => v.UserId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<ControlPlaneSetting>(e =>
         {

@@ -211,6 +211,8 @@ namespace JumpCloudAdi.ControlPlane.Data.Migrations
 
                     b.HasKey("GroupId", "UserId");
 
+                    b.HasIndex("UserId");
+
                     b.ToTable("GroupMembers");
                 });
 
@@ -488,6 +490,75 @@ namespace JumpCloudAdi.ControlPlane.Data.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("DataProtectionKeys");
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.AgentRecord", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.AdDomain", null)
+                        .WithMany()
+                        .HasForeignKey("DomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.ChangeEntry", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.AdDomain", null)
+                        .WithMany()
+                        .HasForeignKey("DomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.DomainAssociation", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.AdDomain", null)
+                        .WithMany()
+                        .HasForeignKey("DomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.GroupMember", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.UserGroup", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.SystemUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.PasswordVaultEntry", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.SystemUser", null)
+                        .WithOne()
+                        .HasForeignKey("JumpCloudAdi.ControlPlane.Data.PasswordVaultEntry", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.SyncHistoryEntry", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.AdDomain", null)
+                        .WithMany()
+                        .HasForeignKey("DomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.SyncStatusRecord", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.AdDomain", null)
+                        .WithMany()
+                        .HasForeignKey("DomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 #pragma warning restore 612, 618
         }

@@ -88,7 +88,7 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
 
                     b.Property<string>("DomainId")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("character varying(24)");
 
                     b.Property<string>("HostType")
                         .HasColumnType("text");
@@ -145,7 +145,7 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
 
                     b.Property<string>("DomainId")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("character varying(24)");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -194,7 +194,7 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
             modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.DomainAssociation", b =>
                 {
                     b.Property<string>("DomainId")
-                        .HasColumnType("text");
+                        .HasColumnType("character varying(24)");
 
                     b.Property<string>("TargetType")
                         .HasColumnType("text");
@@ -218,6 +218,8 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
                         .HasColumnType("text");
 
                     b.HasKey("GroupId", "UserId");
+
+                    b.HasIndex("UserId");
 
                     b.ToTable("GroupMembers");
                 });
@@ -311,7 +313,7 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
             modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.SyncStatusRecord", b =>
                 {
                     b.Property<string>("DomainId")
-                        .HasColumnType("text");
+                        .HasColumnType("character varying(24)");
 
                     b.Property<string>("ObjectId")
                         .HasColumnType("text");
@@ -500,6 +502,75 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("DataProtectionKeys");
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.AgentRecord", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.AdDomain", null)
+                        .WithMany()
+                        .HasForeignKey("DomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.ChangeEntry", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.AdDomain", null)
+                        .WithMany()
+                        .HasForeignKey("DomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.DomainAssociation", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.AdDomain", null)
+                        .WithMany()
+                        .HasForeignKey("DomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.GroupMember", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.UserGroup", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.SystemUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.PasswordVaultEntry", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.SystemUser", null)
+                        .WithOne()
+                        .HasForeignKey("JumpCloudAdi.ControlPlane.Data.PasswordVaultEntry", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.SyncHistoryEntry", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.AdDomain", null)
+                        .WithMany()
+                        .HasForeignKey("DomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.SyncStatusRecord", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.AdDomain", null)
+                        .WithMany()
+                        .HasForeignKey("DomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 #pragma warning restore 612, 618
         }
