@@ -384,6 +384,12 @@ public sealed class SyncAgent(string configPath, AgentSettings settings, ILogger
             }
 
             var verdict = reconciled.GetValueOrDefault(change.PasswordSet.UserId, InSync);
+            if (!change.PasswordSet.OnlyIfUnset)
+            {
+                // reconcile --passwords: written whether or not the account had one (a rebuilt DC).
+                return set with { Message = verdict + "; password re-sent" };
+            }
+
             if (set.Message == DirectoryWriter.PasswordKeptNote)
             {
                 return set with { Message = verdict };

@@ -75,7 +75,7 @@ public sealed class AgentGatewayService(
         }
 
         await using var scope = services.CreateAsyncScope();
-        var range = await scope.ServiceProvider.GetRequiredService<Sync.Reconciler>().AppendSnapshotAsync(agent.DomainId, context.CancellationToken)
+        var range = await scope.ServiceProvider.GetRequiredService<Sync.Reconciler>().AppendSnapshotAsync(agent.DomainId, request.Passwords, context.CancellationToken)
             ?? throw new RpcException(new Status(StatusCode.NotFound, "The agent's domain no longer exists."));
         return new ReconcileResponse { FromSeq = range.FromSeq, ToSeq = range.ToSeq, Objects = range.Objects };
     }

@@ -65,6 +65,19 @@ public sealed class DomainModel(PortalApi api, PortalReader reader, ControlPlane
         return Done("Agent deleted. Its credential no longer works; install it again with a new connect key to reconnect it.", Here(id));
     }
 
+    /// <summary>Reconcile with every password re-sent from the vault: for a rebuilt DC.</summary>
+    public async Task<IActionResult> OnPostResendPasswordsAsync(string id, CancellationToken ct)
+    {
+        var outcome = await Api.SendAsync("activedirectories_reconcile", new { id }, body: null, query: "?passwords=true", ct);
+        if (!outcome.Succeeded)
+        {
+            return Failed(outcome, Here(id));
+        }
+
+        Audit($"asked for a reconcile of domain {id} with every password re-sent");
+        return Done("Reconcile queued with every password re-sent: the primary agent rewrites each account and its password; see each user's sync status.", Here(id));
+    }
+
     public Task<IActionResult> OnPostBindAsync(string id, string type, string targetId, CancellationToken ct) => AssociateAsync(id, "add", type, targetId, ct);
 
     public Task<IActionResult> OnPostUnbindAsync(string id, string type, string targetId, CancellationToken ct) => AssociateAsync(id, "remove", type, targetId, ct);
