@@ -106,6 +106,12 @@ internal sealed class BatchApplier(IChangeWriter writer, LeaseClock lease, Resen
             }
 
             var verdict = verdicts.GetValueOrDefault(change.PasswordSet.UserId, InSync);
+            if (!change.PasswordSet.OnlyIfUnset)
+            {
+                // reconcile --passwords: written whether or not the account had one (a rebuilt DC).
+                return set with { Message = verdict + "; password re-sent" };
+            }
+
             if (set.Message == UserWriter.PasswordKeptNote)
             {
                 return set with { Message = verdict };
