@@ -21,8 +21,8 @@ public static class ActiveDirectoryApi
         group.MapDelete("/{id}/agents/{agentId}", DeleteAgent).WithName("activedirectories_agentsDelete").Produces(204).Produces<JcError>(404);
         group.MapGet("/{id}/users", TraverseUsers).WithName("graph_activeDirectoryTraverseUser").Produces<List<GraphObjectWithPathsDto>>().Produces<JcError>(404);
         group.MapPost("/{id}/reconcile", Reconcile).WithName("activedirectories_reconcile")
-            .WithSummary("Extension: queue the domain's whole desired state so the primary agent repairs any drift")
-            .Produces<ReconcileDto>(202).Produces<JcError>(404);
+            .WithSummary("Extension: queue the domain's whole desired state so the primary agent repairs any drift; ?passwords=true also re-sends every user's password (a rebuilt DC)")
+            .Produces<ReconcileDto>(202).Produces<JcError>(400).Produces<JcError>(404);
         group.MapGet("/{id}/history", ObjectHistory).WithName("activedirectories_history")
             .WithSummary("Extension: an object's recent sync outcomes in the domain, newest first (at most 50 are kept per object)")
             .Produces<List<SyncHistoryDto>>().Produces<JcError>(400).Produces<JcError>(404);
@@ -87,9 +87,20 @@ public static class ActiveDirectoryApi
         return query.Apply(rows).ToV2(request);
     }
 
-    private static async Task<IResult> Reconcile(string id, ReconcileDomain reconcile, CancellationToken ct) =>
-        (await reconcile.ExecuteAsync(id, ct)).ToHttp(range =>
+    private static async Task<IResult> Reconcile(string id, HttpRequest request, ReconcileDomain reconcile, CancellationToken ct)
+    {
+        // ?passwords=true: every user's password is sent again from the vault (a rebuilt DC); absent or false: only
+        // accounts without one get it.
+        var values = request.Query["passwords"];
+        var passwords = false;
+        if (values.Count > 1 || (values.Count == 1 && !bool.TryParse(values[0], out passwords)))
+        {
+            return JcErrors.BadRequest("passwords: must be true or false, once", "invalidPasswords");
+        }
+
+        return (await reconcile.ExecuteAsync(id, ct, passwords)).ToHttp(range =>
             TypedResults.Accepted($"/api/v2/activedirectories/{id}/users", new ReconcileDto(range.FromSeq, range.ToSeq, range.Objects)));
+    }
 
     private static async Task<IResult> ObjectHistory(string id, HttpRequest request, ControlPlaneDb db, CancellationToken ct)
     {

@@ -8,6 +8,7 @@ namespace JumpCloudAdi.ControlPlane.Commands.Domains;
 /// </summary>
 public sealed class ReconcileDomain(Reconciler reconciler)
 {
-    public async Task<CommandResult<Reconciler.Range>> ExecuteAsync(string id, CancellationToken ct) =>
-        await reconciler.AppendSnapshotAsync(id, ct) is { } range ? range : DomainErrors.NotFound;
+    /// <param name="passwords">Also re-send every user's password from the vault, set whether or not the account has one (a rebuilt DC).</param>
+    public async Task<CommandResult<Reconciler.Range>> ExecuteAsync(string id, CancellationToken ct, bool passwords = false) =>
+        await reconciler.AppendSnapshotAsync(id, passwords, ct) is { } range ? range : DomainErrors.NotFound;
 }

@@ -1,13 +1,23 @@
+using JumpCloudAdi.ControlPlane.Commands;
 using JumpCloudAdi.ControlPlane.Portal.Api;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace JumpCloudAdi.ControlPlane.Portal.Pages;
 
-/// <summary>What every signed-in portal page shares: the in-process API, notices after an action, and error display.</summary>
-public abstract class PortalPageModel(PortalApi api, ILogger logger) : PageModel
+/// <summary>
+/// What every signed-in portal page shares: notices after an action and errors at the top of the page. Actions run
+/// commands; their refusals are shown with <see cref="CommandErrors"/>.
+/// </summary>
+public abstract class PortalPageModel : PageModel
 {
-    protected PortalApi Api { get; } = api;
+    private readonly ILogger _logger;
+
+    protected PortalPageModel(ILogger logger) => _logger = logger;
+
+    /// <summary>Kept while the Active Directory pages still take the in-process API (unused: it goes with <see cref="PortalApi"/>).</summary>
+    protected PortalPageModel(PortalApi api, ILogger logger)
+        : this(logger) => ArgumentNullException.ThrowIfNull(api);
 
     /// <summary>A one-line confirmation shown after a redirect ("User suspended."). Never a secret.</summary>
     [TempData]
@@ -18,15 +28,7 @@ public abstract class PortalPageModel(PortalApi api, ILogger logger) : PageModel
 
     protected string AdminName => User.Identity?.Name ?? "admin";
 
-    protected void Audit(string action) => PortalLog.AdminAction(logger, action, AdminName);
-
-    /// <summary>Shows an API error beside the field it names (<c>prefix.Field</c>), or at the top of the form.</summary>
-    protected void ShowError(ApiOutcome outcome, string prefix, params string[] fields)
-    {
-        ArgumentNullException.ThrowIfNull(outcome);
-        var (field, text) = outcome.FieldError(fields);
-        ModelState.AddModelError(field is null ? prefix : $"{prefix}.{char.ToUpperInvariant(field[0])}{field[1..]}", text);
-    }
+    protected void Audit(string action) => PortalLog.AdminAction(_logger, action, AdminName);
 
     protected IActionResult Done(string notice, string? url = null)
     {
@@ -35,33 +37,26 @@ public abstract class PortalPageModel(PortalApi api, ILogger logger) : PageModel
     }
 
     /// <summary>
-    /// Adds or removes a relation (a membership, a domain binding) chosen in a form, through the API: nothing chosen is
-    /// an error at the top of <paramref name="here"/>; success is audited and confirmed there.
+    /// Adds or removes a relation (a membership, a domain binding) chosen in a form with <paramref name="relate"/> (a
+    /// command): nothing chosen is an error at the top of <paramref name="here"/>; success is audited and confirmed there.
     /// </summary>
-    protected async Task<IActionResult> RelateAsync(string here, string? chosen, string nothingChosen,
-        string operationId, object route, object body, string audit, string notice, CancellationToken ct)
+    protected async Task<IActionResult> RelateAsync(string here, string? chosen, string nothingChosen, Func<string, Task<CommandError?>> relate,
+        string audit, string notice)
     {
+        ArgumentNullException.ThrowIfNull(relate);
         if (string.IsNullOrEmpty(chosen))
         {
             TempData["PageError"] = nothingChosen;
             return Redirect(here);
         }
 
-        var outcome = await Api.SendAsync(operationId, route, body, ct);
-        if (!outcome.Succeeded)
+        if (await relate(chosen) is { } error)
         {
-            return Failed(outcome, here);
+            return this.Failed(error, here);
         }
 
         Audit(audit);
         return Done(notice, here);
-    }
-
-    protected IActionResult Failed(ApiOutcome outcome, string? url = null)
-    {
-        ArgumentNullException.ThrowIfNull(outcome);
-        TempData["PageError"] = outcome.Message;
-        return url is null ? RedirectToPage() : Redirect(url);
     }
 
     public override void OnPageHandlerExecuting(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context)

@@ -74,6 +74,20 @@ public sealed class DomainModel(PortalApi api, PortalReader reader, ControlPlane
         return Done("Agent deleted. Its credential no longer works; install it again with a new connect key to reconnect it.", Here(id));
     }
 
+    /// <summary>Reconcile with every password re-sent from the vault: for a rebuilt DC.</summary>
+    public async Task<IActionResult> OnPostResendPasswordsAsync(string id, [FromServices] ReconcileDomain reconcile, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(reconcile);
+        var result = await reconcile.ExecuteAsync(id, ct, passwords: true);
+        if (!result.Succeeded)
+        {
+            return this.Failed(result.Error!, Here(id));
+        }
+
+        Audit($"asked for a reconcile of domain {id} with every password re-sent");
+        return Done("Reconcile queued with every password re-sent: the primary agent rewrites each account and its password; see each user's sync status.", Here(id));
+    }
+
     public Task<IActionResult> OnPostBindAsync(string id, string type, string targetId, [FromServices] BindUser bindUser, [FromServices] BindGroup bindGroup,
         CancellationToken ct)
     {

@@ -10,7 +10,7 @@ namespace JumpCloudAdi.UnitTests.ControlPlane.Commands;
 /// <summary>Create (connect key) and delete an agent: success and every refusal, nothing stored on a refusal.</summary>
 public sealed class AgentCommandTests : IAsyncLifetime
 {
-    private readonly CommandHost _host = new();
+    private readonly DomainCommandHost _host = new();
 
     public Task InitializeAsync() => SeedAsync(_host);
 

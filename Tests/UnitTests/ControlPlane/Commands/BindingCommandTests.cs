@@ -9,7 +9,7 @@ namespace JumpCloudAdi.UnitTests.ControlPlane.Commands;
 /// <summary>Bind and unbind users and groups: the entries each appends, in order, and every refusal (nothing stored).</summary>
 public sealed class BindingCommandTests : IAsyncLifetime
 {
-    private readonly CommandHost _host = new();
+    private readonly DomainCommandHost _host = new();
 
     public Task InitializeAsync() => SeedAsync(_host);
 

@@ -15,7 +15,7 @@ internal static class CommandTestData
     public const string Missing = "ffffffffffffffffffffffff";
 
     /// <summary>Two domains, three users (one without a last name), one group of Ada and Alan; nothing bound.</summary>
-    public static async Task SeedAsync(CommandHost host)
+    public static async Task SeedAsync(DomainCommandHost host)
     {
         await using var db = host.Db();
         var at = host.Time.GetUtcNow().AddDays(-1);
@@ -30,7 +30,7 @@ internal static class CommandTestData
         await db.SaveChangesAsync();
     }
 
-    public static async Task BindAsync(CommandHost host, string domainId, string type, string targetId)
+    public static async Task BindAsync(DomainCommandHost host, string domainId, string type, string targetId)
     {
         await using var db = host.Db();
         db.Associations.Add(new DomainAssociation { DomainId = domainId, TargetType = type, TargetId = targetId });
@@ -38,7 +38,7 @@ internal static class CommandTestData
     }
 
     /// <summary>The domain's change log as <c>seq kind objectId</c> lines.</summary>
-    public static async Task<List<string>> EntriesAsync(CommandHost host, string domainId)
+    public static async Task<List<string>> EntriesAsync(DomainCommandHost host, string domainId)
     {
         await using var db = host.Db();
         return await db.Changes.Where(c => c.DomainId == domainId).OrderBy(c => c.Seq)

@@ -9,7 +9,7 @@ namespace JumpCloudAdi.UnitTests.ControlPlane.Commands;
 /// <summary>Create, update, delete and reconcile a domain: success and every refusal, nothing stored on a refusal.</summary>
 public sealed class DomainCommandTests : IAsyncLifetime
 {
-    private readonly CommandHost _host = new();
+    private readonly DomainCommandHost _host = new();
 
     public Task InitializeAsync() => SeedAsync(_host);
 
