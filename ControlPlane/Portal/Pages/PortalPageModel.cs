@@ -1,5 +1,4 @@
 using JumpCloudAdi.ControlPlane.Commands;
-using JumpCloudAdi.ControlPlane.Portal.Api;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -14,10 +13,6 @@ public abstract class PortalPageModel : PageModel
     private readonly ILogger _logger;
 
     protected PortalPageModel(ILogger logger) => _logger = logger;
-
-    /// <summary>Kept while the Active Directory pages still take the in-process API (unused: it goes with <see cref="PortalApi"/>).</summary>
-    protected PortalPageModel(PortalApi api, ILogger logger)
-        : this(logger) => ArgumentNullException.ThrowIfNull(api);
 
     /// <summary>A one-line confirmation shown after a redirect ("User suspended."). Never a secret.</summary>
     [TempData]

@@ -3,7 +3,6 @@ using JumpCloudAdi.ControlPlane.Commands.Agents;
 using JumpCloudAdi.ControlPlane.Commands.Bindings;
 using JumpCloudAdi.ControlPlane.Commands.Domains;
 using JumpCloudAdi.ControlPlane.Data;
-using JumpCloudAdi.ControlPlane.Portal.Api;
 using JumpCloudAdi.ControlPlane.Portal.Live;
 using JumpCloudAdi.ControlPlane.Portal.Status;
 using JumpCloudAdi.ControlPlane.Sync;
@@ -14,7 +13,7 @@ using Microsoft.EntityFrameworkCore;
 namespace JumpCloudAdi.ControlPlane.Portal.Pages.ActiveDirectory;
 
 /// <summary>One ADI domain: its agents (with live status), bound users and groups, and sync activity.</summary>
-public sealed class DomainModel(PortalApi api, PortalReader reader, ControlPlaneDb db, ILogger<DomainModel> logger) : PortalPageModel(api, logger)
+public sealed class DomainModel(PortalReader reader, ControlPlaneDb db, ILogger<DomainModel> logger) : PortalPageModel(logger)
 {
     public static readonly string[] Tabs = ["details", "users", "groups", "activity"];
 
