@@ -23,6 +23,13 @@ public sealed class AgentSettings
     public string GroupMembershipSyncType { get; set; } = "minimal";
     public bool SyncAccountLockedOutStatus { get; set; }
 
+    /// <summary>
+    /// AD / Samba only: how many <c>member</c> values to ask for per read of a group, from the first read on; null
+    /// (the default) leaves it to the DC (Windows returns at most its MaxValRange, 1500, and names the rest as ranges;
+    /// Samba returns every value unless a range is asked for).
+    /// </summary>
+    public int? AdMemberRange { get; set; }
+
     public string? AgentId { get; set; }
     public string? DomainId { get; set; }
     public string? Domain { get; set; }
@@ -40,20 +47,29 @@ public sealed class AgentSettings
     public string? AgentPrivateKey { get; set; }
 
     /// <summary>The non-secret settings, reported to the control plane and shown by <c>status</c>.</summary>
-    public Dictionary<string, string> Describe() => new()
+    public Dictionary<string, string> Describe()
     {
-        ["controlPlane"] = ControlPlaneUrl,
-        ["serverType"] = ServerType,
-        ["ldapUrl"] = LdapUrl,
-        ["startTls"] = StartTls ? "true" : "false",
-        ["allowInsecureLdap"] = AllowInsecureLdap ? "true" : "false",
-        ["rootUserDn"] = RootUserDn,
-        ["bindUser"] = BindUser,
-        ["syncGroupDn"] = SyncGroupDn,
-        ["groupDisconnectionAction"] = GroupDisconnectionAction,
-        ["userDisconnectionAction"] = UserDisconnectionAction,
-        ["membershipDisconnectionAction"] = MembershipDisconnectionAction,
-        ["groupMembershipSyncType"] = GroupMembershipSyncType,
-        ["syncAccountLockedOutStatus"] = SyncAccountLockedOutStatus ? "true" : "false",
-    };
+        var described = new Dictionary<string, string>
+        {
+            ["controlPlane"] = ControlPlaneUrl,
+            ["serverType"] = ServerType,
+            ["ldapUrl"] = LdapUrl,
+            ["startTls"] = StartTls ? "true" : "false",
+            ["allowInsecureLdap"] = AllowInsecureLdap ? "true" : "false",
+            ["rootUserDn"] = RootUserDn,
+            ["bindUser"] = BindUser,
+            ["syncGroupDn"] = SyncGroupDn,
+            ["groupDisconnectionAction"] = GroupDisconnectionAction,
+            ["userDisconnectionAction"] = UserDisconnectionAction,
+            ["membershipDisconnectionAction"] = MembershipDisconnectionAction,
+            ["groupMembershipSyncType"] = GroupMembershipSyncType,
+            ["syncAccountLockedOutStatus"] = SyncAccountLockedOutStatus ? "true" : "false",
+        };
+        if (AdMemberRange is { } range)
+        {
+            described["adMemberRange"] = range.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return described;
+    }
 }

@@ -1,5 +1,6 @@
 using JumpCloudAdi.ControlPlane.Agents;
 using JumpCloudAdi.ControlPlane.Api;
+using JumpCloudAdi.ControlPlane.Commands;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Passwords;
 using JumpCloudAdi.ControlPlane.Portal;
@@ -116,6 +117,8 @@ public static class ControlPlaneApp
         builder.Services.TryAddScoped<PasswordVault>();
         builder.Services.TryAddScoped<Reconciler>();
         builder.Services.TryAddScoped<ConnectKeyService>();
+        builder.Services.AddUserAndGroupCommands();
+        builder.Services.AddDomainCommands();
     }
 
     private static void AddControlPlaneData(this WebApplicationBuilder builder, string dataDirectory)

@@ -11,7 +11,7 @@ namespace JumpCloudAdi.ControlPlane.Sync;
 /// snapshot is still unacknowledged (pending), asking again queues nothing and answers with the pending one, so the
 /// change log holds at most one pending snapshot per domain however often reconciles are asked for.
 /// </summary>
-public sealed class Reconciler(ControlPlaneDb db, ChangeLog log, DomainSync sync)
+public sealed class Reconciler(ControlPlaneDb db, ChangeLog log, DomainSync sync, DirectoryReach reach)
 {
     private const string UserUpsertKind = nameof(Change.KindOneofCase.UserUpsert);
     private const string GroupUpsertKind = nameof(Change.KindOneofCase.GroupUpsert);
@@ -39,15 +39,13 @@ public sealed class Reconciler(ControlPlaneDb db, ChangeLog log, DomainSync sync
     /// Coalesced too: a pending snapshot without that re-send gets only the password entries appended after it, and a
     /// pending re-send answers for itself.
     /// </summary>
-    public async Task<Range?> AppendSnapshotAsync(string domainId, bool passwords, CancellationToken ct)
-    {
-        Range? range = null;
-        await log.RunAsync<IResult>(async () =>
+    public Task<Range?> AppendSnapshotAsync(string domainId, bool passwords, CancellationToken ct) =>
+        log.RunAsync<Range?>(async () =>
         {
             var domain = await db.Domains.FindAsync([domainId], ct);
             if (domain is null)
             {
-                return TypedResults.NotFound();
+                return null;
             }
 
             // Serialize with other writers to the domain's log (PostgreSQL; SQLite writers are serialized anyway), so two
@@ -73,21 +71,19 @@ public sealed class Reconciler(ControlPlaneDb db, ChangeLog log, DomainSync sync
                     // The pending snapshot sets passwords only where none is: queue the re-send after it.
                     var resent = await AppendPasswordsAsync(domainId, await sync.UserIdsOfDomainAsync(domainId, ct), onlyIfUnset: false, ct);
                     await log.CommitAsync(ct);
-                    range = new Range(pending.From, Math.Max(pending.To, domain.LastSeq), pending.Objects, Pending: resent == 0);
-                    return TypedResults.Ok();
+                    return new Range(pending.From, Math.Max(pending.To, domain.LastSeq), pending.Objects, Pending: resent == 0);
                 }
             }
 
             if (pending is not null)
             {
-                range = new Range(pending.From, pending.To, pending.Objects, Pending: true);
-                return TypedResults.Ok();
+                return new Range(pending.From, pending.To, pending.Objects, Pending: true);
             }
 
             var from = domain.LastSeq + 1;
-            var userIds = await sync.UserIdsOfDomainAsync(domainId, ct);
+            var userIds = await reach.UsersOfDomainAsync(domainId, ct);
             var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).OrderBy(u => u.Username).ToListAsync(ct);
-            var groupIds = db.Associations.Where(a => a.DomainId == domainId && a.TargetType == AssociationTypes.UserGroup).Select(a => a.TargetId);
+            var groupIds = await reach.GroupsOfDomainAsync(domainId, ct);
             var groups = await db.Groups.AsNoTracking().Where(g => groupIds.Contains(g.Id)).OrderBy(g => g.Name).ToListAsync(ct);
 
             var versions = await db.PasswordVault.AsNoTracking().Where(e => userIds.Contains(e.UserId))
@@ -118,11 +114,8 @@ public sealed class Reconciler(ControlPlaneDb db, ChangeLog log, DomainSync sync
             }
 
             await log.CommitAsync(ct);
-            range = new Range(from, domain.LastSeq, users.Count + groups.Count);
-            return TypedResults.Ok();
+            return new Range(from, domain.LastSeq, users.Count + groups.Count);
         }, ct);
-        return range;
-    }
 
     /// <summary>Appends a reconcile password set for each of <paramref name="userIds"/> that has a vault entry; returns how many.</summary>
     private async Task<int> AppendPasswordsAsync(string domainId, IReadOnlyCollection<string> userIds, bool onlyIfUnset, CancellationToken ct)
