@@ -69,7 +69,7 @@ public sealed class Reconciler(ControlPlaneDb db, ChangeLog log, DomainSync sync
                 if (!resendPending)
                 {
                     // The pending snapshot sets passwords only where none is: queue the re-send after it.
-                    var resent = await AppendPasswordsAsync(domainId, await sync.UserIdsOfDomainAsync(domainId, ct), onlyIfUnset: false, ct);
+                    var resent = await AppendPasswordsAsync(domainId, await reach.UsersOfDomainAsync(domainId, ct), onlyIfUnset: false, ct);
                     await log.CommitAsync(ct);
                     return new Range(pending.From, Math.Max(pending.To, domain.LastSeq), pending.Objects, Pending: resent == 0);
                 }
