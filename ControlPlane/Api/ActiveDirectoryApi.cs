@@ -98,7 +98,7 @@ public static class ActiveDirectoryApi
             return JcErrors.BadRequest("passwords: must be true or false, once", "invalidPasswords");
         }
 
-        return (await reconcile.ExecuteAsync(id, passwords, ct)).ToHttp(range =>
+        return (await reconcile.ExecuteAsync(id, ct, passwords)).ToHttp(range =>
             TypedResults.Accepted($"/api/v2/activedirectories/{id}/users", new ReconcileDto(range.FromSeq, range.ToSeq, range.Objects)));
     }
 

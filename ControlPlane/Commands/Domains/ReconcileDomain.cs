@@ -8,9 +8,7 @@ namespace JumpCloudAdi.ControlPlane.Commands.Domains;
 /// </summary>
 public sealed class ReconcileDomain(Reconciler reconciler)
 {
-    public Task<CommandResult<Reconciler.Range>> ExecuteAsync(string id, CancellationToken ct) => ExecuteAsync(id, passwords: false, ct);
-
-    /// <summary>With <paramref name="passwords"/>, every user's password is re-sent from the vault (a rebuilt DC).</summary>
-    public async Task<CommandResult<Reconciler.Range>> ExecuteAsync(string id, bool passwords, CancellationToken ct) =>
+    /// <param name="passwords">Also re-send every user's password from the vault, set whether or not the account has one (a rebuilt DC).</param>
+    public async Task<CommandResult<Reconciler.Range>> ExecuteAsync(string id, CancellationToken ct, bool passwords = false) =>
         await reconciler.AppendSnapshotAsync(id, passwords, ct) is { } range ? range : DomainErrors.NotFound;
 }

@@ -74,7 +74,7 @@ public sealed class DomainModel(PortalApi api, PortalReader reader, ControlPlane
     public async Task<IActionResult> OnPostResendPasswordsAsync(string id, [FromServices] ReconcileDomain reconcile, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(reconcile);
-        var result = await reconcile.ExecuteAsync(id, passwords: true, ct);
+        var result = await reconcile.ExecuteAsync(id, ct, passwords: true);
         if (!result.Succeeded)
         {
             return this.Failed(result.Error!, Here(id));
