@@ -73,6 +73,83 @@ public sealed class ChangePreviewTests(PortalFixture portal)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task Removing_a_member_deleting_a_user_and_deleting_a_group_show_what_they_would_do_and_act_only_when_confirmed()
+    {
+        var cp = portal.ControlPlane;
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var domainId = await cp.CreateDomainAsync($"DC=members{suffix};DC=example");
+        var group = await cp.CreateGroupAsync($"Members{suffix}");
+        var ada = await cp.CreateUserAsync($"ada{suffix}", "Ada", "Member");
+        var alan = await cp.CreateUserAsync($"alan{suffix}", "Alan", "Member");
+        await cp.AddMemberAsync(group, ada);
+        await cp.AddMemberAsync(group, alan);
+        await cp.BindGroupAsync(domainId, group);
+        var page = await portal.SignedInPageAsync();
+
+        // Remove a member: previewed, cancelled (still a member, nothing appended), then confirmed.
+        await page.GotoAsync($"/groups/{group}");
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Remove ada{suffix}" }).ClickAsync();
+        var preview = page.Locator("#change-preview");
+        await Expect(preview.GetByRole(AriaRole.Heading, new() { Level = 2 })).ToHaveTextAsync($"Remove ada{suffix} from Members{suffix}?");
+        var shown = await ShownKindsAsync(preview, domainId);
+        Assert.Contains("UserDisconnect", shown);
+        var lastSeq = await LastSeqAsync(domainId);
+        await preview.GetByRole(AriaRole.Link, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(page.Locator("#change-preview")).ToHaveCountAsync(0);
+        Assert.True(await MemberAsync(group, ada));
+        Assert.Equal(lastSeq, await LastSeqAsync(domainId));
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Remove ada{suffix}" }).ClickAsync();
+        await page.Locator("#change-preview").GetByRole(AriaRole.Button, new() { Name = "Remove member" }).ClickAsync();
+        await Expect(page.Locator(".notice.success")).ToContainTextAsync("Member removed.");
+        Assert.False(await MemberAsync(group, ada));
+        Assert.Equal(shown, await KindsSinceAsync(domainId, lastSeq));
+
+        // Delete a user: the preview lists its disconnection; confirming deletes it and appends exactly that.
+        await page.GotoAsync($"/users/{alan}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
+        preview = page.Locator("#change-preview");
+        await Expect(preview.GetByRole(AriaRole.Heading, new() { Level = 2 })).ToHaveTextAsync($"Delete the user alan{suffix}?");
+        shown = await ShownKindsAsync(preview, domainId);
+        Assert.Contains("UserDisconnect", shown);
+        lastSeq = await LastSeqAsync(domainId);
+        await PortalFixture.ScreenshotAsync(page, "32-delete-user-preview");
+        Assert.True(await UserExistsAsync(alan));
+        await preview.GetByRole(AriaRole.Button, new() { Name = "Delete user" }).ClickAsync();
+        await Expect(page.Locator(".notice.success")).ToContainTextAsync($"User alan{suffix} deleted.");
+        Assert.False(await UserExistsAsync(alan));
+        Assert.Equal(shown, await KindsSinceAsync(domainId, lastSeq));
+
+        // Delete the group: previewed, then confirmed.
+        await page.GotoAsync($"/groups/{group}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
+        preview = page.Locator("#change-preview");
+        await Expect(preview.GetByRole(AriaRole.Heading, new() { Level = 2 })).ToHaveTextAsync($"Delete the user group Members{suffix}?");
+        shown = await ShownKindsAsync(preview, domainId);
+        Assert.Contains("GroupDisconnect", shown);
+        lastSeq = await LastSeqAsync(domainId);
+        await preview.GetByRole(AriaRole.Button, new() { Name = "Delete group" }).ClickAsync();
+        await Expect(page.Locator(".notice.success")).ToContainTextAsync($"User group Members{suffix} deleted.");
+        Assert.Equal(shown, await KindsSinceAsync(domainId, lastSeq));
+        await page.Context.CloseAsync();
+    }
+
+    /// <summary>The change kinds a preview lists for one domain, in order.</summary>
+    private static Task<string[]> ShownKindsAsync(ILocator preview, string domainId) =>
+        preview.Locator($"[data-preview-domain='{domainId}'] .preview-entries li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.kind)");
+
+    private async Task<bool> MemberAsync(string groupId, string userId)
+    {
+        await using var db = await DbAsync();
+        return await db.GroupMembers.AnyAsync(m => m.GroupId == groupId && m.UserId == userId);
+    }
+
+    private async Task<bool> UserExistsAsync(string userId)
+    {
+        await using var db = await DbAsync();
+        return await db.Users.AnyAsync(u => u.Id == userId);
+    }
+
     private async Task<ControlPlaneDb> DbAsync() =>
         await portal.ControlPlane.Services.GetRequiredService<IDbContextFactory<ControlPlaneDb>>().CreateDbContextAsync();
 

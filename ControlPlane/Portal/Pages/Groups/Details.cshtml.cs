@@ -1,6 +1,7 @@
 using JumpCloudAdi.ControlPlane.Commands.Bindings;
 using JumpCloudAdi.ControlPlane.Commands.Groups;
 using JumpCloudAdi.ControlPlane.Data;
+using JumpCloudAdi.ControlPlane.Sync;
 using JumpCloudAdi.ControlPlane.Portal.Status;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -8,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace JumpCloudAdi.ControlPlane.Portal.Pages.Groups;
 
 /// <summary>One user group: name and description, members, and domain bindings.</summary>
-public sealed class DetailsModel(ControlPlaneDb db, PortalReader reader, ILogger<DetailsModel> logger) : PortalPageModel(logger)
+public sealed class DetailsModel(ControlPlaneDb db, DirectoryReach reach, PortalReader reader, ILogger<DetailsModel> logger) : PortalPageModel(logger)
 {
     public UserGroup Group { get; private set; } = null!;
     public IReadOnlyList<SystemUser> Members { get; private set; } = [];
@@ -41,6 +42,43 @@ public sealed class DetailsModel(ControlPlaneDb db, PortalReader reader, ILogger
         }
 
         this.ShowError(saved.Error, nameof(Edit), "name", "description");
+        return await LoadAsync(id, ct) ? Page() : NotFound();
+    }
+
+    /// <summary>The confirmation step of "Delete" or "Remove": what each bound domain's agent would be told, nothing done yet.</summary>
+    public ChangePreviewPrompt? Confirm { get; private set; }
+
+    public async Task<IActionResult> OnPostPreviewDeleteAsync(string id, [FromServices] DeleteUserGroupCommand delete, [FromServices] DryRunner dryRun,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(delete);
+        ArgumentNullException.ThrowIfNull(dryRun);
+        var (result, preview) = await dryRun.RunAsync(() => delete.ExecuteAsync(id, ct), r => r.Error?.HttpStatus ?? StatusCodes.Status200OK, ct);
+        if (result.Value is not { } group)
+        {
+            return this.Failed(result.Error!, Here(id));
+        }
+
+        Confirm = new ChangePreviewPrompt($"Delete the user group {group.Name}?",
+            "The group is removed from JumpCloud; each bound domain disconnects it, and each member that no other binding keeps there.",
+            preview, "Delete", new Dictionary<string, string> { ["id"] = id }, new Dictionary<string, string>(), "Delete group", Here(id));
+        return await LoadAsync(id, ct) ? Page() : NotFound();
+    }
+
+    public async Task<IActionResult> OnPostPreviewRemoveMemberAsync(string id, string userId, [FromServices] RemoveGroupMemberCommand remove,
+        [FromServices] DryRunner dryRun, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(remove);
+        ArgumentNullException.ThrowIfNull(dryRun);
+        var (result, preview) = await dryRun.RunAsync(() => remove.ExecuteAsync(id, userId, ct), r => r.Error?.HttpStatus ?? StatusCodes.Status200OK, ct);
+        if (result.Value is not { } change)
+        {
+            return this.Failed(result.Error!, Here(id));
+        }
+
+        Confirm = new ChangePreviewPrompt($"Remove {change.User.Username} from {change.Group.Name}?",
+            "Each domain the group is bound to drops the membership, and disconnects the account unless another binding keeps it there.",
+            preview, "RemoveMember", new Dictionary<string, string> { ["id"] = id }, new Dictionary<string, string> { ["userId"] = userId }, "Remove member", Here(id));
         return await LoadAsync(id, ct) ? Page() : NotFound();
     }
 
@@ -86,7 +124,7 @@ public sealed class DetailsModel(ControlPlaneDb db, PortalReader reader, ILogger
         var users = await db.Users.AsNoTracking().OrderBy(u => u.Username).ToListAsync(ct);
         Members = users.Where(u => memberIds.Contains(u.Id)).ToList();
         Candidates = users.Where(u => !memberIds.Contains(u.Id)).ToList();
-        var bound = await db.Associations.AsNoTracking().Where(a => a.TargetType == PortalReader.GroupType && a.TargetId == id).Select(a => a.DomainId).ToListAsync(ct);
+        var bound = await reach.DomainsOfGroupAsync(id, ct);
         var domains = await db.Domains.AsNoTracking().OrderBy(d => d.Domain).ToListAsync(ct);
         var statuses = await db.SyncStatuses.AsNoTracking().Where(s => s.ObjectId == id).ToDictionaryAsync(s => s.DomainId, ct);
         Domains = domains.Where(d => bound.Contains(d.Id)).Select(d => (d, statuses.GetValueOrDefault(d.Id))).ToList();

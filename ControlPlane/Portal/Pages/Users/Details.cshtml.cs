@@ -5,13 +5,14 @@ using JumpCloudAdi.ControlPlane.Commands.Groups;
 using JumpCloudAdi.ControlPlane.Commands.Users;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Portal.Status;
+using JumpCloudAdi.ControlPlane.Sync;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace JumpCloudAdi.ControlPlane.Portal.Pages.Users;
 
 /// <summary>One user: details, state (suspend, unlock), password, domain bindings and group membership.</summary>
-public sealed class DetailsModel(ControlPlaneDb db, PortalReader reader, ILogger<DetailsModel> logger) : PortalPageModel(logger)
+public sealed class DetailsModel(ControlPlaneDb db, PortalReader reader, DirectoryReach reach, ILogger<DetailsModel> logger) : PortalPageModel(logger)
 {
     public static readonly string[] Fields = ["username", "email", "firstname", "lastname"];
 
@@ -85,6 +86,26 @@ public sealed class DetailsModel(ControlPlaneDb db, PortalReader reader, ILogger
         return await LoadAsync(id, ct) ? Page() : NotFound();
     }
 
+    /// <summary>The confirmation step of "Delete": what each bound domain's agent would be told, nothing done yet.</summary>
+    public ChangePreviewPrompt? Confirm { get; private set; }
+
+    public async Task<IActionResult> OnPostPreviewDeleteAsync(string id, [FromServices] DeleteUserCommand delete, [FromServices] DryRunner dryRun,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(delete);
+        ArgumentNullException.ThrowIfNull(dryRun);
+        var (result, preview) = await dryRun.RunAsync(() => delete.ExecuteAsync(id, ct), r => r.Error?.HttpStatus ?? StatusCodes.Status200OK, ct);
+        if (result.Value is not { } user)
+        {
+            return this.Failed(result.Error!, Here(id));
+        }
+
+        Confirm = new ChangePreviewPrompt($"Delete the user {user.Username}?",
+            "The user is removed from JumpCloud with its groups' memberships and its stored password; each bound domain disconnects the account (its agent disables or deletes it as its disconnection setting says).",
+            preview, "Delete", new Dictionary<string, string> { ["id"] = id }, new Dictionary<string, string>(), "Delete user", Here(id));
+        return await LoadAsync(id, ct) ? Page() : NotFound();
+    }
+
     public async Task<IActionResult> OnPostDeleteAsync(string id, [FromServices] DeleteUserCommand delete, CancellationToken ct)
     {
         var deleted = await delete.ExecuteAsync(id, ct);
@@ -138,12 +159,10 @@ public sealed class DetailsModel(ControlPlaneDb db, PortalReader reader, ILogger
         Groups = await db.Groups.AsNoTracking().Where(g => groupIds.Contains(g.Id)).OrderBy(g => g.Name).ToListAsync(ct);
         JoinableGroups = await db.Groups.AsNoTracking().Where(g => !groupIds.Contains(g.Id)).OrderBy(g => g.Name).ToListAsync(ct);
 
-        var direct = await db.Associations.AsNoTracking().Where(a => a.TargetType == PortalReader.UserType && a.TargetId == id)
-            .Select(a => a.DomainId).ToListAsync(ct);
-        var viaGroups = await (from a in db.Associations
-                               join g in db.Groups on a.TargetId equals g.Id
-                               where a.TargetType == PortalReader.GroupType && groupIds.Contains(a.TargetId)
-                               select new { a.DomainId, g.Name }).AsNoTracking().ToListAsync(ct);
+        var paths = await reach.PathsOfUserAsync(id, ct);
+        var direct = paths.Where(p => p.Direct).Select(p => p.DomainId).ToList();
+        var groupNames = Groups.ToDictionary(g => g.Id, g => g.Name);
+        var viaGroups = paths.Where(p => !p.Direct).Select(p => new { p.DomainId, Name = groupNames.GetValueOrDefault(p.GroupId!, p.GroupId!) }).ToList();
         var allDomains = await db.Domains.AsNoTracking().OrderBy(d => d.Domain).ToListAsync(ct);
         var statuses = await db.SyncStatuses.AsNoTracking().Where(s => s.ObjectId == id).ToDictionaryAsync(s => s.DomainId, ct);
         var domains = new List<DomainBinding>();

@@ -1,13 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using JumpCloudAdi.ControlPlane.Commands.Users;
 using JumpCloudAdi.ControlPlane.Data;
+using JumpCloudAdi.ControlPlane.Sync;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace JumpCloudAdi.ControlPlane.Portal.Pages.Users;
 
 /// <summary>User Management &gt; Users: search, list and create system users.</summary>
-public sealed class IndexModel(ControlPlaneDb db, CreateUserCommand create, ILogger<IndexModel> logger) : PortalPageModel(logger)
+public sealed class IndexModel(ControlPlaneDb db, DirectoryReach reach, CreateUserCommand create, ILogger<IndexModel> logger) : PortalPageModel(logger)
 {
     public static readonly string[] Fields = ["username", "email", "firstname", "lastname", "password"];
 
@@ -59,14 +60,9 @@ public sealed class IndexModel(ControlPlaneDb db, CreateUserCommand create, ILog
 
         var groups = await db.GroupMembers.AsNoTracking().GroupBy(m => m.UserId).Select(g => new { g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
-        var direct = await db.Associations.AsNoTracking().Where(a => a.TargetType == AssociationTypes.User)
-            .Select(a => new { a.TargetId, a.DomainId }).ToListAsync(ct);
-        var viaGroups = await (from m in db.GroupMembers
-                               join a in db.Associations on m.GroupId equals a.TargetId
-                               where a.TargetType == AssociationTypes.UserGroup
-                               select new { m.UserId, a.DomainId }).AsNoTracking().ToListAsync(ct);
-        var domains = direct.Select(d => (UserId: d.TargetId, d.DomainId)).Concat(viaGroups.Select(v => (v.UserId, v.DomainId)))
-            .Distinct().GroupBy(d => d.UserId).ToDictionary(g => g.Key, g => g.Count());
+        // How many domains reach each user, directly or through a group.
+        var domains = (await reach.Paths.Select(p => new { p.UserId, p.DomainId }).Distinct().ToListAsync(ct))
+            .GroupBy(p => p.UserId).ToDictionary(g => g.Key, g => g.Count());
         Users = users.Select(u => new UserRow(u, groups.GetValueOrDefault(u.Id), domains.GetValueOrDefault(u.Id))).ToList();
     }
 
