@@ -102,6 +102,8 @@ public static class ActiveDirectoryApi
             await db.Changes.Where(c => c.DomainId == id).ExecuteDeleteAsync(ct);
             await db.SyncStatuses.Where(s => s.DomainId == id).ExecuteDeleteAsync(ct);
             await db.SyncHistory.Where(h => h.DomainId == id).ExecuteDeleteAsync(ct);
+            await db.ImportedObjects.Where(o => o.DomainId == id).ExecuteDeleteAsync(ct);
+            await db.ImportRuns.Where(r => r.DomainId == id).ExecuteDeleteAsync(ct);
             db.Domains.Remove(domain);
             await log.CommitAsync(ct);
             foreach (var agentId in agentIds)
@@ -281,7 +283,7 @@ public static class ActiveDirectoryApi
 
     private static async Task<IResult> CreateAgent(string id, AgentInput? input, ConnectKeyService keys, ControlPlaneDb db, CancellationToken ct)
     {
-        if (!await db.Domains.AnyAsync(d => d.Id == id, ct))
+        if (await db.Domains.AsNoTracking().Where(d => d.Id == id).Select(d => d.UseCase).SingleOrDefaultAsync(ct) is not { } useCase)
         {
             return JcErrors.NotFound("Active Directory instance");
         }
@@ -290,6 +292,11 @@ public static class ActiveDirectoryApi
         if (agentType is not ("SYNC" or "IMPORT"))
         {
             return JcErrors.BadRequest("agentType: must be SYNC or IMPORT", "invalidAgentType");
+        }
+
+        if (agentType == "IMPORT" && Import.ImportApi.RefuseImportKey(useCase) is { } refused)
+        {
+            return refused;
         }
 
         var (agent, key) = await keys.IssueAsync(id, agentType, ct);
