@@ -23,6 +23,20 @@ public sealed class AgentSettings
     public string GroupMembershipSyncType { get; set; } = "minimal";
     public bool SyncAccountLockedOutStatus { get; set; }
 
+    /// <summary>SYNC (writes the control plane's changes into the directory) or IMPORT (reads users from it).</summary>
+    public string AgentType { get; set; } = "SYNC";
+
+    /// <summary>IMPORT: the ADI security group whose members (and nested groups' members) are imported.</summary>
+    public string? ImportGroupDn { get; set; }
+    public string UserFieldMapping { get; set; } = "samaccountname";
+    public bool SyncAdditionalAttributes { get; set; } = true;
+    public string UserTakeoverAction { get; set; } = "takeover";
+    public string UserDissociationAction { get; set; } = "remove";
+    public int PollSeconds { get; set; } = 90;
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsImport => AgentType == "IMPORT";
+
     public string? AgentId { get; set; }
     public string? DomainId { get; set; }
     public string? Domain { get; set; }
@@ -40,7 +54,7 @@ public sealed class AgentSettings
     public string? AgentPrivateKey { get; set; }
 
     /// <summary>The non-secret settings, reported to the control plane and shown by <c>status</c>.</summary>
-    public Dictionary<string, string> Describe() => new()
+    public Dictionary<string, string> Describe() => IsImport ? DescribeImport() : new()
     {
         ["controlPlane"] = ControlPlaneUrl,
         ["serverType"] = ServerType,
@@ -55,5 +69,22 @@ public sealed class AgentSettings
         ["membershipDisconnectionAction"] = MembershipDisconnectionAction,
         ["groupMembershipSyncType"] = GroupMembershipSyncType,
         ["syncAccountLockedOutStatus"] = SyncAccountLockedOutStatus ? "true" : "false",
+    };
+
+    private Dictionary<string, string> DescribeImport() => new()
+    {
+        ["agentType"] = AgentType,
+        ["controlPlane"] = ControlPlaneUrl,
+        ["serverType"] = ServerType,
+        ["ldapUrl"] = LdapUrl,
+        ["startTls"] = StartTls ? "true" : "false",
+        ["rootUserDn"] = RootUserDn,
+        ["bindUser"] = BindUser,
+        ["importGroupDn"] = ImportGroupDn ?? "",
+        ["userFieldMapping"] = UserFieldMapping,
+        ["syncAdditionalAttributes"] = SyncAdditionalAttributes ? "true" : "false",
+        ["userTakeoverAction"] = UserTakeoverAction,
+        ["userDissociationAction"] = UserDissociationAction,
+        ["pollSeconds"] = PollSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

@@ -4,7 +4,6 @@ using Google.Protobuf;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Sync;
 using JumpCloudAdi.Protocol;
-using JumpCloudAdi.Shared.Dn;
 using Microsoft.EntityFrameworkCore;
 
 namespace JumpCloudAdi.ControlPlane.Import;
@@ -207,7 +206,7 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, IImportWri
         user.Firstname = reported.Firstname.Trim();
         user.Lastname = reported.Lastname.Trim();
         user.ExternallyManaged = true;
-        user.ExternalDn = ToLdapDn(reported.Dn);
+        user.ExternalDn = reported.Dn;
         user.ExternalSourceType = SourceType;
         if (!additional)
         {
@@ -378,8 +377,6 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, IImportWri
 
     private static string? Optional(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static string ToLdapDn(string dn) => SemicolonDn.TryParse(dn, out var parsed, out _) ? parsed.ToLdapDn() : dn;
-
     private static string Digest(ImportedUser user, bool additional)
     {
         var bytes = user.ToByteArray();
@@ -403,7 +400,7 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, IImportWri
         public int GroupsRemoved { get; set; }
         public List<ImportSkipDto> Skipped { get; } = [];
 
-        public void Skip(ImportedUser user, string reason) => Skipped.Add(new ImportSkipDto(ToLdapDn(user.Dn), user.Username, reason));
+        public void Skip(ImportedUser user, string reason) => Skipped.Add(new ImportSkipDto(user.Dn, user.Username, reason));
 
         public ImportRun ToEntity(string domainId, string agentId, DateTimeOffset at) => new()
         {
