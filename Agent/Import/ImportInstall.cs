@@ -6,7 +6,7 @@ namespace JumpCloudAdi.Agent.Import;
 /// <summary><c>install --agent-type import</c>: the import agent's settings, checked.</summary>
 internal static class ImportInstall
 {
-    public const int MinPollSeconds = 10;
+    public const int MinPollSeconds = 1;
     public const int MaxPollSeconds = 86_400;
 
     public static void Apply(AgentSettings settings, string? importGroupDn, string userFieldMapping, bool syncAdditional, string takeover,
