@@ -1,5 +1,11 @@
 using JumpCloudAdi.ControlPlane.Hosting;
+using JumpCloudAdi.ControlPlane.Passwords;
 using Microsoft.Extensions.Options;
+
+if (args.Length > 0 && args[0] == PasswordKeyRotation.Verb)
+{
+    return await PasswordKeyRotation.RunAsync(args[1..], Console.Out, Console.Error);
+}
 
 try
 {

@@ -14,7 +14,7 @@ internal static class InstallCommand
         var controlPlane = CliOptions.Text("--control-plane", "Control plane URL, e.g. https://jumpcloud.example.com (agents connect out on 443).", required: true);
         var caCert = CliOptions.Text("--ca-cert", "PEM file with the CA (or self-signed certificate) the control plane's certificate must chain to.");
         var pin = CliOptions.Text("--pin", "SHA-256 fingerprint (hex) of the control plane's certificate, as the control plane prints it at start.");
-        var connectKey = CliOptions.Text("--connect-key", "One-time connect key from POST /api/v2/activedirectories/{id}/agents (valid 7 days). Omit to upgrade an installed agent.");
+        var connectKey = CliOptions.Text("--connect-key", "One-time connect key from POST /api/v2/activedirectories/{id}/agents (valid for the control plane's ConnectKeys:LifetimeDays, 7 by default). Omit to upgrade an installed agent.");
         var serverType = CliOptions.Choice("--server-type", "Where the agent runs: dc = on the domain controller it writes to; member = on a member server, writing to --ldap-url", "member", "dc", "member");
         var ldapUrl = CliOptions.Text("--ldap-url", "Directory URL, e.g. ldaps://dc1.example.com:636 (required for --server-type member; dc defaults to this host on 636).");
         var ldapCaCert = CliOptions.Text("--ldap-ca-cert", "PEM file with the CA that issued the directory's certificate (default: the system trust store).");
@@ -40,13 +40,17 @@ internal static class InstallCommand
         var serviceUser = CliOptions.Text("--service-user", $"With --service: the dedicated system user the service runs as, created if missing (default {ServiceInstaller.DefaultUser}).");
         var unitDirectory = CliOptions.Text("--systemd-unit-dir", $"With --service: where the unit file goes (default {ServiceInstaller.DefaultUnitDirectory}).");
         var noStart = CliOptions.Flag("--no-start", "With --service: write the unit and user but do not enable or start the service.");
+        var memberRange = new Option<int?>("--ad-member-range")
+        {
+            Description = "AD / Samba only: read a group's members N at a time (ranged reads) from the first read on; default: as the DC returns them (Windows at most 1500 per read, Samba all at once).",
+        };
         var lockedOut = CliOptions.Choice("--sync-account-locked-out-status", "true: unlock an AD account only when its JumpCloud account is explicitly unlocked", "false", "true", "false");
 
         var command = new Command("install", "Write the agent's settings file for a domain, with a one-time connect key. Re-run without --connect-key to change settings and keep the agent's identity.")
         {
             config, controlPlane, caCert, pin, connectKey, serverType, ldapUrl, ldapCaCert, startTls, allowInsecure, acceptRisk,
             rootUserDn, bindUser, bindPasswordFile, syncGroupDn, groupDisconnection, userDisconnection, membershipDisconnection,
-            membershipSyncType, lockedOut, service, serviceUser, unitDirectory, noStart,
+            membershipSyncType, lockedOut, memberRange, service, serviceUser, unitDirectory, noStart,
             agentType, importGroupDn, userFieldMapping, syncAdditional, takeover, dissociation, pollSeconds,
         };
 
@@ -120,6 +124,13 @@ internal static class InstallCommand
             settings.MembershipDisconnectionAction = result.GetValue(membershipDisconnection)!;
             settings.GroupMembershipSyncType = result.GetValue(membershipSyncType)!;
             settings.SyncAccountLockedOutStatus = result.GetValue(lockedOut) == "true";
+            var range = result.GetValue(memberRange);
+            if (range is <= 0)
+            {
+                throw new SettingsException($"--ad-member-range {range} must be a positive number of values per read");
+            }
+
+            settings.AdMemberRange = range;
 
             var asService = result.GetValue(service);
             var user = result.GetValue(serviceUser) ?? ServiceInstaller.DefaultUser;

@@ -13,9 +13,14 @@ internal static class ReconcileCommand
     public static Command Create()
     {
         var config = CliOptions.Config();
+        var passwords = new Option<bool>("--passwords")
+        {
+            Description = "Also send every user's password again from the control plane's vault and set it even on accounts that have one (a rebuilt DC, or accounts restored from an old backup). Without it only accounts without a password get one.",
+        };
         var command = new Command("reconcile", "Ask the control plane for a reconcile of this agent's domain: the primary agent compares every managed object with the desired state, repairs drift, and reports each object's result (see 'status' and the users' syncStatus).")
         {
             config,
+            passwords,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -34,8 +39,10 @@ internal static class ReconcileCommand
             };
             try
             {
-                var response = await client.RequestReconcileAsync(new ReconcileRequest(), headers, DateTime.UtcNow.AddSeconds(60), ct);
-                Console.WriteLine($"Reconcile queued: {response.Objects} objects as changes {response.FromSeq}..{response.ToSeq}; the primary agent reports each result.");
+                var response = await client.RequestReconcileAsync(new ReconcileRequest { Passwords = result.GetValue(passwords) }, headers, DateTime.UtcNow.AddSeconds(60), ct);
+                Console.WriteLine(result.GetValue(passwords)
+                    ? $"Reconcile with passwords queued: {response.Objects} objects as changes {response.FromSeq}..{response.ToSeq}, every password re-sent; the primary agent reports each result."
+                    : $"Reconcile queued: {response.Objects} objects as changes {response.FromSeq}..{response.ToSeq}; the primary agent reports each result.");
                 return 0;
             }
             catch (RpcException ex)

@@ -23,6 +23,13 @@ public sealed class AgentSettings
     public string GroupMembershipSyncType { get; set; } = "minimal";
     public bool SyncAccountLockedOutStatus { get; set; }
 
+    /// <summary>
+    /// AD / Samba only: how many <c>member</c> values to ask for per read of a group, from the first read on; null
+    /// (the default) leaves it to the DC (Windows returns at most its MaxValRange, 1500, and names the rest as ranges;
+    /// Samba returns every value unless a range is asked for).
+    /// </summary>
+    public int? AdMemberRange { get; set; }
+
     /// <summary>SYNC (writes the control plane's changes into the directory) or IMPORT (reads users from it).</summary>
     public string AgentType { get; set; } = "SYNC";
 
@@ -54,22 +61,36 @@ public sealed class AgentSettings
     public string? AgentPrivateKey { get; set; }
 
     /// <summary>The non-secret settings, reported to the control plane and shown by <c>status</c>.</summary>
-    public Dictionary<string, string> Describe() => IsImport ? DescribeImport() : new()
+    public Dictionary<string, string> Describe()
     {
-        ["controlPlane"] = ControlPlaneUrl,
-        ["serverType"] = ServerType,
-        ["ldapUrl"] = LdapUrl,
-        ["startTls"] = StartTls ? "true" : "false",
-        ["allowInsecureLdap"] = AllowInsecureLdap ? "true" : "false",
-        ["rootUserDn"] = RootUserDn,
-        ["bindUser"] = BindUser,
-        ["syncGroupDn"] = SyncGroupDn,
-        ["groupDisconnectionAction"] = GroupDisconnectionAction,
-        ["userDisconnectionAction"] = UserDisconnectionAction,
-        ["membershipDisconnectionAction"] = MembershipDisconnectionAction,
-        ["groupMembershipSyncType"] = GroupMembershipSyncType,
-        ["syncAccountLockedOutStatus"] = SyncAccountLockedOutStatus ? "true" : "false",
-    };
+        if (IsImport)
+        {
+            return DescribeImport();
+        }
+
+        var described = new Dictionary<string, string>
+        {
+            ["controlPlane"] = ControlPlaneUrl,
+            ["serverType"] = ServerType,
+            ["ldapUrl"] = LdapUrl,
+            ["startTls"] = StartTls ? "true" : "false",
+            ["allowInsecureLdap"] = AllowInsecureLdap ? "true" : "false",
+            ["rootUserDn"] = RootUserDn,
+            ["bindUser"] = BindUser,
+            ["syncGroupDn"] = SyncGroupDn,
+            ["groupDisconnectionAction"] = GroupDisconnectionAction,
+            ["userDisconnectionAction"] = UserDisconnectionAction,
+            ["membershipDisconnectionAction"] = MembershipDisconnectionAction,
+            ["groupMembershipSyncType"] = GroupMembershipSyncType,
+            ["syncAccountLockedOutStatus"] = SyncAccountLockedOutStatus ? "true" : "false",
+        };
+        if (AdMemberRange is { } range)
+        {
+            described["adMemberRange"] = range.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return described;
+    }
 
     private Dictionary<string, string> DescribeImport() => new()
     {

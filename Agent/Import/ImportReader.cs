@@ -25,8 +25,8 @@ internal sealed class ImportReader(LdapConnection connection, RootDse rootDse, A
 
     private string AnchorAttribute => Ad ? "objectGUID" : "entryUUID";
 
-    /// <summary>Values of <c>member</c> asked for per read on AD (<c>JCADI_AD_MEMBER_RANGE</c>, as the sync agent); null: the DC decides.</summary>
-    private static int? MemberRangeSize => ActiveDirectoryWriter.MemberRangeSize;
+    /// <summary>Values of <c>member</c> asked for per read on AD (<c>install --ad-member-range</c>, as the sync agent); null: the DC decides.</summary>
+    private int? MemberRangeSize => settings.AdMemberRange;
 
     /// <summary>Reads the ADI group's members now. Throws <see cref="DirectoryCheckException"/> when the group is gone.</summary>
     public ImportSnapshot Read()

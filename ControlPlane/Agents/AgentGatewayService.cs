@@ -75,8 +75,8 @@ public sealed class AgentGatewayService(
         }
 
         await using var scope = services.CreateAsyncScope();
-        var range = await scope.ServiceProvider.GetRequiredService<Sync.Reconciler>().AppendSnapshotAsync(agent.DomainId, context.CancellationToken)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, "The agent's domain no longer exists."));
+        var result = await scope.ServiceProvider.GetRequiredService<Commands.Domains.ReconcileDomain>().ExecuteAsync(agent.DomainId, context.CancellationToken, request.Passwords);
+        var range = result.Value ?? throw new RpcException(new Status(StatusCode.NotFound, "The agent's domain no longer exists."));
         return new ReconcileResponse { FromSeq = range.FromSeq, ToSeq = range.ToSeq, Objects = range.Objects };
     }
 

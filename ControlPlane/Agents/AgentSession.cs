@@ -211,7 +211,7 @@ internal sealed class AgentSession(
         // A new primary starts with a reconcile: whatever drifted while nobody (or another agent) wrote is repaired.
         await using (var scope = scopes.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<Reconciler>().AppendSnapshotAsync(DomainId, ct);
+            await scope.ServiceProvider.GetRequiredService<Commands.Domains.ReconcileDomain>().ExecuteAsync(DomainId, ct);
         }
 
         AgentGatewayLog.LeaseGranted(logger, agent.Id, DomainId, epoch.Value);
@@ -306,12 +306,7 @@ internal sealed class AgentSession(
     /// <summary>Tells the agent which directory entry each object was last seen as, so renames never duplicate.</summary>
     private async Task FillAnchorsAsync(ControlPlaneDb db, ChangeBatch batch, CancellationToken ct)
     {
-        var ids = batch.Changes.Select(c => c.KindCase switch
-        {
-            Change.KindOneofCase.UserUpsert => c.UserUpsert.UserId,
-            Change.KindOneofCase.GroupUpsert => c.GroupUpsert.GroupId,
-            _ => null,
-        }).OfType<string>().Distinct().ToList();
+        var ids = batch.Changes.Where(c => c.HasAnchor).Select(c => c.ObjectId).Distinct().ToList();
         if (ids.Count == 0)
         {
             return;
@@ -322,13 +317,9 @@ internal sealed class AgentSession(
             .ToDictionaryAsync(s => s.ObjectId, s => s.Anchor!, ct);
         foreach (var change in batch.Changes)
         {
-            if (change.KindCase == Change.KindOneofCase.UserUpsert && anchors.TryGetValue(change.UserUpsert.UserId, out var a))
+            if (change.HasAnchor && anchors.TryGetValue(change.ObjectId, out var anchor))
             {
-                change.UserUpsert.Anchor = a;
-            }
-            else if (change.KindCase == Change.KindOneofCase.GroupUpsert && anchors.TryGetValue(change.GroupUpsert.GroupId, out var g))
-            {
-                change.GroupUpsert.Anchor = g;
+                change.Anchor = anchor;
             }
         }
     }

@@ -1,7 +1,7 @@
-using JumpCloudAdi.ControlPlane.Agents;
+using JumpCloudAdi.ControlPlane.Commands.Bindings;
+using JumpCloudAdi.ControlPlane.Commands.Domains;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Sync;
-using JumpCloudAdi.Shared.Dn;
 using Microsoft.EntityFrameworkCore;
 
 namespace JumpCloudAdi.ControlPlane.Api;
@@ -21,8 +21,8 @@ public static class ActiveDirectoryApi
         group.MapDelete("/{id}/agents/{agentId}", DeleteAgent).WithName("activedirectories_agentsDelete").Produces(204).Produces<JcError>(404);
         group.MapGet("/{id}/users", TraverseUsers).WithName("graph_activeDirectoryTraverseUser").Produces<List<GraphObjectWithPathsDto>>().Produces<JcError>(404);
         group.MapPost("/{id}/reconcile", Reconcile).WithName("activedirectories_reconcile")
-            .WithSummary("Extension: queue the domain's whole desired state so the primary agent repairs any drift")
-            .Produces<ReconcileDto>(202).Produces<JcError>(404);
+            .WithSummary("Extension: queue the domain's whole desired state so the primary agent repairs any drift; ?passwords=true also re-sends every user's password (a rebuilt DC)")
+            .Produces<ReconcileDto>(202).Produces<JcError>(400).Produces<JcError>(404);
         group.MapGet("/{id}/history", ObjectHistory).WithName("activedirectories_history")
             .WithSummary("Extension: an object's recent sync outcomes in the domain, newest first (at most 50 are kept per object)")
             .Produces<List<SyncHistoryDto>>().Produces<JcError>(400).Produces<JcError>(404);
@@ -47,72 +47,11 @@ public static class ActiveDirectoryApi
         return query.Apply(domains.Select(d => d.ToDto(now))).ToV2(request);
     }
 
-    private static Task<IResult> PatchDomain(string id, ActiveDirectoryInput? input, ControlPlaneDb db, ChangeLog log, TimeProvider time, CancellationToken ct) =>
-        log.RunAsync(async () =>
-        {
-            var domain = await db.Domains.FindAsync([id], ct);
-            if (domain is null)
-            {
-                return JcErrors.NotFound("Active Directory instance");
-            }
+    private static async Task<IResult> PatchDomain(string id, ActiveDirectoryInput? input, UpdateDomain update, TimeProvider time, CancellationToken ct) =>
+        (await update.ExecuteAsync(id, input?.Domain, input?.UseCase, ct)).ToHttp(d => TypedResults.Ok(d.ToDto(time.GetUtcNow())));
 
-            if (input?.UseCase is { } useCase)
-            {
-                if (useCase is not ("UNSET" or "TWOWAYSYNC" or "JCASAUTHORITY" or "ADASAUTHORITY"))
-                {
-                    return JcErrors.BadRequest("useCase: must be one of UNSET, TWOWAYSYNC, JCASAUTHORITY, ADASAUTHORITY", "invalidUseCase");
-                }
-
-                domain.UseCase = useCase;
-            }
-
-            if (input?.Domain is not null)
-            {
-                if (!SemicolonDn.TryParseDomain(input.Domain, out var dn, out var problem))
-                {
-                    return JcErrors.BadRequest($"domain: {problem}", "invalidDomain");
-                }
-
-                var text = dn.ToString();
-                if (text != domain.Domain && await db.Domains.AnyAsync(d => d.Domain == text && d.Id != id, ct))
-                {
-                    return JcErrors.Conflict($"domain: an Active Directory instance for {text} already exists", "duplicateDomain");
-                }
-
-                domain.Domain = text;
-            }
-
-            domain.UpdatedAt = time.GetUtcNow();
-            await log.CommitAsync(ct);
-            return TypedResults.Ok(domain.ToDto(time.GetUtcNow()));
-        }, ct);
-
-    private static Task<IResult> DeleteDomain(string id, ControlPlaneDb db, ChangeLog log, AgentSessions sessions, TimeProvider time, CancellationToken ct) =>
-        log.RunAsync(async () =>
-        {
-            var domain = await db.Domains.FindAsync([id], ct);
-            if (domain is null)
-            {
-                return JcErrors.NotFound("Active Directory instance");
-            }
-
-            var agentIds = await db.Agents.Where(a => a.DomainId == id).Select(a => a.Id).ToListAsync(ct);
-            await db.Agents.Where(a => a.DomainId == id).ExecuteDeleteAsync(ct);
-            await db.Associations.Where(a => a.DomainId == id).ExecuteDeleteAsync(ct);
-            await db.Changes.Where(c => c.DomainId == id).ExecuteDeleteAsync(ct);
-            await db.SyncStatuses.Where(s => s.DomainId == id).ExecuteDeleteAsync(ct);
-            await db.SyncHistory.Where(h => h.DomainId == id).ExecuteDeleteAsync(ct);
-            await db.ImportedObjects.Where(o => o.DomainId == id).ExecuteDeleteAsync(ct);
-            await db.ImportRuns.Where(r => r.DomainId == id).ExecuteDeleteAsync(ct);
-            db.Domains.Remove(domain);
-            await log.CommitAsync(ct);
-            foreach (var agentId in agentIds)
-            {
-                sessions.Disconnect(agentId);
-            }
-
-            return TypedResults.Ok(domain.ToDto(time.GetUtcNow()));
-        }, ct);
+    private static async Task<IResult> DeleteDomain(string id, Commands.Domains.DeleteDomain delete, TimeProvider time, CancellationToken ct) =>
+        (await delete.ExecuteAsync(id, ct)).ToHttp(d => TypedResults.Ok(d.ToDto(time.GetUtcNow())));
 
     private static async Task<IResult> GetAgent(string id, string agentId, ControlPlaneDb db, Telemetry.AgentCounters counters, CancellationToken ct)
     {
@@ -120,24 +59,10 @@ public static class ActiveDirectoryApi
         return agent is null ? JcErrors.NotFound("agent") : TypedResults.Ok(agent.ToDto(counters));
     }
 
-    private static async Task<IResult> DeleteAgent(string id, string agentId, ControlPlaneDb db, AgentSessions sessions, ChangeNotifier notifier, AgentEvents events, CancellationToken ct)
-    {
-        // Deleting revokes the agent's credential; its lease (if primary) is released so another agent takes over.
-        var deleted = await db.Agents.Where(a => a.Id == agentId && a.DomainId == id).ExecuteDeleteAsync(ct);
-        if (deleted == 0)
-        {
-            return JcErrors.NotFound("agent");
-        }
+    private static async Task<IResult> DeleteAgent(string id, string agentId, Commands.Agents.DeleteAgent delete, CancellationToken ct) =>
+        (await delete.ExecuteAsync(id, agentId, ct)).ToHttp(_ => TypedResults.NoContent());
 
-        await db.Domains.Where(d => d.Id == id && d.LeaseAgentId == agentId)
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseAgentId, (string?)null).SetProperty(d => d.LeaseExpiresAt, (DateTimeOffset?)null), ct);
-        sessions.Disconnect(agentId);
-        notifier.Signal(id);
-        events.AgentChanged(id, agentId);
-        return TypedResults.NoContent();
-    }
-
-    private static async Task<IResult> TraverseUsers(string id, HttpRequest request, ControlPlaneDb db, CancellationToken ct)
+    private static async Task<IResult> TraverseUsers(string id, HttpRequest request, ControlPlaneDb db, DirectoryReach reach, CancellationToken ct)
     {
         if (!await db.Domains.AnyAsync(d => d.Id == id, ct))
         {
@@ -150,36 +75,32 @@ public static class ActiveDirectoryApi
             return error!;
         }
 
-        var direct = await db.Associations.AsNoTracking().Where(a => a.DomainId == id && a.TargetType == AssociationTypes.User).Select(a => a.TargetId).ToListAsync(ct);
-        var viaGroups = await (from a in db.Associations
-                               join m in db.GroupMembers on a.TargetId equals m.GroupId
-                               where a.DomainId == id && a.TargetType == AssociationTypes.UserGroup
-                               select new { m.UserId, m.GroupId }).ToListAsync(ct);
-        var userIds = direct.Concat(viaGroups.Select(v => v.UserId)).Distinct().ToList();
+        var paths = (await reach.PathsOfDomainAsync(id, ct)).ToLookup(p => p.UserId);
+        var userIds = paths.Select(p => p.Key).ToList();
         var statuses = await db.SyncStatuses.AsNoTracking().Where(s => s.DomainId == id && userIds.Contains(s.ObjectId)).ToDictionaryAsync(s => s.ObjectId, ct);
         var withStatus = !string.Equals(request.Query["syncStatus"], "false", StringComparison.OrdinalIgnoreCase);
         var rows = userIds.Order(StringComparer.Ordinal).Select(userId =>
-        {
-            var paths = new List<IReadOnlyList<GraphConnectionDto>>();
-            if (direct.Contains(userId))
-            {
-                paths.Add([new GraphConnectionDto(new GraphObjectDto(userId, AssociationTypes.User))]);
-            }
-
-            paths.AddRange(viaGroups.Where(v => v.UserId == userId).Select(v => (IReadOnlyList<GraphConnectionDto>)
-                [new GraphConnectionDto(new GraphObjectDto(v.GroupId, AssociationTypes.UserGroup)), new GraphConnectionDto(new GraphObjectDto(userId, AssociationTypes.User))]));
-            return new GraphObjectWithPathsDto(userId, AssociationTypes.User, paths)
+            new GraphObjectWithPathsDto(userId, AssociationTypes.User, GraphPaths.Of(paths[userId], AssociationTypes.User, userId))
             {
                 SyncStatus = withStatus && statuses.TryGetValue(userId, out var s) ? SyncStatusDto.From(s) : null,
-            };
-        });
+            });
         return query.Apply(rows).ToV2(request);
     }
 
-    private static async Task<IResult> Reconcile(string id, Reconciler reconciler, CancellationToken ct) =>
-        await reconciler.AppendSnapshotAsync(id, ct) is { } range
-            ? TypedResults.Accepted($"/api/v2/activedirectories/{id}/users", new ReconcileDto(range.FromSeq, range.ToSeq, range.Objects))
-            : JcErrors.NotFound("Active Directory instance");
+    private static async Task<IResult> Reconcile(string id, HttpRequest request, ReconcileDomain reconcile, CancellationToken ct)
+    {
+        // ?passwords=true: every user's password is sent again from the vault (a rebuilt DC); absent or false: only
+        // accounts without one get it.
+        var values = request.Query["passwords"];
+        var passwords = false;
+        if (values.Count > 1 || (values.Count == 1 && !bool.TryParse(values[0], out passwords)))
+        {
+            return JcErrors.BadRequest("passwords: must be true or false, once", "invalidPasswords");
+        }
+
+        return (await reconcile.ExecuteAsync(id, ct, passwords)).ToHttp(range =>
+            TypedResults.Accepted($"/api/v2/activedirectories/{id}/users", new ReconcileDto(range.FromSeq, range.ToSeq, range.Objects)));
+    }
 
     private static async Task<IResult> ObjectHistory(string id, HttpRequest request, ControlPlaneDb db, CancellationToken ct)
     {
@@ -206,7 +127,7 @@ public static class ActiveDirectoryApi
         return query.Apply(entries.Select(SyncHistoryDto.From)).ToV2(request);
     }
 
-    private static async Task<IResult> TraverseGroups(string id, HttpRequest request, ControlPlaneDb db, CancellationToken ct)
+    private static async Task<IResult> TraverseGroups(string id, HttpRequest request, ControlPlaneDb db, DirectoryReach reach, CancellationToken ct)
     {
         if (!await db.Domains.AnyAsync(d => d.Id == id, ct))
         {
@@ -219,8 +140,7 @@ public static class ActiveDirectoryApi
             return error!;
         }
 
-        var groupIds = await db.Associations.AsNoTracking().Where(a => a.DomainId == id && a.TargetType == AssociationTypes.UserGroup)
-            .OrderBy(a => a.TargetId).Select(a => a.TargetId).ToListAsync(ct);
+        var groupIds = await reach.GroupsOfDomainAsync(id, ct);
         var statuses = await db.SyncStatuses.AsNoTracking().Where(s => s.DomainId == id && groupIds.Contains(s.ObjectId)).ToDictionaryAsync(s => s.ObjectId, ct);
         var rows = groupIds.Select(g => new GraphObjectWithPathsDto(g, AssociationTypes.UserGroup,
             [[new GraphConnectionDto(new GraphObjectDto(g, AssociationTypes.UserGroup))]])
@@ -236,33 +156,9 @@ public static class ActiveDirectoryApi
         return domain is null ? JcErrors.NotFound("Active Directory instance") : TypedResults.Ok(domain.ToDto(time.GetUtcNow()));
     }
 
-    private static async Task<IResult> CreateDomain(ActiveDirectoryInput? input, ControlPlaneDb db, TimeProvider time, CancellationToken ct)
-    {
-        if (!SemicolonDn.TryParseDomain(input?.Domain, out var dn, out var error))
-        {
-            return JcErrors.BadRequest($"domain: {error}", "invalidDomain");
-        }
-
-        var text = dn.ToString();
-        if (await db.Domains.AnyAsync(d => d.Domain == text, ct))
-        {
-            return JcErrors.Conflict($"domain: an Active Directory instance for {text} already exists", "duplicateDomain");
-        }
-
-        var now = time.GetUtcNow();
-        var domain = new AdDomain { Id = ObjectIds.New(time), Domain = text, UseCase = input?.UseCase ?? "UNSET", CreatedAt = now, UpdatedAt = now };
-        db.Domains.Add(domain);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            return JcErrors.Conflict($"domain: an Active Directory instance for {text} already exists", "duplicateDomain");
-        }
-
-        return TypedResults.Created($"/api/v2/activedirectories/{domain.Id}", domain.ToDto(now));
-    }
+    private static async Task<IResult> CreateDomain(ActiveDirectoryInput? input, Commands.Domains.CreateDomain create, TimeProvider time, CancellationToken ct) =>
+        (await create.ExecuteAsync(input?.Domain, input?.UseCase, ct))
+            .ToHttp(d => TypedResults.Created($"/api/v2/activedirectories/{d.Id}", d.ToDto(time.GetUtcNow())));
 
     private static async Task<IResult> ListAgents(string id, HttpRequest request, ControlPlaneDb db, Telemetry.AgentCounters counters, CancellationToken ct)
     {
@@ -281,28 +177,9 @@ public static class ActiveDirectoryApi
         return query.Apply(agents.Select(a => a.ToDto(counters))).ToV2(request);
     }
 
-    private static async Task<IResult> CreateAgent(string id, AgentInput? input, ConnectKeyService keys, ControlPlaneDb db, CancellationToken ct)
-    {
-        if (await db.Domains.AsNoTracking().Where(d => d.Id == id).Select(d => d.UseCase).SingleOrDefaultAsync(ct) is not { } useCase)
-        {
-            return JcErrors.NotFound("Active Directory instance");
-        }
-
-        var agentType = input?.AgentType ?? "SYNC";
-        if (agentType is not ("SYNC" or "IMPORT"))
-        {
-            return JcErrors.BadRequest("agentType: must be SYNC or IMPORT", "invalidAgentType");
-        }
-
-        if (agentType == "IMPORT" && Import.ImportApi.RefuseImportKey(useCase) is { } refused)
-        {
-            return refused;
-        }
-
-        var (agent, key) = await keys.IssueAsync(id, agentType, ct);
-        return TypedResults.Created($"/api/v2/activedirectories/{id}/agents/{agent.Id}",
-            agent.ToDto() with { ConnectKey = key, ConnectKeyExpiresAt = agent.KeyExpiresAt });
-    }
+    private static async Task<IResult> CreateAgent(string id, AgentInput? input, Commands.Agents.CreateAgent create, CancellationToken ct) =>
+        (await create.ExecuteAsync(id, input?.AgentType, ct)).ToHttp(issued => TypedResults.Created($"/api/v2/activedirectories/{id}/agents/{issued.Agent.Id}",
+            issued.Agent.ToDto() with { ConnectKey = issued.ConnectKey, ConnectKeyExpiresAt = issued.Agent.KeyExpiresAt }));
 
     private static async Task<IResult> ListAssociations(string id, string[]? targets, HttpRequest request, ControlPlaneDb db, CancellationToken ct)
     {
@@ -329,119 +206,26 @@ public static class ActiveDirectoryApi
         return query.Apply(list.Select(a => new GraphConnectionDto(new GraphObjectDto(a.TargetId, a.TargetType)))).ToV2(request);
     }
 
-    private static Task<IResult> PostAssociation(string id, GraphOperationInput? input, ControlPlaneDb db, ChangeLog log, DomainSync sync, CancellationToken ct) =>
-        log.RunAsync(async () =>
-        {
-            if (input?.Op is not ("add" or "remove"))
-            {
-                return JcErrors.BadRequest("op: must be add or remove", "invalidOp");
-            }
-
-            if (input.Type is not (AssociationTypes.User or AssociationTypes.UserGroup))
-            {
-                return JcErrors.BadRequest("type: must be user or user_group", "invalidType");
-            }
-
-            if (string.IsNullOrEmpty(input.Id))
-            {
-                return JcErrors.BadRequest("id: the id of the user or user group is required", "invalidId");
-            }
-
-            var domain = await db.Domains.FindAsync([id], ct);
-            if (domain is null)
-            {
-                return JcErrors.NotFound("Active Directory instance");
-            }
-
-            return input.Type == AssociationTypes.User
-                ? await AssociateUserAsync(domain, input.Op, input.Id, db, log, sync, ct)
-                : await AssociateGroupAsync(domain, input.Op, input.Id, db, log, sync, ct);
-        }, ct);
-
-    private static async Task<IResult> AssociateUserAsync(AdDomain domain, string op, string userId, ControlPlaneDb db, ChangeLog log, DomainSync sync, CancellationToken ct)
+    private static async Task<IResult> PostAssociation(string id, GraphOperationInput? input, BindUser bindUser, UnbindUser unbindUser, BindGroup bindGroup,
+        UnbindGroup unbindGroup, CancellationToken ct)
     {
-        var user = await db.Users.FindAsync([userId], ct);
-        if (user is null)
+        if (input?.Op is not ("add" or "remove"))
         {
-            return JcErrors.NotFound("user");
+            return JcErrors.BadRequest("op: must be add or remove", "invalidOp");
         }
 
-        if (op == "add" && AdRules.CheckBindable(user) is { } problem)
+        if (input.Type is not (AssociationTypes.User or AssociationTypes.UserGroup))
         {
-            return JcErrors.BadRequest(problem.Message, problem.Status);
+            return JcErrors.BadRequest("type: must be user or user_group", "invalidType");
         }
 
-        var before = await sync.DomainsOfUserAsync(userId, ct);
-        var existing = await db.Associations.FindAsync([domain.Id, AssociationTypes.User, userId], ct);
-        if (op == "add" && existing is null)
+        var result = (input.Op, input.Type) switch
         {
-            db.Associations.Add(new DomainAssociation { DomainId = domain.Id, TargetType = AssociationTypes.User, TargetId = userId });
-        }
-        else if (op == "remove" && existing is not null)
-        {
-            db.Associations.Remove(existing);
-        }
-
-        await log.SaveAsync(ct);
-        await sync.UserChangedAsync(user, before, ct);
-        await log.CommitAsync(ct);
-        return TypedResults.NoContent();
-    }
-
-    private static async Task<IResult> AssociateGroupAsync(AdDomain domain, string op, string groupId, ControlPlaneDb db, ChangeLog log, DomainSync sync, CancellationToken ct)
-    {
-        var group = await db.Groups.FindAsync([groupId], ct);
-        if (group is null)
-        {
-            return JcErrors.NotFound("user group");
-        }
-
-        var members = await sync.MembersAsync(groupId, ct);
-        if (op == "add")
-        {
-            foreach (var member in members)
-            {
-                if (AdRules.CheckBindable(member) is { } problem)
-                {
-                    return JcErrors.BadRequest($"member {member.Username} of group {group.Name}: {problem.Message}", problem.Status);
-                }
-            }
-        }
-
-        var memberIds = members.ConvertAll(m => m.Id);
-        var before = await sync.DomainsOfUsersAsync(memberIds, ct);
-        var existing = await db.Associations.FindAsync([domain.Id, AssociationTypes.UserGroup, groupId], ct);
-        if (op == "add")
-        {
-            if (existing is null)
-            {
-                db.Associations.Add(new DomainAssociation { DomainId = domain.Id, TargetType = AssociationTypes.UserGroup, TargetId = groupId });
-            }
-
-            await log.SaveAsync(ct);
-            // Group first, then its users, then who is in it: the agent can resolve every member it is told about.
-            await log.AppendAsync(domain.Id, ChangeFactory.GroupUpsert(group), ct);
-            foreach (var member in members)
-            {
-                // Binding the group adds exactly this domain to what each of its members reaches.
-                await sync.UserChangedAsync(member, before[member.Id], new HashSet<string>(before[member.Id]) { domain.Id }, ct);
-            }
-
-            await log.AppendAsync(domain.Id, ChangeFactory.MembershipSet(group, await sync.MemberUsernamesAsync(groupId, ct)), ct);
-        }
-        else if (existing is not null)
-        {
-            db.Associations.Remove(existing);
-            await log.SaveAsync(ct);
-            await log.AppendAsync(domain.Id, ChangeFactory.GroupDisconnect(group), ct);
-            var after = await sync.DomainsOfUsersAsync(memberIds, ct);
-            foreach (var member in members)
-            {
-                await sync.UserChangedAsync(member, before[member.Id], after[member.Id], ct);
-            }
-        }
-
-        await log.CommitAsync(ct);
-        return TypedResults.NoContent();
+            ("add", AssociationTypes.User) => await bindUser.ExecuteAsync(id, input.Id, ct),
+            ("remove", AssociationTypes.User) => await unbindUser.ExecuteAsync(id, input.Id, ct),
+            ("add", _) => await bindGroup.ExecuteAsync(id, input.Id, ct),
+            _ => await unbindGroup.ExecuteAsync(id, input.Id, ct),
+        };
+        return result.ToHttp(_ => TypedResults.NoContent());
     }
 }

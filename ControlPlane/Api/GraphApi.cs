@@ -1,4 +1,5 @@
 using JumpCloudAdi.ControlPlane.Data;
+using JumpCloudAdi.ControlPlane.Sync;
 using Microsoft.EntityFrameworkCore;
 
 namespace JumpCloudAdi.ControlPlane.Api;
@@ -15,7 +16,7 @@ public static class GraphApi
         return v2;
     }
 
-    private static async Task<IResult> UserDomains(string id, HttpRequest request, ControlPlaneDb db, CancellationToken ct)
+    private static async Task<IResult> UserDomains(string id, HttpRequest request, ControlPlaneDb db, DirectoryReach reach, CancellationToken ct)
     {
         var (query, error) = ListQuery.Parse<GraphObjectWithPathsDto>(request);
         if (query is null)
@@ -28,27 +29,13 @@ public static class GraphApi
             return JcErrors.NotFound("user");
         }
 
-        var direct = await db.Associations.Where(a => a.TargetType == AssociationTypes.User && a.TargetId == id).Select(a => a.DomainId).ToListAsync(ct);
-        var viaGroups = await (from m in db.GroupMembers
-                               join a in db.Associations on m.GroupId equals a.TargetId
-                               where m.UserId == id && a.TargetType == AssociationTypes.UserGroup
-                               select new { a.DomainId, m.GroupId }).ToListAsync(ct);
-        var rows = direct.Concat(viaGroups.Select(v => v.DomainId)).Distinct().Order(StringComparer.Ordinal).Select(domainId =>
-        {
-            var paths = new List<IReadOnlyList<GraphConnectionDto>>();
-            if (direct.Contains(domainId))
-            {
-                paths.Add([new GraphConnectionDto(new GraphObjectDto(domainId, "active_directory"))]);
-            }
-
-            paths.AddRange(viaGroups.Where(v => v.DomainId == domainId).Select(v => (IReadOnlyList<GraphConnectionDto>)
-                [new GraphConnectionDto(new GraphObjectDto(v.GroupId, AssociationTypes.UserGroup)), new GraphConnectionDto(new GraphObjectDto(domainId, "active_directory"))]));
-            return new GraphObjectWithPathsDto(domainId, "active_directory", paths);
-        });
+        var paths = (await reach.PathsOfUserAsync(id, ct)).ToLookup(p => p.DomainId);
+        var rows = paths.Select(p => p.Key).Order(StringComparer.Ordinal).Select(domainId =>
+            new GraphObjectWithPathsDto(domainId, GraphPaths.ActiveDirectoryType, GraphPaths.Of(paths[domainId], GraphPaths.ActiveDirectoryType, domainId)));
         return query.Apply(rows).ToV2(request);
     }
 
-    private static async Task<IResult> GroupDomains(string id, HttpRequest request, ControlPlaneDb db, CancellationToken ct)
+    private static async Task<IResult> GroupDomains(string id, HttpRequest request, ControlPlaneDb db, DirectoryReach reach, CancellationToken ct)
     {
         var (query, error) = ListQuery.Parse<GraphObjectWithPathsDto>(request);
         if (query is null)
@@ -61,9 +48,8 @@ public static class GraphApi
             return JcErrors.NotFound("user group");
         }
 
-        var domainIds = await db.Associations.Where(a => a.TargetType == AssociationTypes.UserGroup && a.TargetId == id)
-            .OrderBy(a => a.DomainId).Select(a => a.DomainId).ToListAsync(ct);
-        return query.Apply(domainIds.Select(d => new GraphObjectWithPathsDto(d, "active_directory",
-            [[new GraphConnectionDto(new GraphObjectDto(d, "active_directory"))]]))).ToV2(request);
+        var domainIds = await reach.DomainsOfGroupAsync(id, ct);
+        return query.Apply(domainIds.Select(d => new GraphObjectWithPathsDto(d, GraphPaths.ActiveDirectoryType,
+            [[new GraphConnectionDto(new GraphObjectDto(d, GraphPaths.ActiveDirectoryType))]]))).ToV2(request);
     }
 }

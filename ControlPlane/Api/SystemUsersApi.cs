@@ -1,10 +1,7 @@
 using System.Text.Json;
+using JumpCloudAdi.ControlPlane.Commands.Users;
 using JumpCloudAdi.ControlPlane.Data;
-using JumpCloudAdi.ControlPlane.Passwords;
-using JumpCloudAdi.ControlPlane.Security;
-using JumpCloudAdi.ControlPlane.Sync;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace JumpCloudAdi.ControlPlane.Api;
 
@@ -17,9 +14,9 @@ public static class SystemUsersApi
     {
         var group = v1.MapGroup("/systemusers").WithTags("System Users");
         group.MapGet("/", List).WithName("systemusers_list").Produces<ResultsDto<SystemUserDto>>().Produces<JcError>(400);
-        group.MapPost("/", Create).WithName("systemusers_post").Accepts<SystemUserInput>("application/json").Produces<SystemUserDto>().Produces<JcError>(400).Produces<JcError>(409);
+        group.MapPost("/", Create).WithName("systemusers_post").Accepts<UserInput>("application/json").Produces<SystemUserDto>().Produces<JcError>(400).Produces<JcError>(409);
         group.MapGet("/{id}", Get).WithName("systemusers_get").Produces<SystemUserDto>().Produces<JcError>(404);
-        group.MapPut("/{id}", Update).WithName("systemusers_put").Accepts<SystemUserInput>("application/json").Produces<SystemUserDto>().Produces<JcError>(400).Produces<JcError>(404).Produces<JcError>(409);
+        group.MapPut("/{id}", Update).WithName("systemusers_put").Accepts<UserInput>("application/json").Produces<SystemUserDto>().Produces<JcError>(400).Produces<JcError>(404).Produces<JcError>(409);
         group.MapDelete("/{id}", Delete).WithName("systemusers_delete").Produces<SystemUserDto>().Produces<JcError>(404);
         group.MapPost("/{id}/state/suspend", Suspend).WithName("systemusers_state_suspend").Produces<SystemUserDto>().Produces<JcError>(404);
         group.MapPost("/{id}/state/activate", Activate).WithName("systemusers_state_activate").Produces<SystemUserDto>().Produces<JcError>(404);
@@ -132,270 +129,34 @@ public static class SystemUsersApi
         return (page.Limit, page.Skip, page.Error);
     }
 
-    /// <summary>
-    /// 409 when another user has this username or email ignoring case (AD's sAMAccountName and LDAP equality ignore
-    /// case: two such users would be one directory account).
-    /// </summary>
-    private static async Task<IResult?> DuplicateAsync(ControlPlaneDb db, string username, string email, string? exceptId, CancellationToken ct)
-    {
-        var usernameKey = IdentityKey.Of(username);
-        var emailKey = IdentityKey.Of(email);
-        if (await db.Users.Where(u => u.UsernameKey == usernameKey && u.Id != exceptId).Select(u => u.Username).FirstOrDefaultAsync(ct) is { } taken)
-        {
-            return JcErrors.Conflict(taken == username ? $"username: '{username}' already exists" : $"username: '{username}' already exists as '{taken}' (usernames ignore case)",
-                "duplicateUsername");
-        }
-
-        if (await db.Users.Where(u => u.EmailKey == emailKey && u.Id != exceptId).Select(u => u.Email).FirstOrDefaultAsync(ct) is { } used)
-        {
-            return JcErrors.Conflict(used == email ? $"email: '{email}' already exists" : $"email: '{email}' already exists as '{used}' (emails ignore case)",
-                "duplicateEmail");
-        }
-
-        return null;
-    }
-
     private static async Task<IResult> Get(string id, ControlPlaneDb db, CancellationToken ct)
     {
         var user = await db.Users.FindAsync([id], ct);
         return user is null ? JcErrors.NotFound("user") : TypedResults.Ok(user.ToDto());
     }
 
-    private static Task<IResult> Create(HttpRequest request, ControlPlaneDb db, ChangeLog log, PasswordSync passwords, TimeProvider time,
-        IOptions<PasswordPolicyOptions> policy, CancellationToken ct) =>
-        log.RunAsync(async () =>
-        {
-            var (input, bodyError) = await SystemUserInput.ReadAsync(request, ct);
-            if (input is null)
-            {
-                return bodyError!;
-            }
-
-            if (input.Validate(creating: true) is { } invalid)
-            {
-                return invalid;
-            }
-
-            var username = input.Username!.Trim();
-            var email = input.Email!.Trim();
-            if (await DuplicateAsync(db, username, email, exceptId: null, ct) is { } duplicate)
-            {
-                return duplicate;
-            }
-
-            var user = new SystemUser
-            {
-                Id = ObjectIds.New(time),
-                Username = username,
-                Email = email,
-                Firstname = input.Firstname?.Trim() ?? "",
-                Lastname = input.Lastname?.Trim() ?? "",
-                Suspended = input.Suspended ?? false,
-                Created = time.GetUtcNow(),
-            };
-            input.ApplyProfileTo(user, time);
-            if (await CheckProfileAsync(user, db, ct) is { } conflict)
-            {
-                return conflict;
-            }
-
-            if (!string.IsNullOrEmpty(input.Password))
-            {
-                if (PasswordPolicy.Check(input.Password, user.Username, user.Firstname, user.Lastname, policy.Value) is { } weak)
-                {
-                    return JcErrors.BadRequest(weak, "invalidPassword");
-                }
-
-                user.PasswordHash = PasswordHasher.Hash(input.Password);
-            }
-
-            db.Users.Add(user);
-            if (!string.IsNullOrEmpty(input.Password))
-            {
-                // Kept in the vault (unless seal-only): it reaches each domain the user is bound to later.
-                await passwords.AppendAsync(user, input.Password, ct);
-            }
-
-            try
-            {
-                await log.CommitAsync(ct);
-            }
-            catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException)
-            {
-                // Another request took the name (or email) between the check and the commit: the unique index refused.
-                return JcErrors.Conflict($"username, email or employeeIdentifier: '{username}' / '{email}' / '{user.EmployeeIdentifier}' already exists (ignoring case)", "duplicateUsername");
-            }
-
-            return TypedResults.Ok(user.ToDto());
-        }, ct);
-
-    /// <summary>The checks of the profile fields that need the database: a unique employee id, an existing manager.</summary>
-    private static async Task<IResult?> CheckProfileAsync(SystemUser user, ControlPlaneDb db, CancellationToken ct)
+    private static async Task<IResult> Create(HttpRequest request, CreateUserCommand create, CancellationToken ct)
     {
-        if (user.EmployeeIdentifier is { } employeeId && await db.Users.AnyAsync(u => u.EmployeeIdentifier == employeeId && u.Id != user.Id, ct))
-        {
-            return JcErrors.Conflict($"employeeIdentifier: '{employeeId}' already belongs to another user", "duplicateEmployeeIdentifier");
-        }
-
-        if (user.Manager is { } manager && (manager == user.Id || !await db.Users.AnyAsync(u => u.Id == manager, ct)))
-        {
-            return JcErrors.BadRequest($"manager: '{manager}' is not the id of another system user", "invalidManager");
-        }
-
-        return null;
+        var input = await SystemUserInput.ReadAsync(request, ct);
+        return input.Error is { } unreadable ? unreadable.ToResult()
+            : (await create.ExecuteAsync(input.Value!, ct)).ToResult(u => TypedResults.Ok(u.ToDto()));
     }
 
-    private static Task<IResult> Update(string id, HttpRequest request, ControlPlaneDb db, ChangeLog log, DomainSync sync, PasswordSync passwords,
-        TimeProvider time, IOptions<PasswordPolicyOptions> policy, CancellationToken ct) =>
-        log.RunAsync(async () =>
-        {
-            var user = await db.Users.FindAsync([id], ct);
-            if (user is null)
-            {
-                return JcErrors.NotFound("user");
-            }
+    private static async Task<IResult> Update(string id, HttpRequest request, UpdateUserCommand update, CancellationToken ct) =>
+        (await update.ExecuteAsync(id, await SystemUserInput.ReadAsync(request, ct), ct)).ToResult(u => TypedResults.Ok(u.ToDto()));
 
-            var (input, bodyError) = await SystemUserInput.ReadAsync(request, ct);
-            if (input is null)
-            {
-                return bodyError!;
-            }
+    private static async Task<IResult> Delete(string id, DeleteUserCommand delete, CancellationToken ct) =>
+        (await delete.ExecuteAsync(id, ct)).ToResult(u => TypedResults.Ok(u.ToDto()));
 
-            if (input.Validate(creating: false) is { } invalid)
-            {
-                return invalid;
-            }
+    private static async Task<IResult> Suspend(string id, SuspendUserCommand suspend, CancellationToken ct) =>
+        (await suspend.ExecuteAsync(id, ct)).ToResult(u => TypedResults.Ok(u.ToDto()));
 
-            var username = input.Username?.Trim() ?? user.Username;
-            var email = input.Email?.Trim() ?? user.Email;
-            if (await DuplicateAsync(db, username, email, exceptId: id, ct) is { } duplicate)
-            {
-                return duplicate;
-            }
+    private static async Task<IResult> Activate(string id, ActivateUserCommand activate, CancellationToken ct) =>
+        (await activate.ExecuteAsync(id, ct)).ToResult(u => TypedResults.Ok(u.ToDto()));
 
-            var domains = await sync.DomainsOfUserAsync(id, ct);
-            user.Username = username;
-            user.Email = email;
-            user.Firstname = input.Firstname?.Trim() ?? user.Firstname;
-            user.Lastname = input.Lastname?.Trim() ?? user.Lastname;
-            user.Suspended = input.Suspended ?? user.Suspended;
-            input.ApplyProfileTo(user, time);
-            if (await CheckProfileAsync(user, db, ct) is { } conflict)
-            {
-                return conflict;
-            }
+    private static async Task<IResult> Unlock(string id, UnlockUserCommand unlock, CancellationToken ct) =>
+        (await unlock.ExecuteAsync(id, ct)).ToResult(u => TypedResults.Ok(u.ToDto()));
 
-            if (domains.Count > 0 && AdRules.CheckBindable(user) is { } problem)
-            {
-                return JcErrors.BadRequest($"{problem.Message} (the user is bound to an Active Directory domain)", problem.Status);
-            }
-
-            if (!string.IsNullOrEmpty(input.Password))
-            {
-                if (PasswordPolicy.Check(input.Password, user.Username, user.Firstname, user.Lastname, policy.Value) is { } weak)
-                {
-                    return JcErrors.BadRequest(weak, "invalidPassword");
-                }
-
-                user.PasswordHash = PasswordHasher.Hash(input.Password);
-            }
-
-            try
-            {
-                await log.SaveAsync(ct);
-            }
-            catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException)
-            {
-                return JcErrors.Conflict($"username, email or employeeIdentifier: '{username}' / '{email}' / '{user.EmployeeIdentifier}' already exists (ignoring case)", "duplicateUsername");
-            }
-
-            await sync.UserChangedAsync(user, domains, ct);
-            if (!string.IsNullOrEmpty(input.Password))
-            {
-                await passwords.AppendAsync(user, input.Password, ct);
-            }
-
-            await log.CommitAsync(ct);
-            return TypedResults.Ok(user.ToDto());
-        }, ct);
-
-    private static Task<IResult> Delete(string id, ControlPlaneDb db, ChangeLog log, DomainSync sync, PasswordVault vault, CancellationToken ct) =>
-        log.RunAsync(async () =>
-        {
-            var user = await db.Users.FindAsync([id], ct);
-            if (user is null)
-            {
-                return JcErrors.NotFound("user");
-            }
-
-            var domains = await sync.DomainsOfUserAsync(id, ct);
-            var groupIds = await db.GroupMembers.Where(m => m.UserId == id).Select(m => m.GroupId).ToListAsync(ct);
-            db.GroupMembers.RemoveRange(db.GroupMembers.Where(m => m.UserId == id));
-            db.Associations.RemoveRange(db.Associations.Where(a => a.TargetType == AssociationTypes.User && a.TargetId == id));
-            db.SyncStatuses.RemoveRange(db.SyncStatuses.Where(s => s.ObjectId == id));
-            vault.Erase(id);
-            db.SyncHistory.RemoveRange(db.SyncHistory.Where(h => h.ObjectId == id));
-            db.Users.Remove(user);
-            await log.SaveAsync(ct);
-            foreach (var group in await db.Groups.Where(g => groupIds.Contains(g.Id)).ToListAsync(ct))
-            {
-                await sync.MembershipChangedAsync(group, ct);
-            }
-
-            await sync.UserChangedAsync(user, domains, ct);
-            await log.CommitAsync(ct);
-            return TypedResults.Ok(user.ToDto());
-        }, ct);
-
-    private static Task<IResult> Suspend(string id, ControlPlaneDb db, ChangeLog log, DomainSync sync, CancellationToken ct) =>
-        ChangeStateAsync(id, db, log, sync, u => u.Suspended = true, explicitUnlock: false, ct);
-
-    private static Task<IResult> Activate(string id, ControlPlaneDb db, ChangeLog log, DomainSync sync, CancellationToken ct) =>
-        ChangeStateAsync(id, db, log, sync, u => u.Suspended = false, explicitUnlock: false, ct);
-
-    private static Task<IResult> Unlock(string id, ControlPlaneDb db, ChangeLog log, DomainSync sync, CancellationToken ct) =>
-        ChangeStateAsync(id, db, log, sync, u => u.AccountLocked = false, explicitUnlock: true, ct);
-
-    private static Task<IResult> ChangeStateAsync(string id, ControlPlaneDb db, ChangeLog log, DomainSync sync, Action<SystemUser> change, bool explicitUnlock, CancellationToken ct) =>
-        log.RunAsync(async () =>
-        {
-            var user = await db.Users.FindAsync([id], ct);
-            if (user is null)
-            {
-                return JcErrors.NotFound("user");
-            }
-
-            change(user);
-            var domains = await sync.DomainsOfUserAsync(id, ct);
-            await log.SaveAsync(ct);
-            await sync.UserChangedAsync(user, domains, ct, explicitUnlock);
-            await log.CommitAsync(ct);
-            return TypedResults.Ok(user.ToDto());
-        }, ct);
-
-    private static Task<IResult> SetPassword(string id, PasswordInput? input, ControlPlaneDb db, ChangeLog log, PasswordSync passwords,
-        IOptions<PasswordPolicyOptions> policy, CancellationToken ct) =>
-        log.RunAsync(async () =>
-        {
-            var user = await db.Users.FindAsync([id], ct);
-            if (user is null)
-            {
-                return JcErrors.NotFound("user");
-            }
-
-            if (string.IsNullOrEmpty(input?.Password))
-            {
-                return JcErrors.BadRequest("password: is required", "invalidPassword");
-            }
-
-            if (PasswordPolicy.Check(input.Password, user.Username, user.Firstname, user.Lastname, policy.Value) is { } weak)
-            {
-                return JcErrors.BadRequest(weak, "invalidPassword");
-            }
-
-            user.PasswordHash = PasswordHasher.Hash(input.Password);
-            await passwords.AppendAsync(user, input.Password, ct);
-            await log.CommitAsync(ct);
-            return TypedResults.Ok();
-        }, ct);
+    private static async Task<IResult> SetPassword(string id, PasswordInput? input, SetUserPasswordCommand setPassword, CancellationToken ct) =>
+        (await setPassword.ExecuteAsync(id, input?.Password, ct)).ToResult(_ => TypedResults.Ok());
 }

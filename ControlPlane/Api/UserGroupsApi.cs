@@ -1,5 +1,5 @@
+using JumpCloudAdi.ControlPlane.Commands.Groups;
 using JumpCloudAdi.ControlPlane.Data;
-using JumpCloudAdi.ControlPlane.Sync;
 using Microsoft.EntityFrameworkCore;
 
 namespace JumpCloudAdi.ControlPlane.Api;
@@ -7,8 +7,6 @@ namespace JumpCloudAdi.ControlPlane.Api;
 /// <summary>JumpCloud v2 <c>/usergroups</c>: groups and their direct members.</summary>
 public static class UserGroupsApi
 {
-    private const int MaxNameLength = 64;
-
     public static RouteGroupBuilder MapUserGroupsApi(this RouteGroupBuilder v2)
     {
         var group = v2.MapGroup("/usergroups").WithTags("User Groups");
@@ -47,126 +45,15 @@ public static class UserGroupsApi
     private static async Task<IResult> Get(string id, ControlPlaneDb db, CancellationToken ct) =>
         await db.Groups.FindAsync([id], ct) is { } g ? TypedResults.Ok(g.ToDto()) : JcErrors.NotFound("user group");
 
-    private static IResult? ValidateName(string? name) =>
-        string.IsNullOrWhiteSpace(name) ? JcErrors.BadRequest("name: is required", "nullName")
-        : name.Trim().Length > MaxNameLength ? JcErrors.BadRequest($"name: at most {MaxNameLength} characters (an AD sAMAccountName limit)", "invalidName")
-        : name.Any(c => c is '"' or '/' or '\\' or '[' or ']' or ':' or ';' or '|' or '=' or ',' or '+' or '*' or '?' or '<' or '>' || char.IsControl(c))
-            ? JcErrors.BadRequest($"name: '{name}' contains a character AD does not allow in a group name", "invalidName")
-        : null;
+    private static async Task<IResult> Create(UserGroupInput? input, CreateUserGroupCommand create, CancellationToken ct) =>
+        (await create.ExecuteAsync(new GroupInput(input?.Name, input?.Description), ct))
+            .ToResult(g => TypedResults.Created($"/api/v2/usergroups/{g.Id}", g.ToDto()));
 
-    private static async Task<IResult> Create(UserGroupInput? input, ControlPlaneDb db, TimeProvider time, CancellationToken ct)
-    {
-        if (ValidateName(input?.Name) is { } error)
-        {
-            return error;
-        }
+    private static async Task<IResult> Update(string id, UserGroupInput? input, UpdateUserGroupCommand update, CancellationToken ct) =>
+        (await update.ExecuteAsync(id, new GroupInput(input?.Name, input?.Description), ct)).ToResult(g => TypedResults.Ok(g.ToDto()));
 
-        var name = input!.Name!.Trim();
-        if (await DuplicateAsync(db, name, exceptId: null, ct) is { } duplicate)
-        {
-            return duplicate;
-        }
-
-        var group = new UserGroup { Id = ObjectIds.New(time), Name = name, Description = input.Description };
-        db.Groups.Add(group);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            return JcErrors.Conflict($"name: a user group named '{name}' already exists", "duplicateName");
-        }
-
-        return TypedResults.Created($"/api/v2/usergroups/{group.Id}", group.ToDto());
-    }
-
-    private static Task<IResult> Update(string id, UserGroupInput? input, ControlPlaneDb db, ChangeLog log, DomainSync sync, CancellationToken ct) =>
-        log.RunAsync(async () =>
-        {
-            var group = await db.Groups.FindAsync([id], ct);
-            if (group is null)
-            {
-                return JcErrors.NotFound("user group");
-            }
-
-            if (ValidateName(input?.Name) is { } error)
-            {
-                return error;
-            }
-
-            var name = input!.Name!.Trim();
-            if (await DuplicateAsync(db, name, exceptId: id, ct) is { } duplicate)
-            {
-                return duplicate;
-            }
-
-            var renamed = name != group.Name;
-            group.Name = name;
-            group.Description = input.Description ?? group.Description;
-            if (renamed)
-            {
-                foreach (var domainId in await sync.DomainsOfGroupAsync(id, ct))
-                {
-                    await log.AppendAsync(domainId, ChangeFactory.GroupUpsert(group), ct);
-                }
-            }
-
-            try
-            {
-                await log.CommitAsync(ct);
-            }
-            catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException)
-            {
-                return JcErrors.Conflict($"name: a user group named '{name}' already exists (ignoring case)", "duplicateName");
-            }
-
-            return TypedResults.Ok(group.ToDto());
-        }, ct);
-
-    /// <summary>409 when another group has this name ignoring case (AD's cn and sAMAccountName ignore case).</summary>
-    private static async Task<IResult?> DuplicateAsync(ControlPlaneDb db, string name, string? exceptId, CancellationToken ct)
-    {
-        var key = IdentityKey.Of(name);
-        return await db.Groups.Where(g => g.NameKey == key && g.Id != exceptId).Select(g => g.Name).FirstOrDefaultAsync(ct) is { } taken
-            ? JcErrors.Conflict(taken == name
-                ? $"name: a user group named '{name}' already exists"
-                : $"name: a user group named '{taken}' already exists (group names ignore case)", "duplicateName")
-            : null;
-    }
-
-    private static Task<IResult> Delete(string id, ControlPlaneDb db, ChangeLog log, DomainSync sync, CancellationToken ct) =>
-        log.RunAsync(async () =>
-        {
-            var group = await db.Groups.FindAsync([id], ct);
-            if (group is null)
-            {
-                return JcErrors.NotFound("user group");
-            }
-
-            var domains = await sync.DomainsOfGroupAsync(id, ct);
-            var members = await sync.MembersAsync(id, ct);
-            var memberIds = members.ConvertAll(m => m.Id);
-            var before = await sync.DomainsOfUsersAsync(memberIds, ct);
-
-            db.GroupMembers.RemoveRange(db.GroupMembers.Where(m => m.GroupId == id));
-            db.Associations.RemoveRange(db.Associations.Where(a => a.TargetType == AssociationTypes.UserGroup && a.TargetId == id));
-            db.Groups.Remove(group);
-            await log.SaveAsync(ct);
-            foreach (var domainId in domains)
-            {
-                await log.AppendAsync(domainId, ChangeFactory.GroupDisconnect(group), ct);
-            }
-
-            var after = await sync.DomainsOfUsersAsync(memberIds, ct);
-            foreach (var member in members)
-            {
-                await sync.UserChangedAsync(member, before[member.Id], after[member.Id], ct);
-            }
-
-            await log.CommitAsync(ct);
-            return TypedResults.Ok(group.ToDto());
-        }, ct);
+    private static async Task<IResult> Delete(string id, DeleteUserGroupCommand delete, CancellationToken ct) =>
+        (await delete.ExecuteAsync(id, ct)).ToResult(g => TypedResults.Ok(g.ToDto()));
 
     private static Task<IResult> ListMembers(string id, HttpResponse response, ControlPlaneDb db, int? limit, int? skip, CancellationToken ct) =>
         MembersPageAsync(id, response, db, limit, skip, m => new GraphConnectionDto(new GraphObjectDto(m.UserId, AssociationTypes.User)), ct);
@@ -193,66 +80,21 @@ public static class UserGroupsApi
         return V2Lists.Page(response, members.Select(shape).ToList(), total);
     }
 
-    private static Task<IResult> PostMember(string id, MemberOperationInput? input, ControlPlaneDb db, ChangeLog log, DomainSync sync, CancellationToken ct) =>
-        log.RunAsync(async () =>
+    /// <summary>A graph operation on the group's members: <c>op</c> picks the command; only users can be members.</summary>
+    private static async Task<IResult> PostMember(string id, MemberOperationInput? input, AddGroupMemberCommand add, RemoveGroupMemberCommand remove,
+        CancellationToken ct)
+    {
+        if (input?.Op is not ("add" or "remove"))
         {
-            if (input?.Op is not ("add" or "remove"))
-            {
-                return JcErrors.BadRequest("op: must be add or remove", "invalidOp");
-            }
+            return JcErrors.BadRequest("op: must be add or remove", "invalidOp");
+        }
 
-            if (input.Type != AssociationTypes.User)
-            {
-                return JcErrors.BadRequest("type: must be user", "invalidType");
-            }
+        if (input.Type != AssociationTypes.User)
+        {
+            return JcErrors.BadRequest("type: must be user", "invalidType");
+        }
 
-            var group = await db.Groups.FindAsync([id], ct);
-            if (group is null)
-            {
-                return JcErrors.NotFound("user group");
-            }
-
-            var user = string.IsNullOrEmpty(input.Id) ? null : await db.Users.FindAsync([input.Id], ct);
-            if (user is null)
-            {
-                return JcErrors.NotFound("user");
-            }
-
-            var groupDomains = await sync.DomainsOfGroupAsync(id, ct);
-            if (input.Op == "add" && groupDomains.Count > 0 && AdRules.CheckBindable(user) is { } problem)
-            {
-                return JcErrors.BadRequest($"group {group.Name} is bound to an Active Directory domain: {problem.Message}", problem.Status);
-            }
-
-            var before = await sync.DomainsOfUserAsync(user.Id, ct);
-            var existing = await db.GroupMembers.FindAsync([id, user.Id], ct);
-            if (input.Op == "add" && existing is null)
-            {
-                db.GroupMembers.Add(new GroupMember { GroupId = id, UserId = user.Id });
-            }
-            else if (input.Op == "remove" && existing is not null)
-            {
-                db.GroupMembers.Remove(existing);
-            }
-            else
-            {
-                return TypedResults.NoContent();
-            }
-
-            await log.SaveAsync(ct);
-            if (input.Op == "add")
-            {
-                await sync.UserChangedAsync(user, before, ct);
-                await sync.MembershipChangedAsync(group, ct);
-            }
-            else
-            {
-                // Out of the group first, then (if it no longer reaches the domain) the user's own disconnection.
-                await sync.MembershipChangedAsync(group, ct);
-                await sync.UserChangedAsync(user, before, ct);
-            }
-
-            await log.CommitAsync(ct);
-            return TypedResults.NoContent();
-        }, ct);
+        var result = input.Op == "add" ? await add.ExecuteAsync(id, input.Id, ct) : await remove.ExecuteAsync(id, input.Id, ct);
+        return result.ToResult(_ => TypedResults.NoContent());
+    }
 }

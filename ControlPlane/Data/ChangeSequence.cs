@@ -10,7 +10,8 @@ public static class ChangeSequence
 {
     /// <summary>
     /// Call inside the operation's transaction before the first <c>LastSeq++</c> for <paramref name="domain"/>. On
-    /// PostgreSQL it locks the domain row until the transaction ends (<c>SELECT ... FOR UPDATE</c>) and continues from
+    /// PostgreSQL it locks the domain row until the transaction ends (<c>SELECT ... FOR NO KEY UPDATE</c>: writers queue on
+    /// it, while the foreign-key checks of rows that name the domain, which take <c>KEY SHARE</c>, do not) and continues from
     /// the committed counter, so concurrent writers queue instead of colliding on <c>(DomainId, Seq)</c>. On SQLite the
     /// write transaction (<c>BEGIN IMMEDIATE</c>) already serializes writers and this does nothing. A lock-order deadlock
     /// between two operations that touch several domains surfaces as <see cref="DbUpdateConcurrencyException"/>, which
@@ -30,7 +31,7 @@ public static class ChangeSequence
         try
         {
             rows = await db.Database
-                .SqlQuery<long>($"""SELECT "LastSeq" AS "Value" FROM "Domains" WHERE "Id" = {domain.Id} FOR UPDATE""")
+                .SqlQuery<long>($"""SELECT "LastSeq" AS "Value" FROM "Domains" WHERE "Id" = {domain.Id} FOR NO KEY UPDATE""")
                 .ToListAsync(ct);
         }
         catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable)

@@ -57,6 +57,8 @@ public class ControlPlaneDb : DbContext, IDataProtectionKeyContext
             e.HasKey(a => a.Id);
             e.HasIndex(a => a.DomainId);
             e.HasIndex(a => a.ConnectKeyHash).IsUnique();
+            // An agent (and its connect key) belongs to one domain and goes with it.
+            e.HasOne<AdDomain>().WithMany().HasForeignKey(a => a.DomainId).OnDelete(DeleteBehavior.Cascade);
             e.Property(a => a.KeyConsumedAt).IsConcurrencyToken();
         });
         modelBuilder.Entity<SystemUser>(e =>
@@ -85,11 +87,20 @@ public class ControlPlaneDb : DbContext, IDataProtectionKeyContext
             e.HasKey(g => g.Id);
             e.HasIndex(g => g.NameKey).IsUnique();
         });
-        modelBuilder.Entity<GroupMember>(e => e.HasKey(m => new { m.GroupId, m.UserId }));
+        modelBuilder.Entity<GroupMember>(e =>
+        {
+            e.HasKey(m => new { m.GroupId, m.UserId });
+            e.HasIndex(m => m.UserId);
+            // A membership means nothing once either side is deleted.
+            e.HasOne<UserGroup>().WithMany().HasForeignKey(m => m.GroupId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<SystemUser>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
         modelBuilder.Entity<DomainAssociation>(e =>
         {
             e.HasKey(a => new { a.DomainId, a.TargetType, a.TargetId });
             e.HasIndex(a => new { a.TargetType, a.TargetId });
+            // The target is a user or a group (no single foreign key): the user and group commands remove those rows.
+            e.HasOne<AdDomain>().WithMany().HasForeignKey(a => a.DomainId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<ChangeEntry>(e =>
         {
@@ -97,6 +108,8 @@ public class ControlPlaneDb : DbContext, IDataProtectionKeyContext
             e.HasIndex(c => new { c.DomainId, c.Seq }).IsUnique();
             e.Property(c => c.ObjectId).HasMaxLength(24);
             e.HasIndex(c => new { c.DomainId, c.ObjectId, c.Seq });
+            // A domain's change log is meaningless without the domain.
+            e.HasOne<AdDomain>().WithMany().HasForeignKey(c => c.DomainId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<SyncHistoryEntry>(e =>
         {
@@ -109,8 +122,13 @@ public class ControlPlaneDb : DbContext, IDataProtectionKeyContext
             e.Property(h => h.Message).HasMaxLength(History.SyncHistory.MaxMessageLength);
             e.HasIndex(h => new { h.DomainId, h.ObjectId, h.Id });
             e.HasIndex(h => h.ObjectId);
+            e.HasOne<AdDomain>().WithMany().HasForeignKey(h => h.DomainId).OnDelete(DeleteBehavior.Cascade);
         });
-        modelBuilder.Entity<SyncStatusRecord>(e => e.HasKey(s => new { s.DomainId, s.ObjectId }));
+        modelBuilder.Entity<SyncStatusRecord>(e =>
+        {
+            e.HasKey(s => new { s.DomainId, s.ObjectId });
+            e.HasOne<AdDomain>().WithMany().HasForeignKey(s => s.DomainId).OnDelete(DeleteBehavior.Cascade);
+        });
         modelBuilder.Entity<ImportedObject>(e =>
         {
             e.HasKey(o => new { o.DomainId, o.Kind, o.Anchor });
@@ -119,6 +137,7 @@ public class ControlPlaneDb : DbContext, IDataProtectionKeyContext
             e.Property(o => o.Anchor).HasMaxLength(64);
             e.Property(o => o.ObjectId).HasMaxLength(24);
             e.HasIndex(o => o.ObjectId);
+            e.HasOne<AdDomain>().WithMany().HasForeignKey(o => o.DomainId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<ImportRun>(e =>
         {
@@ -126,12 +145,15 @@ public class ControlPlaneDb : DbContext, IDataProtectionKeyContext
             e.Property(r => r.DomainId).HasMaxLength(24);
             e.Property(r => r.AgentId).HasMaxLength(24);
             e.HasIndex(r => new { r.DomainId, r.Id });
+            e.HasOne<AdDomain>().WithMany().HasForeignKey(r => r.DomainId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<PasswordVaultEntry>(e =>
         {
             e.HasKey(v => v.UserId);
             e.Property(v => v.UserId).HasMaxLength(24);
             e.Property(v => v.KeyId).HasMaxLength(128);
+            // Deleting a user erases its password (issue: nothing recoverable is kept for a user that is gone).
+            e.HasOne<SystemUser>().WithOne().HasForeignKey<PasswordVaultEntry>(v => v.UserId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<ControlPlaneSetting>(e =>
         {

@@ -9,17 +9,7 @@ public static class ChangeObjects
     public static string? IdOf(Change change)
     {
         ArgumentNullException.ThrowIfNull(change);
-        var id = change.KindCase switch
-        {
-            Change.KindOneofCase.UserUpsert => change.UserUpsert.UserId,
-            Change.KindOneofCase.UserDisconnect => change.UserDisconnect.UserId,
-            Change.KindOneofCase.PasswordSet => change.PasswordSet.UserId,
-            Change.KindOneofCase.GroupUpsert => change.GroupUpsert.GroupId,
-            Change.KindOneofCase.GroupDisconnect => change.GroupDisconnect.GroupId,
-            Change.KindOneofCase.MembershipSet => change.MembershipSet.GroupId,
-            _ => null,
-        };
-        return string.IsNullOrEmpty(id) ? null : id;
+        return change.ObjectId is { Length: > 0 } id ? id : null;
     }
 
     /// <summary>A change kind as the portal and the history API name it.</summary>

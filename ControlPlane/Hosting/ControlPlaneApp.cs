@@ -1,5 +1,6 @@
 using JumpCloudAdi.ControlPlane.Agents;
 using JumpCloudAdi.ControlPlane.Api;
+using JumpCloudAdi.ControlPlane.Commands;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Import;
 using JumpCloudAdi.ControlPlane.Passwords;
@@ -113,32 +114,19 @@ public static class ControlPlaneApp
         builder.Services.TryAddScoped<DomainSync>();
         builder.Services.TryAddScoped<PasswordSync>();
         builder.Services.AddOptions<PasswordsOptions>().BindConfiguration("Passwords");
-        builder.Services.TryAddSingleton<IPasswordKeyProvider>(sp =>
-        {
-            var keyFile = sp.GetRequiredService<IOptions<PasswordsOptions>>().Value.KeyFile;
-            return FileKeyProvider.OpenOrCreate(string.IsNullOrWhiteSpace(keyFile)
-                ? Path.Combine(sp.GetRequiredService<IOptions<DataOptions>>().Value.Directory, "password-vault.key")
-                : keyFile);
-        });
+        builder.Services.TryAddSingleton(PasswordKeyProviders.Create);
         builder.Services.TryAddScoped<PasswordVault>();
         builder.Services.TryAddScoped<Reconciler>();
         builder.Services.TryAddScoped<JumpCloudAdi.ControlPlane.Import.IImportWriter, JumpCloudAdi.ControlPlane.Import.DbImportWriter>();
         builder.Services.TryAddScoped<JumpCloudAdi.ControlPlane.Import.ImportProcessor>();
         builder.Services.TryAddScoped<ConnectKeyService>();
+        builder.Services.AddUserAndGroupCommands();
+        builder.Services.AddDomainCommands();
     }
 
     private static void AddControlPlaneData(this WebApplicationBuilder builder, string dataDirectory)
     {
-        var provider = ControlPlaneDatabase.ParseProvider(builder.Configuration["Database:Provider"]);
-        var connectionString = builder.Configuration.GetConnectionString("ControlPlane");
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            connectionString = provider == DatabaseProvider.Sqlite
-                ? $"Data Source={Path.Combine(dataDirectory, "controlplane.db")}"
-                : throw new InvalidOperationException(
-                    "Database:Provider is Postgres but ConnectionStrings:ControlPlane is not set (e.g. Host=db;Database=controlplane;Username=...;Password=...).");
-        }
-
+        var (provider, connectionString) = DatabaseOf(builder.Configuration, dataDirectory);
         builder.Services.AddControlPlaneDatabase(provider, connectionString);
         if (provider == DatabaseProvider.Postgres)
         {
@@ -147,6 +135,22 @@ public static class ControlPlaneApp
             builder.Services.AddSingleton<PostgresChangeBridge>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<PostgresChangeBridge>());
         }
+    }
+
+    /// <summary>The configured database: <c>Database:Provider</c> and <c>ConnectionStrings:ControlPlane</c> (SQLite in the data folder by default).</summary>
+    internal static (DatabaseProvider Provider, string ConnectionString) DatabaseOf(IConfiguration configuration, string dataDirectory)
+    {
+        var provider = ControlPlaneDatabase.ParseProvider(configuration["Database:Provider"]);
+        var connectionString = configuration.GetConnectionString("ControlPlane");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            connectionString = provider == DatabaseProvider.Sqlite
+                ? $"Data Source={Path.Combine(dataDirectory, "controlplane.db")}"
+                : throw new InvalidOperationException(
+                    "Database:Provider is Postgres but ConnectionStrings:ControlPlane is not set (e.g. Host=db;Database=controlplane;Username=...;Password=...).");
+        }
+
+        return (provider, connectionString);
     }
 
     /// <summary>

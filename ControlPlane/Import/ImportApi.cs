@@ -21,14 +21,6 @@ public static class ImportApi
         return activeDirectories;
     }
 
-    /// <summary>The 400 for an IMPORT connect key while the domain's use case does not allow importing; null when it does.</summary>
-    public static IResult? RefuseImportKey(string useCase) =>
-        UseCases.AllowsImport(useCase)
-            ? null
-            : JcErrors.BadRequest(
-                $"agentType: an IMPORT agent needs the domain's useCase to be {UseCases.TwoWaySync} (\"{UseCases.Label(UseCases.TwoWaySync)}\") or {UseCases.AdAsAuthority}; it is {useCase}. Update the configuration first (PATCH /api/v2/activedirectories/{{id}} with useCase)",
-                "importNotAllowed");
-
     private static async Task<IResult> ListImports(string id, HttpRequest request, ControlPlaneDb db, CancellationToken ct)
     {
         if (!await db.Domains.AnyAsync(d => d.Id == id, ct))

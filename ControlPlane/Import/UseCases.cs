@@ -6,10 +6,10 @@ namespace JumpCloudAdi.ControlPlane.Import;
 /// </summary>
 public static class UseCases
 {
-    public const string Unset = "UNSET";
-    public const string TwoWaySync = "TWOWAYSYNC";
-    public const string JumpCloudAsAuthority = "JCASAUTHORITY";
-    public const string AdAsAuthority = "ADASAUTHORITY";
+    public const string Unset = Commands.Domains.UseCases.Unset;
+    public const string TwoWaySync = Commands.Domains.UseCases.TwoWaySync;
+    public const string JumpCloudAsAuthority = Commands.Domains.UseCases.JcAsAuthority;
+    public const string AdAsAuthority = Commands.Domains.UseCases.AdAsAuthority;
 
     /// <summary>Every value, in the order the portal offers them.</summary>
     public static readonly IReadOnlyList<(string Value, string Label)> All =

@@ -18,3 +18,23 @@ public interface IPasswordKeyProvider
     /// </summary>
     byte[] Unwrap(string keyId, ReadOnlySpan<byte> wrapped, ReadOnlySpan<byte> associatedData);
 }
+
+/// <summary>
+/// A key provider whose key-encryption key can be replaced by a new version (<see cref="PasswordKeyRotation"/>): the
+/// new key becomes current while the older ones stay readable, until every vault entry is re-wrapped.
+/// </summary>
+public interface IRotatingPasswordKeyProvider : IPasswordKeyProvider
+{
+    /// <summary>
+    /// Starts a rotation, or resumes one that was interrupted: when only one key version exists, a new one is created
+    /// and made current (durably, before this returns); when older versions are still kept, nothing is created.
+    /// Returns the current key id.
+    /// </summary>
+    string BeginRotation();
+
+    /// <summary>Ends a rotation: every key version but the current one is destroyed (this process keeps them in memory).</summary>
+    void RetireOldKeys();
+
+    /// <summary>The key versions the provider keeps now, oldest first (the last is current).</summary>
+    IReadOnlyList<string> KeyIds { get; }
+}

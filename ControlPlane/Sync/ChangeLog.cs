@@ -17,6 +17,7 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
     private const int MaxAttempts = 8;
     private readonly Dictionary<string, int> _touched = [];
     private readonly HashSet<string> _locked = [];
+    private readonly List<Action> _afterCommit = [];
     private IDbContextTransaction? _transaction;
 
     /// <summary>Appends <paramref name="change"/> to the log of one domain (saved with the next save or commit).</summary>
@@ -50,6 +51,12 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
         _touched[domainId] = _touched.GetValueOrDefault(domainId) + 1;
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> once the operation has committed (disconnecting a deleted agent's session, waking
+    /// a domain): never for an operation that ends without committing.
+    /// </summary>
+    public void AfterCommit(Action action) => _afterCommit.Add(action);
+
     /// <summary>Saves pending model changes inside the open transaction, so later queries of the operation see them.</summary>
     public Task SaveAsync(CancellationToken ct) => db.SaveChangesAsync(ct);
 
@@ -71,6 +78,12 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
         }
 
         _touched.Clear();
+        var actions = _afterCommit.ToList();
+        _afterCommit.Clear();
+        foreach (var action in actions)
+        {
+            action();
+        }
     }
 
     /// <summary>
@@ -100,6 +113,7 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
 
                 _touched.Clear();
                 _locked.Clear();
+                _afterCommit.Clear();
                 db.ChangeTracker.Clear();
             }
         }

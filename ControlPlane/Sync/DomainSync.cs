@@ -7,40 +7,22 @@ namespace JumpCloudAdi.ControlPlane.Sync;
 /// Turns model changes into change-log entries for every domain they affect. Callers save the model change inside the
 /// operation's transaction first (<see cref="ChangeLog.SaveAsync"/>), then ask here what each domain must now contain.
 /// </summary>
-public sealed class DomainSync(ControlPlaneDb db, ChangeLog log)
+public sealed class DomainSync(ControlPlaneDb db, ChangeLog log, DirectoryReach reach)
 {
     // Vault versions of the users DomainsOfUsersAsync looked up (a large group's members at once); absent: not looked up.
     private readonly Dictionary<string, long?> _vaultVersions = [];
 
-    /// <summary>The domains a user reaches: bound directly, or through a bound group.</summary>
-    public async Task<HashSet<string>> DomainsOfUserAsync(string userId, CancellationToken ct)
-    {
-        var direct = db.Associations.Where(a => a.TargetType == AssociationTypes.User && a.TargetId == userId).Select(a => a.DomainId);
-        var viaGroups = from m in db.GroupMembers
-                        join a in db.Associations on m.GroupId equals a.TargetId
-                        where m.UserId == userId && a.TargetType == AssociationTypes.UserGroup
-                        select a.DomainId;
-        return [.. await direct.Concat(viaGroups).ToListAsync(ct)];
-    }
+    /// <summary>The domains a user reaches: bound directly, or through a bound group (<see cref="DirectoryReach"/>).</summary>
+    public Task<HashSet<string>> DomainsOfUserAsync(string userId, CancellationToken ct) => reach.DomainsOfUserAsync(userId, ct);
 
     /// <summary>
-    /// The domains each of <paramref name="userIds"/> reaches (bound directly, or through a bound group), in one query
-    /// rather than one per user: a large group's members are looked up together.
+    /// The domains each of <paramref name="userIds"/> reaches, in one query rather than one per user (a large group's
+    /// members are looked up together); their vault versions are looked up at the same time for <c>UserChangedAsync</c>.
     /// </summary>
     public async Task<Dictionary<string, HashSet<string>>> DomainsOfUsersAsync(IReadOnlyCollection<string> userIds, CancellationToken ct)
     {
-        var ids = userIds.Distinct().ToList();
-        var direct = db.Associations.Where(a => a.TargetType == AssociationTypes.User && ids.Contains(a.TargetId))
-            .Select(a => new { UserId = a.TargetId, a.DomainId });
-        var viaGroups = from m in db.GroupMembers
-                        join a in db.Associations on m.GroupId equals a.TargetId
-                        where ids.Contains(m.UserId) && a.TargetType == AssociationTypes.UserGroup
-                        select new { m.UserId, a.DomainId };
-        var domains = ids.ToDictionary(id => id, _ => new HashSet<string>());
-        foreach (var row in await direct.Concat(viaGroups).ToListAsync(ct))
-        {
-            domains[row.UserId].Add(row.DomainId);
-        }
+        var domains = await reach.DomainsOfUsersAsync(userIds, ct);
+        var ids = domains.Keys.ToList();
 
         // The members that come to reach a domain get their password too: look the vault up for all of them at once.
         var versions = await db.PasswordVault.AsNoTracking().Where(e => ids.Contains(e.UserId))
@@ -53,21 +35,8 @@ public sealed class DomainSync(ControlPlaneDb db, ChangeLog log)
         return domains;
     }
 
-    /// <summary>The users a domain reaches: bound directly, or through a bound group.</summary>
-    public async Task<List<string>> UserIdsOfDomainAsync(string domainId, CancellationToken ct)
-    {
-        var direct = db.Associations.Where(a => a.DomainId == domainId && a.TargetType == AssociationTypes.User).Select(a => a.TargetId);
-        var viaGroups = from a in db.Associations
-                        join m in db.GroupMembers on a.TargetId equals m.GroupId
-                        where a.DomainId == domainId && a.TargetType == AssociationTypes.UserGroup
-                        select m.UserId;
-        return await direct.Concat(viaGroups).Distinct().ToListAsync(ct);
-    }
-
     /// <summary>The domains a group is bound to.</summary>
-    public async Task<List<string>> DomainsOfGroupAsync(string groupId, CancellationToken ct) =>
-        await db.Associations.Where(a => a.TargetType == AssociationTypes.UserGroup && a.TargetId == groupId)
-            .Select(a => a.DomainId).ToListAsync(ct);
+    public Task<List<string>> DomainsOfGroupAsync(string groupId, CancellationToken ct) => reach.DomainsOfGroupAsync(groupId, ct);
 
     /// <summary>
     /// Upserts the user where it is (still) reached, disconnects it where it no longer is. Where it comes to reach a

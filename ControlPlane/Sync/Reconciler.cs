@@ -11,7 +11,7 @@ namespace JumpCloudAdi.ControlPlane.Sync;
 /// snapshot is still unacknowledged (pending), asking again queues nothing and answers with the pending one, so the
 /// change log holds at most one pending snapshot per domain however often reconciles are asked for.
 /// </summary>
-public sealed class Reconciler(ControlPlaneDb db, ChangeLog log, DomainSync sync)
+public sealed class Reconciler(ControlPlaneDb db, ChangeLog log, DomainSync sync, DirectoryReach reach)
 {
     private const string UserUpsertKind = nameof(Change.KindOneofCase.UserUpsert);
     private const string GroupUpsertKind = nameof(Change.KindOneofCase.GroupUpsert);
@@ -25,16 +25,27 @@ public sealed class Reconciler(ControlPlaneDb db, ChangeLog log, DomainSync sync
     /// </summary>
     private const string ReconcileMarker = "\"reconcile\": true";
 
+    /// <summary>How a reconcile's password set for an account without one is marked (absent on a re-send of every password).</summary>
+    private const string OnlyIfUnsetMarker = "\"onlyIfUnset\": true";
+
+    private const string PasswordSetKind = nameof(Change.KindOneofCase.PasswordSet);
+
     /// <summary>Appends the snapshot in one transaction, or finds the pending one; null when the domain does not exist.</summary>
-    public async Task<Range?> AppendSnapshotAsync(string domainId, CancellationToken ct)
-    {
-        Range? range = null;
-        await log.RunAsync<IResult>(async () =>
+    public Task<Range?> AppendSnapshotAsync(string domainId, CancellationToken ct) => AppendSnapshotAsync(domainId, passwords: false, ct);
+
+    /// <summary>
+    /// As <see cref="AppendSnapshotAsync(string, CancellationToken)"/>; with <paramref name="passwords"/> every user's vault
+    /// password is sent again and set whether or not the account has one (<c>reconcile --passwords</c>, for a rebuilt DC).
+    /// Coalesced too: a pending snapshot without that re-send gets only the password entries appended after it, and a
+    /// pending re-send answers for itself.
+    /// </summary>
+    public Task<Range?> AppendSnapshotAsync(string domainId, bool passwords, CancellationToken ct) =>
+        log.RunAsync<Range?>(async () =>
         {
             var domain = await db.Domains.FindAsync([domainId], ct);
             if (domain is null)
             {
-                return TypedResults.NotFound();
+                return null;
             }
 
             // Serialize with other writers to the domain's log (PostgreSQL; SQLite writers are serialized anyway), so two
@@ -51,16 +62,28 @@ public sealed class Reconciler(ControlPlaneDb db, ChangeLog log, DomainSync sync
                     Objects = g.Count(c => c.Kind == UserUpsertKind || c.Kind == GroupUpsertKind),
                 })
                 .SingleOrDefaultAsync(ct);
+            if (pending is not null && passwords)
+            {
+                var resendPending = await db.Changes.AsNoTracking().AnyAsync(c => c.DomainId == domainId && c.Seq > acked
+                    && c.Kind == PasswordSetKind && c.Payload.Contains(ReconcileMarker) && !c.Payload.Contains(OnlyIfUnsetMarker), ct);
+                if (!resendPending)
+                {
+                    // The pending snapshot sets passwords only where none is: queue the re-send after it.
+                    var resent = await AppendPasswordsAsync(domainId, await reach.UsersOfDomainAsync(domainId, ct), onlyIfUnset: false, ct);
+                    await log.CommitAsync(ct);
+                    return new Range(pending.From, Math.Max(pending.To, domain.LastSeq), pending.Objects, Pending: resent == 0);
+                }
+            }
+
             if (pending is not null)
             {
-                range = new Range(pending.From, pending.To, pending.Objects, Pending: true);
-                return TypedResults.Ok();
+                return new Range(pending.From, pending.To, pending.Objects, Pending: true);
             }
 
             var from = domain.LastSeq + 1;
-            var userIds = await sync.UserIdsOfDomainAsync(domainId, ct);
+            var userIds = await reach.UsersOfDomainAsync(domainId, ct);
             var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).OrderBy(u => u.Username).ToListAsync(ct);
-            var groupIds = db.Associations.Where(a => a.DomainId == domainId && a.TargetType == AssociationTypes.UserGroup).Select(a => a.TargetId);
+            var groupIds = await reach.GroupsOfDomainAsync(domainId, ct);
             var groups = await db.Groups.AsNoTracking().Where(g => groupIds.Contains(g.Id)).OrderBy(g => g.Name).ToListAsync(ct);
 
             var versions = await db.PasswordVault.AsNoTracking().Where(e => userIds.Contains(e.UserId))
@@ -72,8 +95,9 @@ public sealed class Reconciler(ControlPlaneDb db, ChangeLog log, DomainSync sync
                 await log.AppendAsync(domainId, change, ct);
                 if (versions.TryGetValue(user.Id, out var version))
                 {
-                    // An account that had to be recreated (or never got its password) gets it; the others keep theirs.
-                    var password = ChangeFactory.PasswordFromVault(user, version, onlyIfUnset: true);
+                    // An account that had to be recreated (or never got its password) gets it; the others keep theirs,
+                    // unless every password is to be sent again.
+                    var password = ChangeFactory.PasswordFromVault(user, version, onlyIfUnset: !passwords);
                     password.Reconcile = true;
                     await log.AppendAsync(domainId, password, ct);
                 }
@@ -90,9 +114,21 @@ public sealed class Reconciler(ControlPlaneDb db, ChangeLog log, DomainSync sync
             }
 
             await log.CommitAsync(ct);
-            range = new Range(from, domain.LastSeq, users.Count + groups.Count);
-            return TypedResults.Ok();
+            return new Range(from, domain.LastSeq, users.Count + groups.Count);
         }, ct);
-        return range;
+
+    /// <summary>Appends a reconcile password set for each of <paramref name="userIds"/> that has a vault entry; returns how many.</summary>
+    private async Task<int> AppendPasswordsAsync(string domainId, IReadOnlyCollection<string> userIds, bool onlyIfUnset, CancellationToken ct)
+    {
+        var versions = await db.PasswordVault.AsNoTracking().Where(e => userIds.Contains(e.UserId)).ToDictionaryAsync(e => e.UserId, e => e.Version, ct);
+        var users = await db.Users.AsNoTracking().Where(u => versions.Keys.Contains(u.Id)).OrderBy(u => u.Username).ToListAsync(ct);
+        foreach (var user in users)
+        {
+            var password = ChangeFactory.PasswordFromVault(user, versions[user.Id], onlyIfUnset);
+            password.Reconcile = true;
+            await log.AppendAsync(domainId, password, ct);
+        }
+
+        return users.Count;
     }
 }

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 Tests/scripts/install-prerequisites.sh \
-  slapd ldap-utils samba samba-ad-dc samba-ad-provision winbind krb5-user docker-compose openssl postgresql chromium prometheus \
+  slapd ldap-utils samba samba-ad-dc samba-ad-provision winbind krb5-user docker-compose openssl postgresql chromium prometheus softhsm2 \
   clang zlib1g-dev
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

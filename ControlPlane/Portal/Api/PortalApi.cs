@@ -19,7 +19,11 @@ public sealed class PortalApi(EndpointDataSource endpoints, IServiceScopeFactory
     /// <summary>True when the API has an endpoint with this operation id (e.g. <c>activedirectories_agentsDelete</c>).</summary>
     public bool Has(string operationId) => Handler(operationId) is not null;
 
-    public async Task<ApiOutcome> SendAsync(string operationId, object? routeValues = null, object? body = null, CancellationToken ct = default)
+    public async Task<ApiOutcome> SendAsync(string operationId, object? routeValues = null, object? body = null, CancellationToken ct = default) =>
+        await SendAsync(operationId, routeValues, body, query: null, ct);
+
+    /// <summary>As the other overload, with a query string (e.g. <c>?passwords=true</c>).</summary>
+    public async Task<ApiOutcome> SendAsync(string operationId, object? routeValues, object? body, string? query, CancellationToken ct)
     {
         var handler = Handler(operationId)
             ?? throw new InvalidOperationException($"The JumpCloud API has no endpoint named {operationId}.");
@@ -28,6 +32,11 @@ public sealed class PortalApi(EndpointDataSource endpoints, IServiceScopeFactory
         context.RequestAborted = ct;
         context.Request.Scheme = "https";
         context.Request.Host = new HostString("portal.internal");
+        if (!string.IsNullOrEmpty(query))
+        {
+            context.Request.QueryString = new QueryString(query);
+        }
+
         foreach (var (key, value) in new RouteValueDictionary(routeValues))
         {
             context.Request.RouteValues[key] = value;

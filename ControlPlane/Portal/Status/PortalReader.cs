@@ -3,13 +3,14 @@ using JumpCloudAdi.ControlPlane.Agents;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Hosting;
 using JumpCloudAdi.ControlPlane.Portal.Live;
+using JumpCloudAdi.ControlPlane.Sync;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace JumpCloudAdi.ControlPlane.Portal.Status;
 
 /// <summary>Read-only queries behind the portal's pages and live views.</summary>
-public sealed class PortalReader(ControlPlaneDb db, TimeProvider time, SyncActivity activity, SyncProgress progress, IOptions<AgentsOptions> agents)
+public sealed class PortalReader(ControlPlaneDb db, DirectoryReach reach, TimeProvider time, SyncActivity activity, SyncProgress progress, IOptions<AgentsOptions> agents)
 {
     public const string UserType = AssociationTypes.User;
     public const string GroupType = AssociationTypes.UserGroup;
@@ -71,27 +72,22 @@ public sealed class PortalReader(ControlPlaneDb db, TimeProvider time, SyncActiv
     /// <summary>Users the domain should contain: bound directly or through a bound group.</summary>
     public async Task<IReadOnlyList<BoundObjectRow>> BoundUsersAsync(string domainId, CancellationToken ct)
     {
-        var direct = await db.Associations.AsNoTracking().Where(a => a.DomainId == domainId && a.TargetType == UserType)
-            .Select(a => a.TargetId).ToListAsync(ct);
-        var viaGroups = await (from a in db.Associations
-                               join m in db.GroupMembers on a.TargetId equals m.GroupId
-                               join g in db.Groups on m.GroupId equals g.Id
-                               where a.DomainId == domainId && a.TargetType == GroupType
-                               select new { m.UserId, g.Name }).AsNoTracking().ToListAsync(ct);
-        var ids = direct.Concat(viaGroups.Select(v => v.UserId)).Distinct().ToList();
+        var paths = (await reach.PathsOfDomainAsync(domainId, ct)).ToLookup(p => p.UserId);
+        var ids = paths.Select(p => p.Key).ToList();
+        var groupIds = paths.SelectMany(p => p).Where(p => !p.Direct).Select(p => p.GroupId!).Distinct().ToList();
+        var groupNames = await db.Groups.AsNoTracking().Where(g => groupIds.Contains(g.Id)).ToDictionaryAsync(g => g.Id, g => g.Name, ct);
         var users = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToListAsync(ct);
         var statuses = await StatusesAsync(domainId, ids, ct);
         return users.OrderBy(u => u.Username, StringComparer.OrdinalIgnoreCase)
-            .Select(u => new BoundObjectRow(u.Id, UserType, u.Username, $"{u.Firstname} {u.Lastname}".Trim(), direct.Contains(u.Id),
-                viaGroups.Where(v => v.UserId == u.Id).Select(v => v.Name).Order(StringComparer.OrdinalIgnoreCase).ToList(),
+            .Select(u => new BoundObjectRow(u.Id, UserType, u.Username, $"{u.Firstname} {u.Lastname}".Trim(), paths[u.Id].Any(p => p.Direct),
+                paths[u.Id].Where(p => !p.Direct).Select(p => groupNames.GetValueOrDefault(p.GroupId!, p.GroupId!)).Order(StringComparer.OrdinalIgnoreCase).ToList(),
                 statuses.GetValueOrDefault(u.Id), u.Suspended))
             .ToList();
     }
 
     public async Task<IReadOnlyList<BoundObjectRow>> BoundGroupsAsync(string domainId, CancellationToken ct)
     {
-        var ids = await db.Associations.AsNoTracking().Where(a => a.DomainId == domainId && a.TargetType == GroupType)
-            .Select(a => a.TargetId).ToListAsync(ct);
+        var ids = await reach.GroupsOfDomainAsync(domainId, ct);
         var groups = await db.Groups.AsNoTracking().Where(g => ids.Contains(g.Id)).ToListAsync(ct);
         var counts = await db.GroupMembers.AsNoTracking().Where(m => ids.Contains(m.GroupId)).GroupBy(m => m.GroupId)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);

@@ -225,7 +225,7 @@ public sealed class SambaBehaviourTests(SambaDc samba)
     {
         // A DC returns at most MaxValRange (1500) members per read, naming them "member;range=0-1499". Samba returns every
         // value unless asked for a range, so the agent is told to ask for 50 at a time: 120 members take three reads.
-        await using var h = await AgentHarness.StartAsync(samba, agentEnvironment: new Dictionary<string, string> { ["JCADI_AD_MEMBER_RANGE"] = "50" });
+        await using var h = await AgentHarness.StartAsync(samba, new Dictionary<string, string?> { ["--ad-member-range"] = "50" });
         var (group, groupId) = (Unique("Big"), NewId());
         var users = Enumerable.Range(0, 120).Select(_ => (Sam: Unique("rng"), Id: NewId())).ToList();
         var created = await h.ApplyAsync([.. users.Select(u => User(u.Id, u.Sam)), Group(groupId, group)]);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using JumpCloudAdi.IntegrationTests.Infrastructure;
+using JumpCloudAdi.IntegrationTests.Portal;
 using static JumpCloudAdi.IntegrationTests.AgentBehaviour.Changes;
 
 namespace JumpCloudAdi.IntegrationTests.AgentBehaviour;
@@ -131,7 +132,13 @@ public sealed class SambaPasswordVaultTests(SambaDc samba)
     [Fact]
     public async Task In_seal_only_mode_a_user_created_with_a_password_and_then_bound_stays_disabled_and_says_password_pending()
     {
-        await using var h = await AgentHarness.StartAsync(samba, controlPlaneSettings: new Dictionary<string, string> { ["Passwords:Retain"] = "false" });
+        const string adminPassword = "Portal!Seal-Only-Mode-1";
+        await using var h = await AgentHarness.StartAsync(samba, controlPlaneSettings: new Dictionary<string, string>
+        {
+            ["Passwords:Retain"] = "false",
+            ["Admin:Username"] = "admin",
+            ["Admin:Password"] = adminPassword,
+        });
         var sam = Unique("vs");
         var userId = await h.ControlPlane.Client.CreateUserAsync(sam, "Seal", "Only", Password());
         await h.ControlPlane.BindUserAsync(h.DomainId, userId);
@@ -145,6 +152,17 @@ public sealed class SambaPasswordVaultTests(SambaDc samba)
         Assert.Equal("applied: password pending: set a new password in JumpCloud", message);
         Assert.Equal(Disabled, (await AccountAsync(sam))!.First("userAccountControl"));
         Assert.False(File.Exists(Path.Combine(h.ControlPlane.Directory, "password-vault.key")), "seal-only mode keeps no vault key");
+
+        // The portal's row of the user on the domain's Users tab says it too.
+        var cookies = await PortalForms.SignInAsync(h.ControlPlane, "admin", adminPassword);
+        using (var http = PortalForms.Client(h.ControlPlane, cookies))
+        {
+            var html = await http.GetStringAsync(new Uri($"/activedirectory/{h.DomainId}?tab=users", UriKind.Relative));
+            var start = html.IndexOf($"<tr data-object-id=\"{userId}\"", StringComparison.Ordinal);
+            Assert.True(start >= 0, $"the user's row is on the Users tab: {html}");
+            var row = html[start..html.IndexOf("</tr>", start, StringComparison.Ordinal)];
+            Assert.Contains("password pending: set a new password in JumpCloud", row, StringComparison.Ordinal);
+        }
 
         // A password set now (while bound) still reaches the DC, sealed to the enrolled agent.
         var password = Password();

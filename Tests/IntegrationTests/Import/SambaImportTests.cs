@@ -13,7 +13,7 @@ public sealed class SambaImportTests(SambaDc samba)
     private const string Groups = "OU=Groups,DC=example,DC=com";
 
     /// <summary>Asks for two <c>member</c> values per read, so the ADI group's members arrive in ranges.</summary>
-    private static readonly Dictionary<string, string> _ranged = new() { ["JCADI_AD_MEMBER_RANGE"] = "2" };
+    private static readonly Dictionary<string, string?> _ranged = new() { ["--ad-member-range"] = "2" };
 
     private static string Unique(string prefix) => $"{prefix}{Guid.NewGuid().ToString("N")[..6]}";
 
@@ -69,10 +69,10 @@ public sealed class SambaImportTests(SambaDc samba)
 
             """));
 
-        await using var h = await ImportHarness.StartAsync(samba, $"CN={adi};OU=Groups;DC=example;DC=com");
+        await using var h = await ImportHarness.StartAsync(samba, $"CN={adi};OU=Groups;DC=example;DC=com", _ranged);
         var existing = await h.ControlPlane.CreateUserAsync(dave, "Old", "Name");
 
-        var run = await h.ImportOnceAsync(_ranged);
+        var run = await h.ImportOnceAsync();
         run.EnsureSuccess("import --once");
         Assert.Contains("2 created", run.Output, StringComparison.Ordinal);
         Assert.Contains("1 taken over", run.Output, StringComparison.Ordinal);
@@ -113,7 +113,7 @@ public sealed class SambaImportTests(SambaDc samba)
             -
 
             """);
-        var second = await h.ImportOnceAsync(_ranged);
+        var second = await h.ImportOnceAsync();
         second.EnsureSuccess("second import --once");
         Assert.Equal(renamed, (await h.UserByIdAsync(adaUser["_id"]!.GetValue<string>()))!["username"]!.GetValue<string>());
         Assert.Null(await h.UserByIdAsync(bobUser["_id"]!.GetValue<string>()));

@@ -35,6 +35,9 @@ public sealed class ControlPlaneProcess : IDisposable
     public TestCertificates Certificates { get; }
     public ControlPlaneClient Client { get; }
 
+    /// <summary>Extra environment of the process (configuration as <c>A__B</c>, or what a native library reads).</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     public string Log
     {
         get
@@ -61,6 +64,11 @@ public sealed class ControlPlaneProcess : IDisposable
         info.Environment["Kestrel__Certificates__Default__KeyPath"] = Certificates.KeyPath;
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Logging__LogLevel__Default"] = _logLevel;
+        foreach (var (name, value) in Environment)
+        {
+            info.Environment[name] = value;
+        }
+
         _process = Process.Start(info)!;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);

@@ -30,12 +30,42 @@ public sealed class SambaDc : IDirectoryServer, IAsyncLifetime
     public string BindUser => "jcsync@example.com";
     public string BindPassword => SyncPassword;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => ProvisionAndStartAsync(rebuild: false);
+
+    /// <summary>
+    /// A rebuilt DC: this one is stopped and a fresh one is provisioned for the same domain (same certificate, same
+    /// service account and OUs), so every account made since the start is gone.
+    /// </summary>
+    public async Task RebuildAsync()
+    {
+        Processes.Stop(_process);
+        _process?.Dispose();
+        _process = null;
+        KillLeftover();
+        await ProvisionAndStartAsync(rebuild: true);
+    }
+
+    private async Task ProvisionAndStartAsync(bool rebuild)
     {
         KillLeftover();
         if (Directory.Exists(_directory))
         {
-            Directory.Delete(_directory, recursive: true);
+            foreach (var entry in Directory.EnumerateFileSystemEntries(_directory))
+            {
+                if (rebuild && Path.GetFileName(entry) == "tls")
+                {
+                    continue;
+                }
+
+                if (Directory.Exists(entry))
+                {
+                    Directory.Delete(entry, recursive: true);
+                }
+                else
+                {
+                    File.Delete(entry);
+                }
+            }
         }
 
         Directory.CreateDirectory(_directory);
@@ -47,7 +77,10 @@ public sealed class SambaDc : IDirectoryServer, IAsyncLifetime
         (await Processes.RunAsync("samba-tool", ["domain", "passwordsettings", "set", "-H", Path.Combine(_directory, "private/sam.ldb"), "--min-pwd-age=0"]))
             .EnsureSuccess("samba-tool domain passwordsettings");
 
-        _certificates = TestCertificates.Create(Path.Combine(_directory, "tls"), "samba");
+        if (!rebuild || _certificates is null)
+        {
+            _certificates = TestCertificates.Create(Path.Combine(_directory, "tls"), "samba");
+        }
         var conf = Path.Combine(_directory, "etc/smb.conf");
         var global = new StringBuilder();
         foreach (var line in await File.ReadAllLinesAsync(conf))
@@ -184,6 +217,11 @@ public sealed class SambaDc : IDirectoryServer, IAsyncLifetime
             """);
         await ModifyAsync(ldif.ToString());
     }
+
+    /// <summary>The domain's minimum password length (<c>samba-tool domain passwordsettings set --min-pwd-length</c>); the default is 7.</summary>
+    public async Task SetMinPasswordLengthAsync(int length) =>
+        (await Processes.RunAsync("samba-tool", ["domain", "passwordsettings", "set", "-H", Path.Combine(_directory, "private/sam.ldb"), $"--min-pwd-length={length}"]))
+            .EnsureSuccess("samba-tool domain passwordsettings set --min-pwd-length");
 
     private Task<List<LdapEntry>> SearchBaseAsync() =>
         LdapTools.SearchAsync(LdapsUrl, CaPath, AdminDn, AdminPassword, BaseDn, "(objectClass=domain)", "base", ["dn"]);

@@ -1,3 +1,7 @@
+using JumpCloudAdi.ControlPlane.Commands;
+using JumpCloudAdi.ControlPlane.Commands.Agents;
+using JumpCloudAdi.ControlPlane.Commands.Bindings;
+using JumpCloudAdi.ControlPlane.Commands.Domains;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Portal.Api;
 using JumpCloudAdi.ControlPlane.Portal.Live;
@@ -38,56 +42,97 @@ public sealed class DomainModel(PortalApi api, PortalReader reader, ControlPlane
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
 
-    public async Task<IActionResult> OnPostAddAgentAsync(string id, CancellationToken ct)
+    public async Task<IActionResult> OnPostAddAgentAsync(string id, [FromServices] CreateAgent create, CancellationToken ct)
     {
-        var outcome = await Api.SendAsync("activedirectories_agentsPost", new { id }, new { agentType = "SYNC" }, ct);
-        if (!outcome.Succeeded)
+        ArgumentNullException.ThrowIfNull(create);
+        var result = await create.ExecuteAsync(id, AgentTypes.Sync, ct);
+        if (result.Value is not { } issued)
         {
-            return Failed(outcome, Here(id));
+            return this.Failed(result.Error!, Here(id));
         }
 
         Audit($"issued a connect key for a new agent of domain {id}");
-        var expires = outcome.Body.TryGetProperty("connectKeyExpiresAt", out var e) ? e.GetDateTimeOffset() : reader.Now.AddDays(7);
-        NewKey = new NewConnectKey(outcome.GetString("id")!, outcome.GetString("connectKey")!, expires);
+        NewKey = new NewConnectKey(issued.Agent.Id, issued.ConnectKey, issued.Agent.KeyExpiresAt);
         Tab = "details";
         return await LoadAsync(id, ct) ? Page() : NotFound();
     }
 
-    public async Task<IActionResult> OnPostDeleteAgentAsync(string id, string agentId, CancellationToken ct)
+    public async Task<IActionResult> OnPostDeleteAgentAsync(string id, string agentId, [FromServices] DeleteAgent delete, CancellationToken ct)
     {
-        var outcome = await Api.SendAsync("activedirectories_agentsDelete", new { id, agentId }, ct: ct);
-        if (!outcome.Succeeded)
+        ArgumentNullException.ThrowIfNull(delete);
+        var result = await delete.ExecuteAsync(id, agentId, ct);
+        if (!result.Succeeded)
         {
-            return Failed(outcome, Here(id));
+            return this.Failed(result.Error!, Here(id));
         }
 
         Audit($"deleted agent {agentId} of domain {id}");
         return Done("Agent deleted. Its credential no longer works; install it again with a new connect key to reconnect it.", Here(id));
     }
 
-    public Task<IActionResult> OnPostBindAsync(string id, string type, string targetId, CancellationToken ct) => AssociateAsync(id, "add", type, targetId, ct);
-
-    public Task<IActionResult> OnPostUnbindAsync(string id, string type, string targetId, CancellationToken ct) => AssociateAsync(id, "remove", type, targetId, ct);
-
-    public async Task<IActionResult> OnPostDeleteDomainAsync(string id, CancellationToken ct)
+    /// <summary>Reconcile with every password re-sent from the vault: for a rebuilt DC.</summary>
+    public async Task<IActionResult> OnPostResendPasswordsAsync(string id, [FromServices] ReconcileDomain reconcile, CancellationToken ct)
     {
-        var outcome = await Api.SendAsync("activedirectories_delete", new { id }, ct: ct);
-        if (!outcome.Succeeded)
+        ArgumentNullException.ThrowIfNull(reconcile);
+        var result = await reconcile.ExecuteAsync(id, ct, passwords: true);
+        if (!result.Succeeded)
         {
-            return Failed(outcome, Here(id));
+            return this.Failed(result.Error!, Here(id));
         }
 
-        Audit($"deleted domain {outcome.GetString("domain")}");
-        return Done($"Domain {outcome.GetString("domain")} deleted. Its agents were disconnected; nothing was removed from the directory.", "/activedirectory");
+        Audit($"asked for a reconcile of domain {id} with every password re-sent");
+        return Done("Reconcile queued with every password re-sent: the primary agent rewrites each account and its password; see each user's sync status.", Here(id));
     }
 
-    private Task<IActionResult> AssociateAsync(string id, string op, string type, string targetId, CancellationToken ct)
+    public Task<IActionResult> OnPostBindAsync(string id, string type, string targetId, [FromServices] BindUser bindUser, [FromServices] BindGroup bindGroup,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(bindUser);
+        ArgumentNullException.ThrowIfNull(bindGroup);
+        return RelateAsync(id, type, targetId, true,
+            () => type == PortalReader.GroupType ? bindGroup.ExecuteAsync(id, targetId, ct) : bindUser.ExecuteAsync(id, targetId, ct));
+    }
+
+    public Task<IActionResult> OnPostUnbindAsync(string id, string type, string targetId, [FromServices] UnbindUser unbindUser,
+        [FromServices] UnbindGroup unbindGroup, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(unbindUser);
+        ArgumentNullException.ThrowIfNull(unbindGroup);
+        return RelateAsync(id, type, targetId, false,
+            () => type == PortalReader.GroupType ? unbindGroup.ExecuteAsync(id, targetId, ct) : unbindUser.ExecuteAsync(id, targetId, ct));
+    }
+
+    public async Task<IActionResult> OnPostDeleteDomainAsync(string id, [FromServices] DeleteDomain delete, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(delete);
+        var result = await delete.ExecuteAsync(id, ct);
+        if (result.Value is not { } domain)
+        {
+            return this.Failed(result.Error!, Here(id));
+        }
+
+        Audit($"deleted domain {domain.Domain}");
+        return Done($"Domain {domain.Domain} deleted. Its agents were disconnected; nothing was removed from the directory.", "/activedirectory");
+    }
+
+    /// <summary>Binds or unbinds the chosen user or group (the command runs only when something was chosen).</summary>
+    private async Task<IActionResult> RelateAsync(string id, string type, string? targetId, bool bind, Func<Task<CommandResult<Binding>>> command)
     {
         Tab = type == PortalReader.GroupType ? "groups" : "users";
-        return RelateAsync(Here(id), targetId, type == PortalReader.GroupType ? "Choose a user group to bind." : "Choose a user to bind.",
-            "graph_activeDirectoryAssociationsPost", new { id }, new { op, type, id = targetId },
-            $"{(op == "add" ? "bound" : "unbound")} {type} {targetId} {(op == "add" ? "to" : "from")} domain {id}",
-            op == "add" ? "Bound to the domain; the primary agent syncs it next." : "Unbound from the domain.", ct);
+        if (string.IsNullOrEmpty(targetId))
+        {
+            TempData["PageError"] = type == PortalReader.GroupType ? "Choose a user group to bind." : "Choose a user to bind.";
+            return Redirect(Here(id));
+        }
+
+        var result = await command();
+        if (!result.Succeeded)
+        {
+            return this.Failed(result.Error!, Here(id));
+        }
+
+        Audit($"{(bind ? "bound" : "unbound")} {type} {targetId} {(bind ? "to" : "from")} domain {id}");
+        return Done(bind ? "Bound to the domain; the primary agent syncs it next." : "Unbound from the domain.", Here(id));
     }
 
     private string Here(string id) => Tab == "details" ? $"/activedirectory/{id}" : $"/activedirectory/{id}?tab={Tab}";

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using JumpCloudAdi.ControlPlane.Commands.Domains;
 using JumpCloudAdi.ControlPlane.Portal.Api;
 using JumpCloudAdi.ControlPlane.Portal.Status;
 using JumpCloudAdi.Shared.Dn;
@@ -18,16 +19,17 @@ public sealed class IndexModel(PortalApi api, PortalReader reader, ILogger<Index
 
     public async Task OnGetAsync(CancellationToken ct) => Domains = await reader.DomainsAsync(ct);
 
-    public async Task<IActionResult> OnPostAddAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostAddAsync([FromServices] CreateDomain create, CancellationToken ct)
     {
-        var outcome = await Api.SendAsync("activedirectories_post", body: new { domain = NewDomain.Domain }, ct: ct);
-        if (outcome.Succeeded)
+        ArgumentNullException.ThrowIfNull(create);
+        var result = await create.ExecuteAsync(NewDomain.Domain, null, ct);
+        if (result.Value is { } domain)
         {
-            Audit($"added domain {outcome.GetString("domain")}");
-            return Done($"Domain {outcome.GetString("domain")} added. Add an agent to start syncing.", $"/activedirectory/{outcome.GetString("id")}");
+            Audit($"added domain {domain.Domain}");
+            return Done($"Domain {domain.Domain} added. Add an agent to start syncing.", $"/activedirectory/{domain.Id}");
         }
 
-        ShowError(outcome, nameof(NewDomain), "domain");
+        this.ShowError(result.Error!, nameof(NewDomain), "domain");
         ShowAddForm = true;
         Domains = await reader.DomainsAsync(ct);
         return Page();

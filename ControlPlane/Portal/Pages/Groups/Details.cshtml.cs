@@ -1,3 +1,4 @@
+using JumpCloudAdi.ControlPlane.Commands.Groups;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Portal.Api;
 using JumpCloudAdi.ControlPlane.Portal.Status;
@@ -7,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace JumpCloudAdi.ControlPlane.Portal.Pages.Groups;
 
 /// <summary>One user group: name and description, members, and domain bindings.</summary>
+/// <remarks>Binding to a domain still goes through the in-process REST API (<see cref="PortalApi"/>) until it has a command.</remarks>
 public sealed class DetailsModel(PortalApi api, ControlPlaneDb db, PortalReader reader, ILogger<DetailsModel> logger) : PortalPageModel(api, logger)
 {
     public UserGroup Group { get; private set; } = null!;
@@ -30,43 +32,42 @@ public sealed class DetailsModel(PortalApi api, ControlPlaneDb db, PortalReader 
         return Page();
     }
 
-    public async Task<IActionResult> OnPostSaveAsync(string id, CancellationToken ct)
+    public async Task<IActionResult> OnPostSaveAsync(string id, [FromServices] UpdateUserGroupCommand update, CancellationToken ct)
     {
-        var outcome = await Api.SendAsync("groups_user_put", new { id }, new { name = Edit.Name, description = Edit.Description ?? "" }, ct);
-        if (outcome.Succeeded)
+        var saved = await update.ExecuteAsync(id, new GroupInput(Edit.Name, Edit.Description ?? ""), ct);
+        if (saved.Error is null)
         {
             Audit($"updated user group {id}");
             return Done("Changes saved.", Here(id));
         }
 
-        ShowError(outcome, nameof(Edit), "name", "description");
+        ShowError(saved.Error, nameof(Edit), "name", "description");
         return await LoadAsync(id, ct) ? Page() : NotFound();
     }
 
-    public async Task<IActionResult> OnPostDeleteAsync(string id, CancellationToken ct)
+    public async Task<IActionResult> OnPostDeleteAsync(string id, [FromServices] DeleteUserGroupCommand delete, CancellationToken ct)
     {
-        var outcome = await Api.SendAsync("groups_user_delete", new { id }, ct: ct);
-        if (!outcome.Succeeded)
+        var deleted = await delete.ExecuteAsync(id, ct);
+        if (deleted.Value is not { } group)
         {
-            return Failed(outcome, Here(id));
+            return Failed(deleted.Error!, Here(id));
         }
 
-        Audit($"deleted user group {outcome.GetString("name")}");
-        return Done($"User group {outcome.GetString("name")} deleted.", "/groups");
+        Audit($"deleted user group {group.Name}");
+        return Done($"User group {group.Name} deleted.", "/groups");
     }
 
-    public Task<IActionResult> OnPostAddMemberAsync(string id, string userId, CancellationToken ct) => MembershipAsync(id, userId, "add", ct);
+    public Task<IActionResult> OnPostAddMemberAsync(string id, string userId, [FromServices] AddGroupMemberCommand add, CancellationToken ct) =>
+        RelateAsync(Here(id), userId, "Choose a user.", async chosen => (await add.ExecuteAsync(id, chosen, ct)).Error,
+            $"added user {userId} to group {id}", "Member added.");
 
-    public Task<IActionResult> OnPostRemoveMemberAsync(string id, string userId, CancellationToken ct) => MembershipAsync(id, userId, "remove", ct);
+    public Task<IActionResult> OnPostRemoveMemberAsync(string id, string userId, [FromServices] RemoveGroupMemberCommand remove, CancellationToken ct) =>
+        RelateAsync(Here(id), userId, "Choose a user.", async chosen => (await remove.ExecuteAsync(id, chosen, ct)).Error,
+            $"removed user {userId} from group {id}", "Member removed.");
 
     public Task<IActionResult> OnPostBindAsync(string id, string domainId, CancellationToken ct) => BindAsync(id, domainId, "add", ct);
 
     public Task<IActionResult> OnPostUnbindAsync(string id, string domainId, CancellationToken ct) => BindAsync(id, domainId, "remove", ct);
-
-    private Task<IActionResult> MembershipAsync(string id, string userId, string op, CancellationToken ct) =>
-        RelateAsync(Here(id), userId, "Choose a user.", "graph_userGroupMembersPost", new { id }, new { op, type = PortalReader.UserType, id = userId },
-            $"{(op == "add" ? "added" : "removed")} user {userId} {(op == "add" ? "to" : "from")} group {id}",
-            op == "add" ? "Member added." : "Member removed.", ct);
 
     private Task<IActionResult> BindAsync(string id, string domainId, string op, CancellationToken ct) =>
         RelateAsync(Here(id), domainId, "Choose a domain.", "graph_activeDirectoryAssociationsPost", new { id = domainId }, new { op, type = PortalReader.GroupType, id },

@@ -1,12 +1,12 @@
+using JumpCloudAdi.ControlPlane.Commands.Groups;
 using JumpCloudAdi.ControlPlane.Data;
-using JumpCloudAdi.ControlPlane.Portal.Api;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace JumpCloudAdi.ControlPlane.Portal.Pages.Groups;
 
 /// <summary>User Management &gt; User Groups: search, list and create groups.</summary>
-public sealed class IndexModel(PortalApi api, ControlPlaneDb db, ILogger<IndexModel> logger) : PortalPageModel(api, logger)
+public sealed class IndexModel(ControlPlaneDb db, CreateUserGroupCommand create, ILogger<IndexModel> logger) : PortalPageModel(logger)
 {
     [BindProperty(SupportsGet = true, Name = "q")]
     public string? Query { get; set; }
@@ -22,14 +22,14 @@ public sealed class IndexModel(PortalApi api, ControlPlaneDb db, ILogger<IndexMo
 
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
     {
-        var outcome = await Api.SendAsync("groups_user_post", body: new { name = NewGroup.Name, description = NewGroup.Description }, ct: ct);
-        if (outcome.Succeeded)
+        var created = await create.ExecuteAsync(new GroupInput(NewGroup.Name, NewGroup.Description), ct);
+        if (created.Value is { } group)
         {
-            Audit($"created user group {outcome.GetString("name")}");
-            return Done($"User group {outcome.GetString("name")} created.", $"/groups/{outcome.GetString("id")}");
+            Audit($"created user group {group.Name}");
+            return Done($"User group {group.Name} created.", $"/groups/{group.Id}");
         }
 
-        ShowError(outcome, nameof(NewGroup), "name", "description");
+        ShowError(created.Error!, nameof(NewGroup), "name", "description");
         ShowAddForm = true;
         await LoadAsync(ct);
         return Page();

@@ -1,4 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using JumpCloudAdi.ControlPlane.Commands;
+using JumpCloudAdi.ControlPlane.Commands.Groups;
+using JumpCloudAdi.ControlPlane.Commands.Users;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Portal.Api;
 using JumpCloudAdi.ControlPlane.Portal.Status;
@@ -8,7 +11,9 @@ using Microsoft.EntityFrameworkCore;
 namespace JumpCloudAdi.ControlPlane.Portal.Pages.Users;
 
 /// <summary>One user: details, state (suspend, unlock), password, domain bindings and group membership.</summary>
-public sealed class DetailsModel(PortalApi api, ControlPlaneDb db, PortalReader reader, ILogger<DetailsModel> logger) : PortalPageModel(api, logger)
+/// <remarks>Binding to a domain still goes through the in-process REST API (<see cref="PortalApi"/>) until it has a command.</remarks>
+public sealed class DetailsModel(PortalApi api, ControlPlaneDb db, PortalReader reader, ILogger<DetailsModel> logger)
+    : PortalPageModel(api, logger)
 {
     public static readonly string[] Fields = ["username", "email", "firstname", "lastname"];
 
@@ -40,73 +45,80 @@ public sealed class DetailsModel(PortalApi api, ControlPlaneDb db, PortalReader 
         return Page();
     }
 
-    public async Task<IActionResult> OnPostSaveAsync(string id, CancellationToken ct)
+    public async Task<IActionResult> OnPostSaveAsync(string id, [FromServices] UpdateUserCommand update, CancellationToken ct)
     {
-        var outcome = await Api.SendAsync("systemusers_put", new { id },
-            new { username = Edit.Username ?? "", email = Edit.Email ?? "", firstname = Edit.Firstname ?? "", lastname = Edit.Lastname ?? "" }, ct);
-        if (outcome.Succeeded)
+        var saved = await update.ExecuteAsync(id, new UserInput
+        {
+            Username = Edit.Username ?? "",
+            Email = Edit.Email ?? "",
+            Firstname = Edit.Firstname ?? "",
+            Lastname = Edit.Lastname ?? "",
+        }, ct);
+        if (saved.Error is null)
         {
             Audit($"updated user {id}");
             return Done("Changes saved. Bound domains receive them with the next sync.", Here(id));
         }
 
-        ShowError(outcome, nameof(Edit), Fields);
+        ShowError(saved.Error, nameof(Edit), Fields);
         return await LoadAsync(id, ct) ? Page() : NotFound();
     }
 
-    public Task<IActionResult> OnPostSuspendAsync(string id, CancellationToken ct) =>
-        StateAsync(id, "systemusers_state_suspend", "User suspended; bound domains disable the account.", ct);
+    public async Task<IActionResult> OnPostSuspendAsync(string id, [FromServices] SuspendUserCommand suspend, CancellationToken ct) =>
+        State(id, "suspended", "User suspended; bound domains disable the account.", await suspend.ExecuteAsync(id, ct));
 
-    public Task<IActionResult> OnPostActivateAsync(string id, CancellationToken ct) =>
-        StateAsync(id, "systemusers_state_activate", "User activated; bound domains enable the account.", ct);
+    public async Task<IActionResult> OnPostActivateAsync(string id, [FromServices] ActivateUserCommand activate, CancellationToken ct) =>
+        State(id, "activated", "User activated; bound domains enable the account.", await activate.ExecuteAsync(id, ct));
 
-    public Task<IActionResult> OnPostUnlockAsync(string id, CancellationToken ct) =>
-        StateAsync(id, "systemusers_unlock", "User unlocked.", ct);
+    public async Task<IActionResult> OnPostUnlockAsync(string id, [FromServices] UnlockUserCommand unlock, CancellationToken ct) =>
+        State(id, "unlocked", "User unlocked.", await unlock.ExecuteAsync(id, ct));
 
-    public async Task<IActionResult> OnPostPasswordAsync(string id, CancellationToken ct)
+    public async Task<IActionResult> OnPostPasswordAsync(string id, [FromServices] SetUserPasswordCommand setPassword, CancellationToken ct)
     {
-        var outcome = await Api.SendAsync("systemusers_password", new { id }, new { password = NewPassword ?? "" }, ct);
+        var set = await setPassword.ExecuteAsync(id, NewPassword ?? "", ct);
         NewPassword = null;
-        if (outcome.Succeeded)
+        if (set.Error is null)
         {
             Audit($"set the password of user {id}");
             return Done("Password set. Bound domains receive it sealed to their agents.", Here(id));
         }
 
-        var (_, text) = outcome.FieldError("password");
-        ModelState.AddModelError(nameof(NewPassword), text);
+        ModelState.AddModelError(nameof(NewPassword), FieldText(set.Error));
         return await LoadAsync(id, ct) ? Page() : NotFound();
     }
 
-    public async Task<IActionResult> OnPostDeleteAsync(string id, CancellationToken ct)
+    public async Task<IActionResult> OnPostDeleteAsync(string id, [FromServices] DeleteUserCommand delete, CancellationToken ct)
     {
-        var outcome = await Api.SendAsync("systemusers_delete", new { id }, ct: ct);
-        if (!outcome.Succeeded)
+        var deleted = await delete.ExecuteAsync(id, ct);
+        if (deleted.Value is not { } user)
         {
-            return Failed(outcome, Here(id));
+            return Failed(deleted.Error!, Here(id));
         }
 
-        Audit($"deleted user {outcome.GetString("username")}");
-        return Done($"User {outcome.GetString("username")} deleted.", "/users");
+        Audit($"deleted user {user.Username}");
+        return Done($"User {user.Username} deleted.", "/users");
     }
 
     public Task<IActionResult> OnPostBindAsync(string id, string domainId, CancellationToken ct) => BindAsync(id, domainId, "add", ct);
 
     public Task<IActionResult> OnPostUnbindAsync(string id, string domainId, CancellationToken ct) => BindAsync(id, domainId, "remove", ct);
 
-    public Task<IActionResult> OnPostJoinAsync(string id, string groupId, CancellationToken ct) => MembershipAsync(id, groupId, "add", ct);
+    public Task<IActionResult> OnPostJoinAsync(string id, string groupId, [FromServices] AddGroupMemberCommand add, CancellationToken ct) =>
+        RelateAsync(Here(id), groupId, "Choose a user group.", async chosen => (await add.ExecuteAsync(chosen, id, ct)).Error,
+            $"added user {id} to group {groupId}", "Added to the group.");
 
-    public Task<IActionResult> OnPostLeaveAsync(string id, string groupId, CancellationToken ct) => MembershipAsync(id, groupId, "remove", ct);
+    public Task<IActionResult> OnPostLeaveAsync(string id, string groupId, [FromServices] RemoveGroupMemberCommand remove, CancellationToken ct) =>
+        RelateAsync(Here(id), groupId, "Choose a user group.", async chosen => (await remove.ExecuteAsync(chosen, id, ct)).Error,
+            $"removed user {id} from group {groupId}", "Removed from the group.");
 
-    private async Task<IActionResult> StateAsync(string id, string operation, string notice, CancellationToken ct)
+    private IActionResult State(string id, string action, string notice, CommandResult<SystemUser> result)
     {
-        var outcome = await Api.SendAsync(operation, new { id }, new { }, ct);
-        if (!outcome.Succeeded)
+        if (result.Error is { } error)
         {
-            return Failed(outcome, Here(id));
+            return Failed(error, Here(id));
         }
 
-        Audit($"{operation} for user {id}");
+        Audit($"{action} user {id}");
         return Done(notice, Here(id));
     }
 
@@ -114,11 +126,6 @@ public sealed class DetailsModel(PortalApi api, ControlPlaneDb db, PortalReader 
         RelateAsync(Here(id), domainId, "Choose a domain.", "graph_activeDirectoryAssociationsPost", new { id = domainId }, new { op, type = PortalReader.UserType, id },
             $"{(op == "add" ? "bound" : "unbound")} user {id} {(op == "add" ? "to" : "from")} domain {domainId}",
             op == "add" ? "Bound to the domain." : "Unbound from the domain.", ct);
-
-    private Task<IActionResult> MembershipAsync(string id, string groupId, string op, CancellationToken ct) =>
-        RelateAsync(Here(id), groupId, "Choose a user group.", "graph_userGroupMembersPost", new { id = groupId }, new { op, type = PortalReader.UserType, id },
-            $"{(op == "add" ? "added" : "removed")} user {id} {(op == "add" ? "to" : "from")} group {groupId}",
-            op == "add" ? "Added to the group." : "Removed from the group.", ct);
 
     private static string Here(string id) => $"/users/{id}";
 

@@ -1,13 +1,13 @@
 using System.ComponentModel.DataAnnotations;
+using JumpCloudAdi.ControlPlane.Commands.Users;
 using JumpCloudAdi.ControlPlane.Data;
-using JumpCloudAdi.ControlPlane.Portal.Api;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace JumpCloudAdi.ControlPlane.Portal.Pages.Users;
 
 /// <summary>User Management &gt; Users: search, list and create system users.</summary>
-public sealed class IndexModel(PortalApi api, ControlPlaneDb db, ILogger<IndexModel> logger) : PortalPageModel(api, logger)
+public sealed class IndexModel(ControlPlaneDb db, CreateUserCommand create, ILogger<IndexModel> logger) : PortalPageModel(logger)
 {
     public static readonly string[] Fields = ["username", "email", "firstname", "lastname", "password"];
 
@@ -25,21 +25,21 @@ public sealed class IndexModel(PortalApi api, ControlPlaneDb db, ILogger<IndexMo
 
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
     {
-        var outcome = await Api.SendAsync("systemusers_post", body: new
+        var created = await create.ExecuteAsync(new UserInput
         {
-            username = NewUser.Username,
-            email = NewUser.Email,
-            firstname = NewUser.Firstname,
-            lastname = NewUser.Lastname,
-            password = string.IsNullOrEmpty(NewUser.Password) ? null : NewUser.Password,
-        }, ct: ct);
-        if (outcome.Succeeded)
+            Username = NewUser.Username,
+            Email = NewUser.Email,
+            Firstname = NewUser.Firstname,
+            Lastname = NewUser.Lastname,
+            Password = string.IsNullOrEmpty(NewUser.Password) ? null : NewUser.Password,
+        }, ct);
+        if (created.Value is { } user)
         {
-            Audit($"created user {outcome.GetString("username")}");
-            return Done($"User {outcome.GetString("username")} created.", $"/users/{outcome.GetString("_id")}");
+            Audit($"created user {user.Username}");
+            return Done($"User {user.Username} created.", $"/users/{user.Id}");
         }
 
-        ShowError(outcome, nameof(NewUser), Fields);
+        ShowError(created.Error!, nameof(NewUser), Fields);
         ShowAddForm = true;
         NewUser.Password = null;
         await LoadAsync(ct);

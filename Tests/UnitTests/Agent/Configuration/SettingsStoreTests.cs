@@ -37,6 +37,7 @@ public sealed class SettingsStoreTests : IDisposable
         MembershipDisconnectionAction = "retain",
         GroupMembershipSyncType = "full",
         SyncAccountLockedOutStatus = true,
+        AdMemberRange = 50,
         AgentId = "agent-1",
         DomainId = "domain-1",
         Domain = "DC=example;DC=com",
@@ -54,6 +55,8 @@ public sealed class SettingsStoreTests : IDisposable
         var loaded = SettingsStore.Load(_configPath);
 
         Assert.Equal(original.Describe(), loaded.Describe());
+        Assert.Equal("50", loaded.Describe()["adMemberRange"]);
+        Assert.Equal(50, loaded.AdMemberRange);
         Assert.Equal(original.ControlPlanePin, loaded.ControlPlanePin);
         Assert.Equal(original.AgentId, loaded.AgentId);
         Assert.Equal(original.DomainId, loaded.DomainId);

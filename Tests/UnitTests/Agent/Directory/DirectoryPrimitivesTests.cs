@@ -31,8 +31,8 @@ public sealed class DirectoryPrimitivesTests
     [Fact]
     public void Ssha_is_salted_SHA1_that_verifies_and_differs_each_time()
     {
-        var first = OpenLdapWriter.Ssha("Correct!Horse1");
-        var second = OpenLdapWriter.Ssha("Correct!Horse1");
+        var first = OpenLdapDialect.Ssha("Correct!Horse1");
+        var second = OpenLdapDialect.Ssha("Correct!Horse1");
         Assert.StartsWith("{SSHA}", first, StringComparison.Ordinal);
         Assert.NotEqual(first, second);
         var raw = Convert.FromBase64String(first["{SSHA}".Length..]);

@@ -64,4 +64,39 @@ public sealed class PasswordVaultCryptoTests : IDisposable
         Assert.ThrowsAny<CryptographicException>(() => PasswordVault.Open(keys,
             new PasswordVaultEntry { UserId = "user-a", Version = 2, KeyId = "file:0000000000000000", WrappedKey = wrapped, Ciphertext = ciphertext }));
     }
+
+    [Fact]
+    public void A_rotation_makes_a_new_key_current_keeps_the_old_one_readable_until_retired_and_a_running_provider_follows_the_file()
+    {
+        using var running = FileKeyProvider.OpenOrCreate(KeyFile);
+        var old = running.CurrentKeyId;
+        var underOld = running.Wrap(new byte[32], "ad"u8);
+
+        using var rotation = FileKeyProvider.OpenOrCreate(KeyFile);
+        var fresh = rotation.BeginRotation();
+        Assert.NotEqual(old, fresh);
+        Assert.Equal([old, fresh], rotation.KeyIds);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(KeyFile));
+
+        // Resuming (another process, after a kill) creates no third key.
+        using (var resumed = FileKeyProvider.OpenOrCreate(KeyFile))
+        {
+            Assert.Equal(fresh, resumed.BeginRotation());
+            Assert.Equal([old, fresh], resumed.KeyIds);
+        }
+
+        // The running provider re-reads the file: it wraps under the new key and opens what the rotation re-wrapped.
+        Assert.Equal(fresh, running.CurrentKeyId);
+        var underNew = rotation.Wrap(new byte[32], "ad"u8);
+        Assert.Equal(new byte[32], running.Unwrap(fresh, underNew, "ad"u8));
+        Assert.Equal(new byte[32], rotation.Unwrap(old, underOld, "ad"u8));
+
+        rotation.RetireOldKeys();
+        Assert.Equal([fresh], rotation.KeyIds);
+        using var later = FileKeyProvider.OpenOrCreate(KeyFile);
+        Assert.Equal([fresh], later.KeyIds);
+        Assert.ThrowsAny<CryptographicException>(() => later.Unwrap(old, underOld, "ad"u8));
+        // A process that read the old key keeps it in memory (the rotation re-wraps stragglers with it).
+        Assert.Equal(new byte[32], rotation.Unwrap(old, underOld, "ad"u8));
+    }
 }

@@ -10,8 +10,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace JumpCloudAdi.ControlPlane.Data.Migrations
 {
     [DbContext(typeof(ControlPlaneDb))]
-    [Migration("20261201130622_AddImportAgent")]
-    partial class AddImportAgent
+    [Migration("20261201125353_DeclareRelationships")]
+    partial class DeclareRelationships
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -214,106 +214,9 @@ namespace JumpCloudAdi.ControlPlane.Data.Migrations
 
                     b.HasKey("GroupId", "UserId");
 
+                    b.HasIndex("UserId");
+
                     b.ToTable("GroupMembers");
-                });
-
-            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.ImportRun", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("AgentId")
-                        .IsRequired()
-                        .HasMaxLength(24)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Created")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Dissociated")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("DomainId")
-                        .IsRequired()
-                        .HasMaxLength(24)
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("Full")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("GroupsCreated")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("GroupsRemoved")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("GroupsUpdated")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("Once")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("SkippedJson")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("TakenOver")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Unchanged")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Updated")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("DomainId", "Id");
-
-                    b.ToTable("ImportRuns");
-                });
-
-            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.ImportedObject", b =>
-                {
-                    b.Property<string>("DomainId")
-                        .HasMaxLength(24)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Kind")
-                        .HasMaxLength(8)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Anchor")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Digest")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Dn")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("ImportedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("MembersJson")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ObjectId")
-                        .IsRequired()
-                        .HasMaxLength(24)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("DomainId", "Kind", "Anchor");
-
-                    b.HasIndex("ObjectId");
-
-                    b.ToTable("ImportedObjects");
                 });
 
             modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.PasswordVaultEntry", b =>
@@ -484,12 +387,6 @@ namespace JumpCloudAdi.ControlPlane.Data.Migrations
                     b.Property<bool>("EnableUserPortalMultifactor")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("ExternalDn")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ExternalSourceType")
-                        .HasColumnType("TEXT");
-
                     b.Property<bool>("ExternallyManaged")
                         .HasColumnType("INTEGER");
 
@@ -596,6 +493,75 @@ namespace JumpCloudAdi.ControlPlane.Data.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("DataProtectionKeys");
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.AgentRecord", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.AdDomain", null)
+                        .WithMany()
+                        .HasForeignKey("DomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.ChangeEntry", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.AdDomain", null)
+                        .WithMany()
+                        .HasForeignKey("DomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.DomainAssociation", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.AdDomain", null)
+                        .WithMany()
+                        .HasForeignKey("DomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.GroupMember", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.UserGroup", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.SystemUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.PasswordVaultEntry", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.SystemUser", null)
+                        .WithOne()
+                        .HasForeignKey("JumpCloudAdi.ControlPlane.Data.PasswordVaultEntry", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.SyncHistoryEntry", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.AdDomain", null)
+                        .WithMany()
+                        .HasForeignKey("DomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.SyncStatusRecord", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.AdDomain", null)
+                        .WithMany()
+                        .HasForeignKey("DomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 #pragma warning restore 612, 618
         }

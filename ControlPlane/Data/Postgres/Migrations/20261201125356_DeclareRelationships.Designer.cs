@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
 {
     [DbContext(typeof(PostgresControlPlaneDb))]
-    [Migration("20261201130625_AddImportAgent")]
-    partial class AddImportAgent
+    [Migration("20261201125356_DeclareRelationships")]
+    partial class DeclareRelationships
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -91,7 +91,7 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
 
                     b.Property<string>("DomainId")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("character varying(24)");
 
                     b.Property<string>("HostType")
                         .HasColumnType("text");
@@ -148,7 +148,7 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
 
                     b.Property<string>("DomainId")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("character varying(24)");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -197,7 +197,7 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
             modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.DomainAssociation", b =>
                 {
                     b.Property<string>("DomainId")
-                        .HasColumnType("text");
+                        .HasColumnType("character varying(24)");
 
                     b.Property<string>("TargetType")
                         .HasColumnType("text");
@@ -222,108 +222,9 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
 
                     b.HasKey("GroupId", "UserId");
 
+                    b.HasIndex("UserId");
+
                     b.ToTable("GroupMembers");
-                });
-
-            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.ImportRun", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("AgentId")
-                        .IsRequired()
-                        .HasMaxLength(24)
-                        .HasColumnType("character varying(24)");
-
-                    b.Property<DateTimeOffset>("At")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<int>("Created")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Dissociated")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("DomainId")
-                        .IsRequired()
-                        .HasMaxLength(24)
-                        .HasColumnType("character varying(24)");
-
-                    b.Property<bool>("Full")
-                        .HasColumnType("boolean");
-
-                    b.Property<int>("GroupsCreated")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("GroupsRemoved")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("GroupsUpdated")
-                        .HasColumnType("integer");
-
-                    b.Property<bool>("Once")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("SkippedJson")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<int>("TakenOver")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Unchanged")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Updated")
-                        .HasColumnType("integer");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("DomainId", "Id");
-
-                    b.ToTable("ImportRuns");
-                });
-
-            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.ImportedObject", b =>
-                {
-                    b.Property<string>("DomainId")
-                        .HasMaxLength(24)
-                        .HasColumnType("character varying(24)");
-
-                    b.Property<string>("Kind")
-                        .HasMaxLength(8)
-                        .HasColumnType("character varying(8)");
-
-                    b.Property<string>("Anchor")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("Digest")
-                        .HasColumnType("text");
-
-                    b.Property<string>("Dn")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<DateTimeOffset>("ImportedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("MembersJson")
-                        .HasColumnType("text");
-
-                    b.Property<string>("ObjectId")
-                        .IsRequired()
-                        .HasMaxLength(24)
-                        .HasColumnType("character varying(24)");
-
-                    b.HasKey("DomainId", "Kind", "Anchor");
-
-                    b.HasIndex("ObjectId");
-
-                    b.ToTable("ImportedObjects");
                 });
 
             modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.PasswordVaultEntry", b =>
@@ -415,7 +316,7 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
             modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.SyncStatusRecord", b =>
                 {
                     b.Property<string>("DomainId")
-                        .HasColumnType("text");
+                        .HasColumnType("character varying(24)");
 
                     b.Property<string>("ObjectId")
                         .HasColumnType("text");
@@ -495,12 +396,6 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
 
                     b.Property<bool>("EnableUserPortalMultifactor")
                         .HasColumnType("boolean");
-
-                    b.Property<string>("ExternalDn")
-                        .HasColumnType("text");
-
-                    b.Property<string>("ExternalSourceType")
-                        .HasColumnType("text");
 
                     b.Property<bool>("ExternallyManaged")
                         .HasColumnType("boolean");
@@ -610,6 +505,75 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("DataProtectionKeys");
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.AgentRecord", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.AdDomain", null)
+                        .WithMany()
+                        .HasForeignKey("DomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.ChangeEntry", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.AdDomain", null)
+                        .WithMany()
+                        .HasForeignKey("DomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.DomainAssociation", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.AdDomain", null)
+                        .WithMany()
+                        .HasForeignKey("DomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.GroupMember", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.UserGroup", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.SystemUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.PasswordVaultEntry", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.SystemUser", null)
+                        .WithOne()
+                        .HasForeignKey("JumpCloudAdi.ControlPlane.Data.PasswordVaultEntry", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.SyncHistoryEntry", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.AdDomain", null)
+                        .WithMany()
+                        .HasForeignKey("DomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.SyncStatusRecord", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.AdDomain", null)
+                        .WithMany()
+                        .HasForeignKey("DomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 #pragma warning restore 612, 618
         }

@@ -2,46 +2,36 @@ using System.DirectoryServices.Protocols;
 using System.Globalization;
 using System.Text;
 using JumpCloudAdi.Agent.Configuration;
-using JumpCloudAdi.Agent.Sync;
 using JumpCloudAdi.Protocol;
 using JumpCloudAdi.Shared.Dn;
 
 namespace JumpCloudAdi.Agent.Directory;
 
 /// <summary>
-/// AD / Samba AD semantics: <c>user</c> objects named by display name, disabled (514) until they have a password,
+/// The AD / Samba AD dialect: <c>user</c> objects named by display name, disabled (514) until they have a password,
 /// <c>unicodePwd</c> over TLS only, <c>lockoutTime</c> for unlocking, global security groups.
 /// </summary>
-public sealed class ActiveDirectoryWriter : DirectoryWriter
+internal sealed class ActiveDirectoryDialect(DirectorySearch ldap, DirectoryScope scope, AgentSettings settings, RootDse rootDse)
+    : DirectoryDialect(ldap, scope, settings, rootDse)
 {
     private const int UacNormalAccount = 0x200;
     private const int UacDisabled = 0x2;
     private const string GlobalSecurityGroupType = "-2147483646";
 
-    /// <summary>Names the number of <c>member</c> values asked for per ranged read (see <see cref="MemberRangeSize"/>).</summary>
-    internal const string MemberRangeVariable = "JCADI_AD_MEMBER_RANGE";
-
-    internal ActiveDirectoryWriter(LdapConnection connection, AgentSettings settings, RootDse rootDse, bool encrypted, PasswordOpener? passwords)
-        : base(connection, settings, rootDse, encrypted, passwords)
-    {
-    }
-
     public override DirectoryFlavor Flavor => DirectoryFlavor.ActiveDirectory;
 
     /// <summary>
     /// Values of <c>member</c> asked for per read; null (the default) leaves it to the DC, which returns at most its
-    /// MaxValRange (1500 on Windows) and names the rest as ranges. A smaller size from <c>JCADI_AD_MEMBER_RANGE</c> asks
-    /// for ranges from the first read on (Samba returns every value unless a range is asked for).
+    /// MaxValRange (1500 on Windows) and names the rest as ranges. A smaller size (the agent setting
+    /// <see cref="AgentSettings.AdMemberRange"/>) asks for ranges from the first read on (Samba returns every value
+    /// unless a range is asked for).
     /// </summary>
-    internal static int? MemberRangeSize { get; } =
-        int.TryParse(Environment.GetEnvironmentVariable(MemberRangeVariable), NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size > 0
-            ? size
-            : null;
+    private int? MemberRangeSize => Settings.AdMemberRange is > 0 and var size ? size : null;
 
-    protected override string MemberRequest => MemberRangeSize is { } size ? ValueRange.Request("member", 0, size) : "member";
+    public override string MemberRequest => MemberRangeSize is { } size ? ValueRange.Request("member", 0, size) : "member";
 
     /// <summary>Reads the members of a big group range by range until the DC says the last range was returned.</summary>
-    protected override List<string> MembersOf(SearchResultEntry group)
+    public override List<string> MembersOf(SearchResultEntry group)
     {
         var members = new List<string>(group.AllValues("member"));
         var entry = group;
@@ -49,7 +39,7 @@ public sealed class ActiveDirectoryWriter : DirectoryWriter
         while (range is { } current)
         {
             members.AddRange(entry.AllValues(current.AttributeName));
-            if (current.IsLast || SearchOne(group.DistinguishedName, SearchScope.Base, "(objectClass=*)", current.Next("member", MemberRangeSize)) is not { } next)
+            if (current.IsLast || Ldap.One(group.DistinguishedName, SearchScope.Base, "(objectClass=*)", current.Next("member", MemberRangeSize)) is not { } next)
             {
                 break;
             }
@@ -68,38 +58,38 @@ public sealed class ActiveDirectoryWriter : DirectoryWriter
 
     private static ValueRange? RangeOf(SearchResultEntry entry) => ValueRange.Find(entry.Attributes.AttributeNames.Cast<string>(), "member");
 
-    protected override string UserFilter => "(objectCategory=person)(objectClass=user)";
+    public override string UserFilter => "(objectCategory=person)(objectClass=user)";
 
-    protected override string UsernameAttribute => "sAMAccountName";
+    public override string UsernameAttribute => "sAMAccountName";
 
-    protected override string GroupClass => "group";
+    public override string GroupClass => "group";
 
-    protected override string AnchorAttribute => "objectGUID";
+    public override string AnchorAttribute => "objectGUID";
 
-    protected override string[] UserAttributes { get; } =
+    public override string[] UserAttributes { get; } =
     [
         "sAMAccountName", "userPrincipalName", "cn", "givenName", "sn", "displayName", "mail",
         "userAccountControl", "pwdLastSet", "lockoutTime", "adminCount", "objectGUID",
     ];
 
-    protected override ApplyResult CreateUser(UserUpsert user)
+    public override ApplyResult CreateUser(UserUpsert user)
     {
         var displayName = DisplayName(user);
-        var dn = $"CN={LdapEscape.DnValue(displayName)},{RootDn}";
+        var dn = $"CN={LdapEscape.DnValue(displayName)},{Scope.RootDn}";
         try
         {
-            Connection.SendRequest(NewUser(dn, user, displayName));
+            Ldap.Send(NewUser(dn, user, displayName));
         }
         catch (DirectoryOperationException ex) when (ex.Response?.ResultCode == ResultCode.EntryAlreadyExists)
         {
             // Another account already has this common name: keep both apart by the unique username.
-            dn = $"CN={LdapEscape.DnValue($"{displayName} ({user.Username})")},{RootDn}";
-            Connection.SendRequest(NewUser(dn, user, displayName));
+            dn = $"CN={LdapEscape.DnValue($"{displayName} ({user.Username})")},{Scope.RootDn}";
+            Ldap.Send(NewUser(dn, user, displayName));
         }
 
         // Enabled once its password is set: the control plane sends the user's password right after this entry when
         // it has one; until then the status says what the administrator must do.
-        return ApplyResult.Applied(ReadAnchor(dn), user.Suspended ? "" : PasswordPendingNote);
+        return ApplyResult.Applied(ReadAnchor(dn), user.Suspended ? "" : UserWriter.PasswordPendingNote);
     }
 
     private AddRequest NewUser(string dn, UserUpsert user, string displayName)
@@ -117,7 +107,7 @@ public sealed class ActiveDirectoryWriter : DirectoryWriter
         return add;
     }
 
-    protected override ApplyResult UpdateUser(UserUpsert user, SearchResultEntry existing)
+    public override ApplyResult UpdateUser(UserUpsert user, SearchResultEntry existing)
     {
         var dn = existing.DistinguishedName;
         var displayName = DisplayName(user);
@@ -153,13 +143,13 @@ public sealed class ActiveDirectoryWriter : DirectoryWriter
 
         if (modify.Modifications.Count > 0)
         {
-            Connection.SendRequest(modify);
+            Ldap.Send(modify);
         }
 
-        return ApplyResult.Applied(AnchorOf(existing, dn), hasPassword || user.Suspended ? "" : PasswordPendingNote);
+        return ApplyResult.Applied(AnchorOf(existing, dn), hasPassword || user.Suspended ? "" : UserWriter.PasswordPendingNote);
     }
 
-    protected override bool HasPassword(SearchResultEntry user) => user.LongValue("pwdLastSet") != 0;
+    public override bool HasPassword(SearchResultEntry user) => user.LongValue("pwdLastSet") != 0;
 
     private string Rename(string dn, string displayName, string username)
     {
@@ -167,7 +157,7 @@ public sealed class ActiveDirectoryWriter : DirectoryWriter
         var rdn = $"CN={LdapEscape.DnValue(displayName)}";
         try
         {
-            Connection.SendRequest(new ModifyDNRequest(dn, parent, rdn) { DeleteOldRdn = true });
+            Ldap.Send(new ModifyDNRequest(dn, parent, rdn) { DeleteOldRdn = true });
         }
         catch (DirectoryOperationException ex) when (ex.Response?.ResultCode == ResultCode.EntryAlreadyExists)
         {
@@ -177,29 +167,29 @@ public sealed class ActiveDirectoryWriter : DirectoryWriter
                 return dn;
             }
 
-            Connection.SendRequest(new ModifyDNRequest(dn, parent, rdn) { DeleteOldRdn = true });
+            Ldap.Send(new ModifyDNRequest(dn, parent, rdn) { DeleteOldRdn = true });
         }
 
         return $"{rdn},{parent}";
     }
 
-    protected override void DisableAccount(SearchResultEntry user)
+    public override void DisableAccount(SearchResultEntry user)
     {
         var uac = (int)user.LongValue("userAccountControl");
         if ((uac & UacDisabled) == 0)
         {
-            Connection.SendRequest(new ModifyRequest(user.DistinguishedName, Replace("userAccountControl", Uac(uac | UacDisabled))));
+            Ldap.Send(new ModifyRequest(user.DistinguishedName, Replace("userAccountControl", Uac(uac | UacDisabled))));
         }
     }
 
-    protected override void WritePassword(SearchResultEntry user, string password, bool suspended)
+    public override void WritePassword(SearchResultEntry user, string password, bool suspended)
     {
         var value = Encoding.Unicode.GetBytes($"\"{password}\"");
         try
         {
             var modify = new ModifyRequest(user.DistinguishedName);
             modify.Modifications.Add(new DirectoryAttributeModification { Name = "unicodePwd", Operation = DirectoryAttributeOperation.Replace }.WithBytes(value));
-            Connection.SendRequest(modify);
+            Ldap.Send(modify);
         }
         finally
         {
@@ -211,37 +201,31 @@ public sealed class ActiveDirectoryWriter : DirectoryWriter
         var firstPassword = user.LongValue("pwdLastSet") == 0;
         if (firstPassword && !suspended && (uac & UacDisabled) != 0)
         {
-            Connection.SendRequest(new ModifyRequest(user.DistinguishedName, Replace("userAccountControl", Uac(uac & ~UacDisabled))));
+            Ldap.Send(new ModifyRequest(user.DistinguishedName, Replace("userAccountControl", Uac(uac & ~UacDisabled))));
         }
     }
 
-    protected override AddRequest NewGroup(string dn, string name) => new(dn,
+    public override AddRequest NewGroup(string dn, string name) => new(dn,
         new DirectoryAttribute("objectClass", "top", "group"),
         new DirectoryAttribute("sAMAccountName", name),
         new DirectoryAttribute("groupType", GlobalSecurityGroupType));
 
-    protected override string RenameGroup(string dn, string name)
+    public override string RenameGroup(string dn, string name)
     {
         var renamed = base.RenameGroup(dn, name);
-        Connection.SendRequest(new ModifyRequest(renamed, Replace("sAMAccountName", name)));
+        Ldap.Send(new ModifyRequest(renamed, Replace("sAMAccountName", name)));
         return renamed;
     }
 
-    protected override string AnchorFilter(string anchor) =>
+    public override string AnchorFilter(string anchor) =>
         Guid.TryParse(anchor, out var guid)
             ? $"(objectGUID={StartupChecks.EscapeBinary(guid.ToByteArray())})"
             : "(objectGUID=\\00)";
 
-    protected override string ReadAnchor(string dn)
-    {
-        var response = (SearchResponse)Connection.SendRequest(new SearchRequest(dn, "(objectClass=*)", SearchScope.Base, "objectGUID"));
-        return response.Entries.Count > 0 ? AnchorOf(response.Entries[0]) : "";
-    }
-
-    protected override string AnchorOf(SearchResultEntry entry) =>
+    public override string AnchorOf(SearchResultEntry entry) =>
         entry.AllBinaryValues("objectGUID").FirstOrDefault() is { Length: 16 } bytes ? new Guid(bytes).ToString() : "";
 
-    private string Upn(UserUpsert user) => $"{user.Username}@{DnsDomain}";
+    private string Upn(UserUpsert user) => $"{user.Username}@{Scope.DnsDomain}";
 
     private static string Uac(int value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -2,20 +2,20 @@ using System.DirectoryServices.Protocols;
 using System.Security.Cryptography;
 using System.Text;
 using JumpCloudAdi.Agent.Configuration;
-using JumpCloudAdi.Agent.Sync;
 using JumpCloudAdi.Protocol;
 using JumpCloudAdi.Shared.Dn;
 
 namespace JumpCloudAdi.Agent.Directory;
 
 /// <summary>
-/// OpenLDAP semantics: <c>inetOrgPerson</c> named by <c>uid</c>, passwords through the password modify extended
+/// The OpenLDAP dialect: <c>inetOrgPerson</c> named by <c>uid</c>, passwords through the password modify extended
 /// operation (or an agent-computed {SSHA} hash), <c>groupOfNames</c> that always keep one member. Suspension and
 /// disabling follow the ppolicy convention of an administrator lock: <c>pwdAccountLockedTime: 000001010000Z</c>;
 /// unlocking removes <c>pwdAccountLockedTime</c>. Without the ppolicy overlay the account state is not written
 /// (the outcome says so).
 /// </summary>
-public sealed class OpenLdapWriter : DirectoryWriter
+internal sealed class OpenLdapDialect(DirectorySearch ldap, DirectoryScope scope, AgentSettings settings, RootDse rootDse)
+    : DirectoryDialect(ldap, scope, settings, rootDse)
 {
     /// <summary>ppolicy's value for "locked by an administrator until unlocked".</summary>
     public const string PermanentLock = "000001010000Z";
@@ -23,31 +23,26 @@ public sealed class OpenLdapWriter : DirectoryWriter
     private const string NoPpolicy = "the ppolicy overlay is not loaded, so the account's enabled/locked state is not written";
     private bool? _hasPpolicy;
 
-    internal OpenLdapWriter(LdapConnection connection, AgentSettings settings, RootDse rootDse, bool encrypted, PasswordOpener? passwords)
-        : base(connection, settings, rootDse, encrypted, passwords)
-    {
-    }
-
     public override DirectoryFlavor Flavor => DirectoryFlavor.OpenLdap;
 
-    protected override string UserFilter => "(objectClass=inetOrgPerson)";
+    public override string UserFilter => "(objectClass=inetOrgPerson)";
 
-    protected override string UsernameAttribute => "uid";
+    public override string UsernameAttribute => "uid";
 
-    protected override string GroupClass => "groupOfNames";
+    public override string GroupClass => "groupOfNames";
 
-    protected override string AnchorAttribute => "entryUUID";
+    public override string AnchorAttribute => "entryUUID";
 
-    protected override string[] UserAttributes { get; } =
+    public override string[] UserAttributes { get; } =
         ["uid", "cn", "sn", "givenName", "displayName", "mail", "adminCount", LockAttribute, "entryUUID"];
 
     /// <summary>A DN that never names an entry: the member of a synced groupOfNames that has no real member.</summary>
-    private string EmptyGroupPlaceholder => $"cn=empty-membership,{GroupContainerDn}";
+    private string EmptyGroupPlaceholder => $"cn=empty-membership,{Scope.GroupContainerDn}";
 
-    protected override ApplyResult CreateUser(UserUpsert user)
+    public override ApplyResult CreateUser(UserUpsert user)
     {
         var displayName = DisplayName(user);
-        var dn = $"uid={LdapEscape.DnValue(user.Username)},{RootDn}";
+        var dn = $"uid={LdapEscape.DnValue(user.Username)},{Scope.RootDn}";
         var add = new AddRequest(dn,
             new DirectoryAttribute("objectClass", "top", "person", "organizationalPerson", "inetOrgPerson"),
             new DirectoryAttribute("uid", user.Username),
@@ -76,19 +71,19 @@ public sealed class OpenLdapWriter : DirectoryWriter
             add.Controls.Add(PostReadControl.Create("entryUUID"));
         }
 
-        var response = Connection.SendRequest(add);
+        var response = Ldap.Send(add);
         var anchor = postRead && PostReadControl.FirstValue(response, "entryUUID") is { } uuid ? Encoding.UTF8.GetString(uuid) : ReadAnchor(dn);
         return ApplyResult.Applied(anchor, note);
     }
 
-    protected override ApplyResult UpdateUser(UserUpsert user, SearchResultEntry existing)
+    public override ApplyResult UpdateUser(UserUpsert user, SearchResultEntry existing)
     {
         var dn = existing.DistinguishedName;
         if (!string.Equals(existing.FirstValue("uid"), user.Username, StringComparison.Ordinal))
         {
             var rdn = $"uid={LdapEscape.DnValue(user.Username)}";
             var parent = DnText.ParentOf(dn);
-            Connection.SendRequest(new ModifyDNRequest(dn, parent, rdn) { DeleteOldRdn = true });
+            Ldap.Send(new ModifyDNRequest(dn, parent, rdn) { DeleteOldRdn = true });
             dn = $"{rdn},{parent}";
         }
 
@@ -125,42 +120,42 @@ public sealed class OpenLdapWriter : DirectoryWriter
 
         if (modify.Modifications.Count > 0)
         {
-            Connection.SendRequest(modify);
+            Ldap.Send(modify);
         }
 
         return ApplyResult.Applied(AnchorOf(existing, dn), note);
     }
 
-    protected override void DisableAccount(SearchResultEntry user)
+    public override void DisableAccount(SearchResultEntry user)
     {
         if (HasPpolicy() && user.FirstValue(LockAttribute) != PermanentLock)
         {
             var modify = new ModifyRequest(user.DistinguishedName);
             SetIfDifferent(modify, user, LockAttribute, PermanentLock);
-            Connection.SendRequest(modify);
+            Ldap.Send(modify);
         }
     }
 
-    protected override void WritePassword(SearchResultEntry user, string password, bool suspended)
+    public override void WritePassword(SearchResultEntry user, string password, bool suspended)
     {
         if (RootDse.Extensions.Contains(PasswordModifyRequest.Oid))
         {
-            Connection.SendRequest(PasswordModifyRequest.Create(user.DistinguishedName, password));
+            Ldap.Send(PasswordModifyRequest.Create(user.DistinguishedName, password));
             return;
         }
 
         var modify = new ModifyRequest(user.DistinguishedName, DirectoryAttributeOperation.Replace, "userPassword", Ssha(password));
-        Connection.SendRequest(modify);
+        Ldap.Send(modify);
     }
 
     /// <summary>A presence test, so the password itself is never read (an ACL that hides it answers "none": it is set again).</summary>
-    protected override bool HasPassword(SearchResultEntry user)
+    public override bool HasPassword(SearchResultEntry user)
     {
-        var response = (SearchResponse)Connection.SendRequest(new SearchRequest(user.DistinguishedName, "(userPassword=*)", SearchScope.Base, "1.1"));
+        var response = (SearchResponse)Ldap.Send(new SearchRequest(user.DistinguishedName, "(userPassword=*)", SearchScope.Base, "1.1"));
         return response.Entries.Count > 0;
     }
 
-        /// <summary>RFC 2307 {SSHA}: base64(SHA-1(password | salt) | salt) with an 8-byte random salt.</summary>
+    /// <summary>RFC 2307 {SSHA}: base64(SHA-1(password | salt) | salt) with an 8-byte random salt.</summary>
     internal static string Ssha(string password)
     {
         var salt = RandomNumberGenerator.GetBytes(8);
@@ -176,13 +171,13 @@ public sealed class OpenLdapWriter : DirectoryWriter
         return "{SSHA}" + Convert.ToBase64String([.. digest, .. salt]);
     }
 
-    protected override AddRequest NewGroup(string dn, string name) => new(dn,
+    public override AddRequest NewGroup(string dn, string name) => new(dn,
         new DirectoryAttribute("objectClass", "top", "groupOfNames"),
         new DirectoryAttribute("cn", name),
         // groupOfNames needs at least one member: an empty group holds the placeholder until a real member arrives.
         new DirectoryAttribute("member", EmptyGroupPlaceholder));
 
-    protected override void SetMembers(string groupDn, IReadOnlySet<string> current, List<string> toAdd, List<string> toRemove)
+    public override void SetMembers(string groupDn, IReadOnlySet<string> current, List<string> toAdd, List<string> toRemove)
     {
         var hasPlaceholder = current.Contains(EmptyGroupPlaceholder);
         var realMembers = current.Count - (hasPlaceholder ? 1 : 0) + toAdd.Count - toRemove.Count(m => !DnText.Same(m, EmptyGroupPlaceholder));
@@ -199,9 +194,9 @@ public sealed class OpenLdapWriter : DirectoryWriter
         base.SetMembers(groupDn, current, toAdd, toRemove);
     }
 
-    protected override void RemoveMembers(string groupDn, IReadOnlyCollection<string> memberDns)
+    public override void RemoveMembers(string groupDn, IReadOnlyCollection<string> memberDns)
     {
-        var group = SearchOne(groupDn, SearchScope.Base, "(objectClass=*)", "member");
+        var group = Ldap.One(groupDn, SearchScope.Base, "(objectClass=*)", "member");
         if (group is null)
         {
             return;
@@ -215,15 +210,9 @@ public sealed class OpenLdapWriter : DirectoryWriter
         }
     }
 
-    protected override string AnchorFilter(string anchor) => $"(entryUUID={LdapEscape.FilterValue(anchor)})";
+    public override string AnchorFilter(string anchor) => $"(entryUUID={LdapEscape.FilterValue(anchor)})";
 
-    protected override string ReadAnchor(string dn)
-    {
-        var response = (SearchResponse)Connection.SendRequest(new SearchRequest(dn, "(objectClass=*)", SearchScope.Base, "entryUUID"));
-        return response.Entries.Count > 0 ? AnchorOf(response.Entries[0]) : "";
-    }
-
-    protected override string AnchorOf(SearchResultEntry entry) => entry.FirstValue("entryUUID") ?? "";
+    public override string AnchorOf(SearchResultEntry entry) => entry.FirstValue("entryUUID") ?? "";
 
     private bool HasPpolicy()
     {
@@ -233,7 +222,7 @@ public sealed class OpenLdapWriter : DirectoryWriter
         }
 
         var subschema = RootDse.SubschemaSubentry ?? "cn=Subschema";
-        var entry = SearchOne(subschema, SearchScope.Base, "(objectClass=subschema)", "attributeTypes");
+        var entry = Ldap.One(subschema, SearchScope.Base, "(objectClass=subschema)", "attributeTypes");
         _hasPpolicy = entry is not null && entry.AllValues("attributeTypes").Any(t => t.Contains($"NAME '{LockAttribute}'", StringComparison.OrdinalIgnoreCase));
         return _hasPpolicy.Value;
     }
