@@ -62,7 +62,12 @@ public sealed class ImportAgentTests(PortalFixture portal)
         var row = page.Locator($"#agents-table tr[data-agent-id='{agentId}']");
         await Expect(row).ToHaveAttributeAsync("data-level", "green", new() { Timeout = 60_000 });
         await Expect(row.Locator(".status-label")).ToHaveTextAsync("Connected");
-        await Expect(page.Locator("#import-summary [data-cell='created']").First).ToHaveTextAsync("1", new() { Timeout = 60_000 });
+        // The run's summary is on the domain page (rendered with the page: reload once the agent has reported).
+        await Processes.WaitUntilAsync(async () => (await portal.ControlPlane.MustAsync(HttpMethod.Get, $"/api/v2/activedirectories/{domainId}/imports", null, 200)).AsArray().Count > 0,
+            TimeSpan.FromSeconds(60), () => $"an import run (agent log: {agent.Log})");
+        await page.ReloadAsync();
+        await Expect(page.Locator("#import-summary [data-cell='created']").Last).ToHaveTextAsync("1");
+        await Expect(row).ToHaveAttributeAsync("data-level", "green");
         await PortalFixture.ScreenshotAsync(page, "21-import-agent-connected");
 
         // Uninstalled (stopped): yellow, never red.
