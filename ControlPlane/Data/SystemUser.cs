@@ -65,10 +65,6 @@ public sealed class SystemUser
     public bool LdapBindingUser { get; set; }
     public bool EnableUserPortalMultifactor { get; set; }
     public bool ExternallyManaged { get; set; }
-    /// <summary>v1 <c>external_dn</c>: the directory entry an IMPORT agent imported the user from (LDAP form).</summary>
-    public string? ExternalDn { get; set; }
-    /// <summary>v1 <c>external_source_type</c>: <c>ActiveDirectory</c> for imported users.</summary>
-    public string? ExternalSourceType { get; set; }
     /// <summary><see cref="UserProfile"/> as JSON; <c>null</c> when none of its fields were ever set.</summary>
     public string? ProfileJson { get; set; }
 }

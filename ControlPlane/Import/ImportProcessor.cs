@@ -206,8 +206,7 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, IImportWri
         user.Firstname = reported.Firstname.Trim();
         user.Lastname = reported.Lastname.Trim();
         user.ExternallyManaged = true;
-        user.ExternalDn = reported.Dn;
-        user.ExternalSourceType = SourceType;
+        user.ProfileJson = (UserProfile.Read(user.ProfileJson) with { ExternalDn = reported.Dn, ExternalSourceType = SourceType }).ToJson();
         if (!additional)
         {
             return;
@@ -244,8 +243,7 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, IImportWri
         {
             // Kept in JumpCloud, no longer managed from the directory.
             user.ExternallyManaged = false;
-            user.ExternalDn = null;
-            user.ExternalSourceType = null;
+            user.ProfileJson = (UserProfile.Read(user.ProfileJson) with { ExternalDn = null, ExternalSourceType = null }).ToJson();
             await writer.UpdateUserAsync(user, ct);
         }
         else
