@@ -12,6 +12,7 @@ public static class DomainCommandServices
     public static IServiceCollection AddDomainCommands(this IServiceCollection services)
     {
         services.TryAddScoped<DirectoryReach>();
+        services.TryAddScoped<DryRunner>();
         services.TryAddScoped<CreateDomain>();
         services.TryAddScoped<UpdateDomain>();
         services.TryAddScoped<DeleteDomain>();

@@ -179,7 +179,8 @@ public static class ControlPlaneApp
     {
         // Authorization (x-api-key) runs as middleware, before an endpoint reads the request body; then x-org-id: a
         // caller without a valid key learns nothing about the organization.
-        var api = app.MapGroup("/api").RequireAuthorization(ApiKeyAuthentication.Policy).AddEndpointFilter<OrgIdFilter>();
+        var api = app.MapGroup("/api").RequireAuthorization(ApiKeyAuthentication.Policy).AddEndpointFilter<OrgIdFilter>()
+            .AddEndpointFilter<DryRunFilter>();
         api.MapSystemUsersApi();
         api.MapOrganizationsApi();
         var v2 = api.MapGroup("/v2");

@@ -1,5 +1,4 @@
 using JumpCloudAdi.ControlPlane.Data;
-using JumpCloudAdi.ControlPlane.Portal.Api;
 using JumpCloudAdi.ControlPlane.Portal.Live;
 using JumpCloudAdi.ControlPlane.Portal.Security;
 using JumpCloudAdi.ControlPlane.Portal.Status;
@@ -19,7 +18,6 @@ public static class PortalExtensions
         services.TryAddSingleton<LoginThrottle>();
         services.TryAddSingleton<SyncActivity>();
         services.TryAddSingleton<SyncProgress>();
-        services.TryAddSingleton<PortalApi>();
         services.TryAddScoped<PortalReader>();
         services.AddHostedService<PortalLiveUpdates>();
 

@@ -11,14 +11,38 @@ namespace JumpCloudAdi.ControlPlane.Sync;
 /// The transactional outbox: an admin operation runs in one database transaction (<see cref="RunAsync"/>), appends
 /// change entries next to its model change, and <see cref="CommitAsync"/> commits both atomically, then wakes the
 /// domain's agents. An operation that returns without committing leaves nothing behind.
+/// In a dry run (<see cref="DryRunner"/>) the same operation runs inside a transaction that is always rolled back: a
+/// "commit" only saves (so later queries of the operation see its changes) and records the entries it appended in
+/// <see cref="Preview"/>; nothing is committed, no agent is woken and no after-commit action runs.
 /// </summary>
 public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimeProvider time, ControlPlaneMetrics metrics)
 {
     private const int MaxAttempts = 8;
+    private const string Attempt = "jcadi_dry_run_attempt";
     private readonly Dictionary<string, int> _touched = [];
     private readonly HashSet<string> _locked = [];
     private readonly List<Action> _afterCommit = [];
+    private readonly List<(string DomainId, PreviewEntry Entry)> _pending = [];
+    private readonly List<(string DomainId, PreviewEntry Entry)> _preview = [];
     private IDbContextTransaction? _transaction;
+    private bool _dryCommitted;
+
+    /// <summary>True while a dry run is on (see <see cref="DryRunner"/>): nothing this scope does is committed.</summary>
+    public bool DryRun { get; private set; }
+
+    /// <summary>What the dry run's operations would have committed: each appended entry with its domain, in order.</summary>
+    public IReadOnlyList<(string DomainId, PreviewEntry Entry)> Preview => _preview;
+
+    /// <summary>Switches this scope's change log to a dry run; the caller holds the outer transaction and rolls it back.</summary>
+    internal void BeginDryRun()
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("A dry run needs an open transaction that its caller rolls back.");
+        }
+
+        DryRun = true;
+    }
 
     /// <summary>Appends <paramref name="change"/> to the log of one domain (saved with the next save or commit).</summary>
     public async Task AppendAsync(string domainId, Change change, CancellationToken ct)
@@ -33,6 +57,11 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
 
         domain.LastSeq++;
         change.Seq = domain.LastSeq;
+        if (DryRun)
+        {
+            _pending.Add((domainId, ChangeSummary.Describe(change, await LastMembersAsync(domainId, change, ct))));
+        }
+
         // The entry remembers the trace of the operation that appended it; the batch carries it to the agent.
         using var span = ControlPlaneTelemetry.Source.StartActivity("changelog.append");
         span?.SetTag("jcadi.domain", domainId);
@@ -53,7 +82,7 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
 
     /// <summary>
     /// Runs <paramref name="action"/> once the operation has committed (disconnecting a deleted agent's session, waking
-    /// a domain): never for an operation that ends without committing.
+    /// a domain): never for an operation that ends without committing, nor in a dry run.
     /// </summary>
     public void AfterCommit(Action action) => _afterCommit.Add(action);
 
@@ -64,6 +93,17 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
     public async Task CommitAsync(CancellationToken ct)
     {
         await db.SaveChangesAsync(ct);
+        if (DryRun)
+        {
+            // Saved inside the outer transaction, which is rolled back; only the preview is kept.
+            _preview.AddRange(_pending);
+            _dryCommitted = true;
+            _pending.Clear();
+            _touched.Clear();
+            _afterCommit.Clear();
+            return;
+        }
+
         if (_transaction is not null)
         {
             await _transaction.CommitAsync(ct);
@@ -88,13 +128,23 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
 
     /// <summary>
     /// Runs a whole read-modify-commit operation in one transaction, starting over on a write conflict (two replicas
-    /// raced for the same domain's next sequence number). Nothing of a failed or uncommitted attempt is kept.
+    /// raced for the same domain's next sequence number). Nothing of a failed or uncommitted attempt is kept. In a dry
+    /// run each attempt is a savepoint of the outer transaction instead.
     /// </summary>
     public async Task<T> RunAsync<T>(Func<Task<T>> operation, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
-            _transaction = await db.Database.BeginTransactionAsync(ct);
+            _dryCommitted = false;
+            if (DryRun)
+            {
+                await db.Database.CurrentTransaction!.CreateSavepointAsync(Attempt, ct);
+            }
+            else
+            {
+                _transaction = await db.Database.BeginTransactionAsync(ct);
+            }
+
             try
             {
                 return await operation();
@@ -111,11 +161,33 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
                     _transaction = null;
                 }
 
+                if (DryRun && !_dryCommitted)
+                {
+                    await db.Database.CurrentTransaction!.RollbackToSavepointAsync(Attempt, CancellationToken.None);
+                }
+
                 _touched.Clear();
                 _locked.Clear();
                 _afterCommit.Clear();
+                _pending.Clear();
                 db.ChangeTracker.Clear();
             }
         }
+    }
+
+    /// <summary>For a membership set: the members the domain last got for that group (null when it never got a list).</summary>
+    private async Task<IReadOnlyCollection<string>?> LastMembersAsync(string domainId, Change change, CancellationToken ct)
+    {
+        if (change.KindCase != Change.KindOneofCase.MembershipSet)
+        {
+            return null;
+        }
+
+        var groupId = change.MembershipSet.GroupId;
+        var kind = nameof(Change.KindOneofCase.MembershipSet);
+        var payload = await db.Changes.AsNoTracking()
+            .Where(c => c.DomainId == domainId && c.ObjectId == groupId && c.Kind == kind && c.Seq < change.Seq)
+            .OrderByDescending(c => c.Seq).Select(c => c.Payload).FirstOrDefaultAsync(ct);
+        return payload is null ? null : [.. JsonParser.Default.Parse<Change>(payload).MembershipSet.MemberUsernames];
     }
 }

@@ -23,7 +23,7 @@ public sealed class DeleteUserGroupCommand(ControlPlaneDb db, ChangeLog log, Dom
             var memberIds = members.ConvertAll(m => m.Id);
             var before = await sync.DomainsOfUsersAsync(memberIds, ct);
 
-            db.GroupMembers.RemoveRange(db.GroupMembers.Where(m => m.GroupId == id));
+            // Its memberships go with it (a cascade); its bindings name it without a foreign key.
             db.Associations.RemoveRange(db.Associations.Where(a => a.TargetType == AssociationTypes.UserGroup && a.TargetId == id));
             db.Groups.Remove(group);
             await log.SaveAsync(ct);

@@ -46,14 +46,9 @@ public sealed class CreateUserCommand(ControlPlaneDb db, ChangeLog log, Password
             }
 
             var password = string.IsNullOrEmpty(input.Password) ? null : input.Password;
-            if (password is not null)
+            if (password is not null && UserRules.SetPasswordHash(user, password, policy.Value) is { } weak)
             {
-                if (UserRules.CheckPassword(password, user, policy.Value) is { } weak)
-                {
-                    return weak;
-                }
-
-                user.PasswordHash = PasswordHasher.Hash(password);
+                return weak;
             }
 
             db.Users.Add(user);

@@ -1,5 +1,4 @@
 using JumpCloudAdi.ControlPlane.Data;
-using JumpCloudAdi.ControlPlane.Passwords;
 using JumpCloudAdi.ControlPlane.Sync;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,7 +8,7 @@ namespace JumpCloudAdi.ControlPlane.Commands.Users;
 /// Deletes a user with its memberships, bindings, sync status, history and vault entry; its groups' member lists and
 /// a disconnection go to every domain it reached.
 /// </summary>
-public sealed class DeleteUserCommand(ControlPlaneDb db, ChangeLog log, DomainSync sync, PasswordVault vault)
+public sealed class DeleteUserCommand(ControlPlaneDb db, ChangeLog log, DomainSync sync)
 {
     public Task<CommandResult<SystemUser>> ExecuteAsync(string id, CancellationToken ct) =>
         log.RunAsync<CommandResult<SystemUser>>(async () =>
@@ -22,11 +21,10 @@ public sealed class DeleteUserCommand(ControlPlaneDb db, ChangeLog log, DomainSy
 
             var domains = await sync.DomainsOfUserAsync(id, ct);
             var groupIds = await db.GroupMembers.Where(m => m.UserId == id).Select(m => m.GroupId).ToListAsync(ct);
-            db.GroupMembers.RemoveRange(db.GroupMembers.Where(m => m.UserId == id));
             db.Associations.RemoveRange(db.Associations.Where(a => a.TargetType == AssociationTypes.User && a.TargetId == id));
             db.SyncStatuses.RemoveRange(db.SyncStatuses.Where(s => s.ObjectId == id));
-            vault.Erase(id);
             db.SyncHistory.RemoveRange(db.SyncHistory.Where(h => h.ObjectId == id));
+            // Its memberships and vault entry go with it (cascades); bindings and sync records name it without a foreign key.
             db.Users.Remove(user);
             await log.SaveAsync(ct);
             foreach (var group in await db.Groups.Where(g => groupIds.Contains(g.Id)).ToListAsync(ct))

@@ -22,12 +22,11 @@ public sealed class SetUserPasswordCommand(ControlPlaneDb db, ChangeLog log, Pas
                 return CommandError.Invalid("password", "password: is required", "invalidPassword");
             }
 
-            if (UserRules.CheckPassword(password, user, policy.Value) is { } weak)
+            if (UserRules.SetPasswordHash(user, password, policy.Value) is { } weak)
             {
                 return weak;
             }
 
-            user.PasswordHash = PasswordHasher.Hash(password);
             await passwords.AppendAsync(user, password, ct);
             await log.CommitAsync(ct);
             return user;

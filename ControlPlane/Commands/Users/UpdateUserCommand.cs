@@ -62,14 +62,9 @@ public sealed class UpdateUserCommand(ControlPlaneDb db, ChangeLog log, DomainSy
             }
 
             var password = string.IsNullOrEmpty(given.Password) ? null : given.Password;
-            if (password is not null)
+            if (password is not null && UserRules.SetPasswordHash(user, password, policy.Value) is { } weak)
             {
-                if (UserRules.CheckPassword(password, user, policy.Value) is { } weak)
-                {
-                    return weak;
-                }
-
-                user.PasswordHash = PasswordHasher.Hash(password);
+                return weak;
             }
 
             try

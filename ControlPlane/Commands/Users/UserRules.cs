@@ -49,11 +49,20 @@ internal static class UserRules
         return null;
     }
 
-    /// <summary>The password policy's verdict on <paramref name="password"/> for <paramref name="user"/>; null when it passes.</summary>
-    public static CommandError? CheckPassword(string password, SystemUser user, PasswordPolicyOptions policy) =>
-        PasswordPolicy.Check(password, user.Username, user.Firstname, user.Lastname, policy) is { } weak
-            ? CommandError.Invalid("password", weak, "invalidPassword")
-            : null;
+    /// <summary>
+    /// Checks <paramref name="password"/> against the policy for <paramref name="user"/> (its name as it is now) and,
+    /// when it passes, sets the user's hash; the policy's refusal otherwise.
+    /// </summary>
+    public static CommandError? SetPasswordHash(SystemUser user, string password, PasswordPolicyOptions policy)
+    {
+        if (PasswordPolicy.Check(password, user.Username, user.Firstname, user.Lastname, policy) is { } weak)
+        {
+            return CommandError.Invalid("password", weak, "invalidPassword");
+        }
+
+        user.PasswordHash = PasswordHasher.Hash(password);
+        return null;
+    }
 
     /// <summary>
     /// A user bound to a domain (directly or through a group) must stay syncable into AD; <paramref name="context"/>

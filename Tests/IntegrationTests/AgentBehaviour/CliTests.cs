@@ -67,6 +67,8 @@ public sealed class CliTests(SlapdServer slapd) : IClassFixture<SlapdServer>
         { "bad setting value", ["--user-disconnection-action", "delete"], "--user-disconnection-action" },
         { "bad locked-out value", ["--sync-account-locked-out-status", "yes"], "--sync-account-locked-out-status" },
         { "missing password file", ["--bind-password-file", "/nonexistent/pw"], "/nonexistent/pw" },
+        { "zero member range", ["--ad-member-range", "0"], "--ad-member-range" },
+        { "non-numeric member range", ["--ad-member-range", "many"], "--ad-member-range" },
     };
 
     [Theory]

@@ -3,9 +3,9 @@ using JumpCloudAdi.ControlPlane.Commands.Agents;
 using JumpCloudAdi.ControlPlane.Commands.Bindings;
 using JumpCloudAdi.ControlPlane.Commands.Domains;
 using JumpCloudAdi.ControlPlane.Data;
-using JumpCloudAdi.ControlPlane.Portal.Api;
 using JumpCloudAdi.ControlPlane.Portal.Live;
 using JumpCloudAdi.ControlPlane.Portal.Status;
+using JumpCloudAdi.ControlPlane.Sync;
 using JumpCloudAdi.Shared.Dn;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -13,7 +13,7 @@ using Microsoft.EntityFrameworkCore;
 namespace JumpCloudAdi.ControlPlane.Portal.Pages.ActiveDirectory;
 
 /// <summary>One ADI domain: its agents (with live status), bound users and groups, and sync activity.</summary>
-public sealed class DomainModel(PortalApi api, PortalReader reader, ControlPlaneDb db, ILogger<DomainModel> logger) : PortalPageModel(api, logger)
+public sealed class DomainModel(PortalReader reader, ControlPlaneDb db, ILogger<DomainModel> logger) : PortalPageModel(logger)
 {
     public static readonly string[] Tabs = ["details", "users", "groups", "activity"];
 
@@ -29,6 +29,9 @@ public sealed class DomainModel(PortalApi api, PortalReader reader, ControlPlane
 
     /// <summary>The current or last sync run (reconcile, initial sync), when large enough to show; updated live.</summary>
     public ProgressView? Progress => reader.Progress(Domain.Id);
+
+    /// <summary>Set in the response to "Delete domain" or "Unbind": what it would do, to confirm or cancel.</summary>
+    public ChangePreviewPrompt? Confirm { get; private set; }
 
     /// <summary>Set only in the response to "Add agent": the connect key is shown this once and never stored.</summary>
     public NewConnectKey? NewKey { get; private set; }
@@ -114,6 +117,57 @@ public sealed class DomainModel(PortalApi api, PortalReader reader, ControlPlane
         Audit($"deleted domain {domain.Domain}");
         return Done($"Domain {domain.Domain} deleted. Its agents were disconnected; nothing was removed from the directory.", "/activedirectory");
     }
+
+    /// <summary>The confirmation step of "Delete domain": what it would do, nothing done yet.</summary>
+    public async Task<IActionResult> OnPostPreviewDeleteDomainAsync(string id, [FromServices] DeleteDomain delete, [FromServices] DryRunner dryRun,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(delete);
+        ArgumentNullException.ThrowIfNull(dryRun);
+        var (result, preview) = await dryRun.RunAsync(() => delete.ExecuteAsync(id, ct), StatusOf, ct);
+        if (result.Value is not { } domain)
+        {
+            return this.Failed(result.Error!, Here(id));
+        }
+
+        var agents = await db.Agents.CountAsync(a => a.DomainId == id, ct);
+        Tab = "details";
+        Confirm = new ChangePreviewPrompt($"Delete the domain {domain.Domain}?",
+            $"Its {agents} agent{(agents == 1 ? " is" : "s are")} disconnected at once and its bindings, change log and sync history are removed. Nothing is deleted from the directory itself.",
+            preview, "DeleteDomain", new Dictionary<string, string> { ["id"] = id }, new Dictionary<string, string>(), "Delete domain", Here(id));
+        return await LoadAsync(id, ct) ? Page() : NotFound();
+    }
+
+    /// <summary>The confirmation step of "Unbind": what the domain's agent would be told, nothing done yet.</summary>
+    public async Task<IActionResult> OnPostPreviewUnbindAsync(string id, string type, string targetId, [FromServices] UnbindUser unbindUser,
+        [FromServices] UnbindGroup unbindGroup, [FromServices] DryRunner dryRun, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(unbindUser);
+        ArgumentNullException.ThrowIfNull(unbindGroup);
+        ArgumentNullException.ThrowIfNull(dryRun);
+        var group = type == PortalReader.GroupType;
+        Tab = group ? "groups" : "users";
+        var (result, preview) = await dryRun.RunAsync(
+            () => group ? unbindGroup.ExecuteAsync(id, targetId, ct) : unbindUser.ExecuteAsync(id, targetId, ct), StatusOf, ct);
+        if (!result.Succeeded)
+        {
+            return this.Failed(result.Error!, Here(id));
+        }
+
+        var name = group
+            ? await db.Groups.AsNoTracking().Where(g => g.Id == targetId).Select(g => g.Name).SingleAsync(ct)
+            : await db.Users.AsNoTracking().Where(u => u.Id == targetId).Select(u => u.Username).SingleAsync(ct);
+        var domain = await db.Domains.AsNoTracking().Where(d => d.Id == id).Select(d => d.Domain).SingleAsync(ct);
+        Confirm = new ChangePreviewPrompt($"Unbind {(group ? "user group" : "user")} {name} from {domain}?",
+            group
+                ? "The group, and each member that no other binding keeps in the domain, is disconnected there (the agent disables or deletes the accounts as its disconnection setting says)."
+                : "The user is disconnected from the domain unless a bound group still brings it (the agent disables or deletes the account as its disconnection setting says).",
+            preview, "Unbind", new Dictionary<string, string> { ["id"] = id },
+            new Dictionary<string, string> { ["type"] = type, ["targetId"] = targetId }, "Unbind", Here(id));
+        return await LoadAsync(id, ct) ? Page() : NotFound();
+    }
+
+    private static int StatusOf<T>(CommandResult<T> result) => result.Error?.HttpStatus ?? StatusCodes.Status200OK;
 
     /// <summary>Binds or unbinds the chosen user or group (the command runs only when something was chosen).</summary>
     private async Task<IActionResult> RelateAsync(string id, string type, string? targetId, bool bind, Func<Task<CommandResult<Binding>>> command)

@@ -1,6 +1,8 @@
+using JumpCloudAdi.ControlPlane.Commands;
+using JumpCloudAdi.ControlPlane.Commands.Agents;
+using UpdateDomain = JumpCloudAdi.ControlPlane.Commands.Domains.UpdateDomain;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Import;
-using JumpCloudAdi.ControlPlane.Portal.Api;
 using JumpCloudAdi.ControlPlane.Portal.Status;
 using JumpCloudAdi.Shared.Dn;
 using Microsoft.AspNetCore.Mvc;
@@ -12,7 +14,7 @@ namespace JumpCloudAdi.ControlPlane.Portal.Pages.ActiveDirectory;
 /// A domain's configuration (use case, "Update Configuration") and its one-time import from AD: adding an import
 /// agent (its connect key shown once), the import runs' summaries, and the guide's steps.
 /// </summary>
-public sealed class ImportModel(PortalApi api, PortalReader reader, ControlPlaneDb db, ILogger<ImportModel> logger) : PortalPageModel(api, logger)
+public sealed class ImportModel(PortalReader reader, ControlPlaneDb db, ILogger<ImportModel> logger) : PortalPageModel(logger)
 {
     public AdDomain Domain { get; private set; } = null!;
     public IReadOnlyList<ImportRunDto> Runs { get; private set; } = [];
@@ -29,29 +31,30 @@ public sealed class ImportModel(PortalApi api, PortalReader reader, ControlPlane
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
 
-    public async Task<IActionResult> OnPostUpdateConfigurationAsync(string id, string? useCase, CancellationToken ct)
+    public async Task<IActionResult> OnPostUpdateConfigurationAsync(string id, string? useCase, [FromServices] UpdateDomain update, CancellationToken ct)
     {
-        var outcome = await Api.SendAsync("activedirectories_patch", new { id }, new { useCase = useCase ?? "" }, ct);
-        if (!outcome.Succeeded)
+        ArgumentNullException.ThrowIfNull(update);
+        var result = await update.ExecuteAsync(id, null, useCase ?? "", ct);
+        if (!result.Succeeded)
         {
-            return Failed(outcome, Here(id));
+            return this.Failed(result.Error!, Here(id));
         }
 
         Audit($"set the use case of domain {id} to {useCase}");
         return Done($"Configuration updated: {UseCases.Label(useCase)}.", Here(id));
     }
 
-    public async Task<IActionResult> OnPostAddImportAgentAsync(string id, CancellationToken ct)
+    public async Task<IActionResult> OnPostAddImportAgentAsync(string id, [FromServices] CreateAgent create, CancellationToken ct)
     {
-        var outcome = await Api.SendAsync("activedirectories_agentsPost", new { id }, new { agentType = "IMPORT" }, ct);
-        if (!outcome.Succeeded)
+        ArgumentNullException.ThrowIfNull(create);
+        var result = await create.ExecuteAsync(id, AgentTypes.Import, ct);
+        if (result.Value is not { } issued)
         {
-            return Failed(outcome, Here(id));
+            return this.Failed(result.Error!, Here(id));
         }
 
         Audit($"issued a connect key for a new import agent of domain {id}");
-        var expires = outcome.Body.TryGetProperty("connectKeyExpiresAt", out var e) ? e.GetDateTimeOffset() : reader.Now.AddDays(7);
-        NewKey = new DomainModel.NewConnectKey(outcome.GetString("id")!, outcome.GetString("connectKey")!, expires);
+        NewKey = new DomainModel.NewConnectKey(issued.Agent.Id, issued.ConnectKey, issued.Agent.KeyExpiresAt);
         return await LoadAsync(id, ct) ? Page() : NotFound();
     }
 

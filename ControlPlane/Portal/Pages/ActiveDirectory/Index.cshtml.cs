@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using JumpCloudAdi.ControlPlane.Commands.Domains;
-using JumpCloudAdi.ControlPlane.Portal.Api;
 using JumpCloudAdi.ControlPlane.Portal.Status;
 using JumpCloudAdi.Shared.Dn;
 using Microsoft.AspNetCore.Mvc;
@@ -8,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace JumpCloudAdi.ControlPlane.Portal.Pages.ActiveDirectory;
 
 /// <summary>Directory Integrations &gt; Active Directory: the ADI domains and adding one.</summary>
-public sealed class IndexModel(PortalApi api, PortalReader reader, ILogger<IndexModel> logger) : PortalPageModel(api, logger)
+public sealed class IndexModel(PortalReader reader, ILogger<IndexModel> logger) : PortalPageModel(logger)
 {
     public IReadOnlyList<DomainRow> Domains { get; private set; } = [];
 

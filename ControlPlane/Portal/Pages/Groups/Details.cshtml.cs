@@ -1,6 +1,6 @@
+using JumpCloudAdi.ControlPlane.Commands.Bindings;
 using JumpCloudAdi.ControlPlane.Commands.Groups;
 using JumpCloudAdi.ControlPlane.Data;
-using JumpCloudAdi.ControlPlane.Portal.Api;
 using JumpCloudAdi.ControlPlane.Portal.Status;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -8,8 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace JumpCloudAdi.ControlPlane.Portal.Pages.Groups;
 
 /// <summary>One user group: name and description, members, and domain bindings.</summary>
-/// <remarks>Binding to a domain still goes through the in-process REST API (<see cref="PortalApi"/>) until it has a command.</remarks>
-public sealed class DetailsModel(PortalApi api, ControlPlaneDb db, PortalReader reader, ILogger<DetailsModel> logger) : PortalPageModel(api, logger)
+public sealed class DetailsModel(ControlPlaneDb db, PortalReader reader, ILogger<DetailsModel> logger) : PortalPageModel(logger)
 {
     public UserGroup Group { get; private set; } = null!;
     public IReadOnlyList<SystemUser> Members { get; private set; } = [];
@@ -41,7 +40,7 @@ public sealed class DetailsModel(PortalApi api, ControlPlaneDb db, PortalReader 
             return Done("Changes saved.", Here(id));
         }
 
-        ShowError(saved.Error, nameof(Edit), "name", "description");
+        this.ShowError(saved.Error, nameof(Edit), "name", "description");
         return await LoadAsync(id, ct) ? Page() : NotFound();
     }
 
@@ -50,7 +49,7 @@ public sealed class DetailsModel(PortalApi api, ControlPlaneDb db, PortalReader 
         var deleted = await delete.ExecuteAsync(id, ct);
         if (deleted.Value is not { } group)
         {
-            return Failed(deleted.Error!, Here(id));
+            return this.Failed(deleted.Error!, Here(id));
         }
 
         Audit($"deleted user group {group.Name}");
@@ -65,14 +64,13 @@ public sealed class DetailsModel(PortalApi api, ControlPlaneDb db, PortalReader 
         RelateAsync(Here(id), userId, "Choose a user.", async chosen => (await remove.ExecuteAsync(id, chosen, ct)).Error,
             $"removed user {userId} from group {id}", "Member removed.");
 
-    public Task<IActionResult> OnPostBindAsync(string id, string domainId, CancellationToken ct) => BindAsync(id, domainId, "add", ct);
+    public Task<IActionResult> OnPostBindAsync(string id, string domainId, [FromServices] BindGroup bind, CancellationToken ct) =>
+        RelateAsync(Here(id), domainId, "Choose a domain.", async chosen => (await bind.ExecuteAsync(chosen, id, ct)).Error,
+            $"bound group {id} to domain {domainId}", "Bound to the domain; its members are bound too.");
 
-    public Task<IActionResult> OnPostUnbindAsync(string id, string domainId, CancellationToken ct) => BindAsync(id, domainId, "remove", ct);
-
-    private Task<IActionResult> BindAsync(string id, string domainId, string op, CancellationToken ct) =>
-        RelateAsync(Here(id), domainId, "Choose a domain.", "graph_activeDirectoryAssociationsPost", new { id = domainId }, new { op, type = PortalReader.GroupType, id },
-            $"{(op == "add" ? "bound" : "unbound")} group {id} {(op == "add" ? "to" : "from")} domain {domainId}",
-            op == "add" ? "Bound to the domain; its members are bound too." : "Unbound from the domain.", ct);
+    public Task<IActionResult> OnPostUnbindAsync(string id, string domainId, [FromServices] UnbindGroup unbind, CancellationToken ct) =>
+        RelateAsync(Here(id), domainId, "Choose a domain.", async chosen => (await unbind.ExecuteAsync(chosen, id, ct)).Error,
+            $"unbound group {id} from domain {domainId}", "Unbound from the domain.");
 
     private static string Here(string id) => $"/groups/{id}";
 

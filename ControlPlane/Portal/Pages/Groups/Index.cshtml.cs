@@ -29,7 +29,7 @@ public sealed class IndexModel(ControlPlaneDb db, CreateUserGroupCommand create,
             return Done($"User group {group.Name} created.", $"/groups/{group.Id}");
         }
 
-        ShowError(created.Error!, nameof(NewGroup), "name", "description");
+        this.ShowError(created.Error!, nameof(NewGroup), "name", "description");
         ShowAddForm = true;
         await LoadAsync(ct);
         return Page();

@@ -1,9 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using JumpCloudAdi.ControlPlane.Commands;
+using JumpCloudAdi.ControlPlane.Commands.Bindings;
 using JumpCloudAdi.ControlPlane.Commands.Groups;
 using JumpCloudAdi.ControlPlane.Commands.Users;
 using JumpCloudAdi.ControlPlane.Data;
-using JumpCloudAdi.ControlPlane.Portal.Api;
 using JumpCloudAdi.ControlPlane.Portal.Status;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -11,9 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace JumpCloudAdi.ControlPlane.Portal.Pages.Users;
 
 /// <summary>One user: details, state (suspend, unlock), password, domain bindings and group membership.</summary>
-/// <remarks>Binding to a domain still goes through the in-process REST API (<see cref="PortalApi"/>) until it has a command.</remarks>
-public sealed class DetailsModel(PortalApi api, ControlPlaneDb db, PortalReader reader, ILogger<DetailsModel> logger)
-    : PortalPageModel(api, logger)
+public sealed class DetailsModel(ControlPlaneDb db, PortalReader reader, ILogger<DetailsModel> logger) : PortalPageModel(logger)
 {
     public static readonly string[] Fields = ["username", "email", "firstname", "lastname"];
 
@@ -60,7 +58,7 @@ public sealed class DetailsModel(PortalApi api, ControlPlaneDb db, PortalReader 
             return Done("Changes saved. Bound domains receive them with the next sync.", Here(id));
         }
 
-        ShowError(saved.Error, nameof(Edit), Fields);
+        this.ShowError(saved.Error, nameof(Edit), Fields);
         return await LoadAsync(id, ct) ? Page() : NotFound();
     }
 
@@ -83,7 +81,7 @@ public sealed class DetailsModel(PortalApi api, ControlPlaneDb db, PortalReader 
             return Done("Password set. Bound domains receive it sealed to their agents.", Here(id));
         }
 
-        ModelState.AddModelError(nameof(NewPassword), FieldText(set.Error));
+        ModelState.AddModelError(nameof(NewPassword), CommandErrors.FieldText(set.Error));
         return await LoadAsync(id, ct) ? Page() : NotFound();
     }
 
@@ -92,16 +90,20 @@ public sealed class DetailsModel(PortalApi api, ControlPlaneDb db, PortalReader 
         var deleted = await delete.ExecuteAsync(id, ct);
         if (deleted.Value is not { } user)
         {
-            return Failed(deleted.Error!, Here(id));
+            return this.Failed(deleted.Error!, Here(id));
         }
 
         Audit($"deleted user {user.Username}");
         return Done($"User {user.Username} deleted.", "/users");
     }
 
-    public Task<IActionResult> OnPostBindAsync(string id, string domainId, CancellationToken ct) => BindAsync(id, domainId, "add", ct);
+    public Task<IActionResult> OnPostBindAsync(string id, string domainId, [FromServices] BindUser bind, CancellationToken ct) =>
+        RelateAsync(Here(id), domainId, "Choose a domain.", async chosen => (await bind.ExecuteAsync(chosen, id, ct)).Error,
+            $"bound user {id} to domain {domainId}", "Bound to the domain.");
 
-    public Task<IActionResult> OnPostUnbindAsync(string id, string domainId, CancellationToken ct) => BindAsync(id, domainId, "remove", ct);
+    public Task<IActionResult> OnPostUnbindAsync(string id, string domainId, [FromServices] UnbindUser unbind, CancellationToken ct) =>
+        RelateAsync(Here(id), domainId, "Choose a domain.", async chosen => (await unbind.ExecuteAsync(chosen, id, ct)).Error,
+            $"unbound user {id} from domain {domainId}", "Unbound from the domain.");
 
     public Task<IActionResult> OnPostJoinAsync(string id, string groupId, [FromServices] AddGroupMemberCommand add, CancellationToken ct) =>
         RelateAsync(Here(id), groupId, "Choose a user group.", async chosen => (await add.ExecuteAsync(chosen, id, ct)).Error,
@@ -115,17 +117,12 @@ public sealed class DetailsModel(PortalApi api, ControlPlaneDb db, PortalReader 
     {
         if (result.Error is { } error)
         {
-            return Failed(error, Here(id));
+            return this.Failed(error, Here(id));
         }
 
         Audit($"{action} user {id}");
         return Done(notice, Here(id));
     }
-
-    private Task<IActionResult> BindAsync(string id, string domainId, string op, CancellationToken ct) =>
-        RelateAsync(Here(id), domainId, "Choose a domain.", "graph_activeDirectoryAssociationsPost", new { id = domainId }, new { op, type = PortalReader.UserType, id },
-            $"{(op == "add" ? "bound" : "unbound")} user {id} {(op == "add" ? "to" : "from")} domain {domainId}",
-            op == "add" ? "Bound to the domain." : "Unbound from the domain.", ct);
 
     private static string Here(string id) => $"/users/{id}";
 

@@ -39,7 +39,7 @@ public sealed class IndexModel(ControlPlaneDb db, CreateUserCommand create, ILog
             return Done($"User {user.Username} created.", $"/users/{user.Id}");
         }
 
-        ShowError(created.Error!, nameof(NewUser), Fields);
+        this.ShowError(created.Error!, nameof(NewUser), Fields);
         ShowAddForm = true;
         NewUser.Password = null;
         await LoadAsync(ct);
