@@ -7,6 +7,7 @@ var root = new RootCommand("JumpCloud ADI sync agent: writes users, groups and p
     InstallCommand.Create(),
     RunCommand.Create(),
     ReconcileCommand.Create(),
+    ImportCommand.Create(),
     StatusCommand.Create(),
     UninstallCommand.Create(),
 };

@@ -24,7 +24,14 @@ internal static class InstallCommand
         var rootUserDn = CliOptions.Text("--root-user-dn", "Root user container, semicolon form with capital types, e.g. \"OU=People;DC=example;DC=com\".", required: true);
         var bindUser = CliOptions.Text("--bind-user", "Service account the agent binds as (UPN, DN, or rootdn on OpenLDAP); must not be a Domain Admin.", required: true);
         var bindPasswordFile = CliOptions.Text("--bind-password-file", "File holding the service account's password (read once, stored encrypted).", required: true);
-        var syncGroupDn = CliOptions.Text("--sync-group-dn", "Existing security group that is the parent of every synced group, e.g. \"CN=JumpCloud Groups;OU=Groups;DC=example;DC=com\".", required: true);
+        var syncGroupDn = CliOptions.Text("--sync-group-dn", "Existing security group that is the parent of every synced group, e.g. \"CN=JumpCloud Groups;OU=Groups;DC=example;DC=com\" (sync agents; required for them).");
+        var agentType = CliOptions.Choice("--agent-type", "sync: writes JumpCloud's users and groups into the directory; import: reads the members of the ADI security group into JumpCloud (read-only account, never writes to the directory)", "sync", "sync", "import");
+        var importGroupDn = CliOptions.Text("--import-group-dn", "Import agents: the ADI security group whose members, and the members of the groups nested in it, are imported (default \"CN=JumpCloud;\" + --root-user-dn).");
+        var userFieldMapping = CliOptions.Choice("--user-field-mapping", "Import agents: the AD attribute the JumpCloud username comes from (OpenLDAP: always uid)", "samaccountname", "samaccountname", "userprincipalname");
+        var syncAdditional = CliOptions.Choice("--sync-additional-attributes", "Import agents: also import display name, description, job title, department, company, location, employee type, phone numbers, addresses and manager", "true", "true", "false");
+        var takeover = CliOptions.Choice("--user-takeover-action", "Import agents: what happens to an existing JumpCloud user with the same username (takeover: it is managed from AD from now on; skip: left alone and reported)", "takeover", "takeover", "skip");
+        var dissociation = CliOptions.Choice("--user-dissociation-action", "Import agents: what happens in JumpCloud to a user removed from the group, disabled or deleted in AD (remove: deleted; unbind: kept, no longer managed from AD)", "remove", "remove", "unbind");
+        var pollSeconds = new Option<int>("--poll-seconds") { Description = "Import agents: seconds between reads of the directory.", DefaultValueFactory = _ => 90 };
         var groupDisconnection = CliOptions.Choice("--group-disconnection-action", "What happens to a group unbound from the domain", "retain", "remove", "retain");
         var userDisconnection = CliOptions.Choice("--user-disconnection-action", "What happens to a user unbound from the domain or deleted", "disable", "remove", "retain", "disable");
         var membershipDisconnection = CliOptions.Choice("--membership-disconnection-action", "What happens to a user's group memberships when it is unbound", "remove", "remove", "retain");
@@ -44,6 +51,7 @@ internal static class InstallCommand
             config, controlPlane, caCert, pin, connectKey, serverType, ldapUrl, ldapCaCert, startTls, allowInsecure, acceptRisk,
             rootUserDn, bindUser, bindPasswordFile, syncGroupDn, groupDisconnection, userDisconnection, membershipDisconnection,
             membershipSyncType, lockedOut, memberRange, service, serviceUser, unitDirectory, noStart,
+            agentType, importGroupDn, userFieldMapping, syncAdditional, takeover, dissociation, pollSeconds,
         };
 
         command.SetAction(result =>
@@ -91,7 +99,24 @@ internal static class InstallCommand
             var ldapCa = result.GetValue(ldapCaCert);
             settings.LdapCaPem = ldapCa is null ? null : ReadCertificatePem(ldapCa, "--ldap-ca-cert");
             settings.RootUserDn = ValidateDn(result.GetValue(rootUserDn)!, "--root-user-dn");
-            settings.SyncGroupDn = ValidateDn(result.GetValue(syncGroupDn)!, "--sync-group-dn");
+            var type = result.GetValue(agentType) == "import" ? "IMPORT" : "SYNC";
+            if (existing?.AgentId is not null && string.IsNullOrWhiteSpace(key) && existing.AgentType != type)
+            {
+                throw new SettingsException($"this agent is enrolled as a {existing.AgentType} agent; changing it to {type} needs a new connect key of that type");
+            }
+
+            settings.AgentType = type;
+            if (type == "IMPORT")
+            {
+                Import.ImportInstall.Apply(settings, result.GetValue(importGroupDn), result.GetValue(userFieldMapping)!, result.GetValue(syncAdditional) == "true",
+                    result.GetValue(takeover)!, result.GetValue(dissociation)!, result.GetValue(pollSeconds), result.GetValue(syncGroupDn));
+            }
+            else
+            {
+                settings.SyncGroupDn = ValidateDn(result.GetValue(syncGroupDn)
+                    ?? throw new SettingsException("--sync-group-dn is required for a sync agent"), "--sync-group-dn");
+            }
+
             settings.BindUser = result.GetValue(bindUser)!;
             settings.BindPassword = ReadPassword(result.GetValue(bindPasswordFile)!);
             settings.GroupDisconnectionAction = result.GetValue(groupDisconnection)!;
@@ -188,7 +213,7 @@ internal static class InstallCommand
         return url;
     }
 
-    private static string ValidateDn(string dn, string option) =>
+    internal static string ValidateDn(string dn, string option) =>
         SemicolonDn.TryParse(dn, out var parsed, out var error) ? parsed.ToString() : throw new SettingsException($"{option}: {error}");
 
     private static string ReadCertificatePem(string path, string option)

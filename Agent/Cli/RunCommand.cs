@@ -71,7 +71,15 @@ internal static class RunCommand
         using var notifier = new SystemdServiceNotifier();
         try
         {
-            await new SyncAgent(path, settings, logger, notifier).RunAsync(stop.Token);
+            if (settings.IsImport)
+            {
+                await new Import.ImportAgent(path, settings, logger, notifier).RunAsync(stop.Token);
+            }
+            else
+            {
+                await new SyncAgent(path, settings, logger, notifier).RunAsync(stop.Token);
+            }
+
             notifier.Stopping();
         }
         catch (EnrollmentException ex)

@@ -30,6 +30,20 @@ public sealed class AgentSettings
     /// </summary>
     public int? AdMemberRange { get; set; }
 
+    /// <summary>SYNC (writes the control plane's changes into the directory) or IMPORT (reads users from it).</summary>
+    public string AgentType { get; set; } = "SYNC";
+
+    /// <summary>IMPORT: the ADI security group whose members (and nested groups' members) are imported.</summary>
+    public string? ImportGroupDn { get; set; }
+    public string UserFieldMapping { get; set; } = "samaccountname";
+    public bool SyncAdditionalAttributes { get; set; } = true;
+    public string UserTakeoverAction { get; set; } = "takeover";
+    public string UserDissociationAction { get; set; } = "remove";
+    public int PollSeconds { get; set; } = 90;
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsImport => AgentType == "IMPORT";
+
     public string? AgentId { get; set; }
     public string? DomainId { get; set; }
     public string? Domain { get; set; }
@@ -49,6 +63,11 @@ public sealed class AgentSettings
     /// <summary>The non-secret settings, reported to the control plane and shown by <c>status</c>.</summary>
     public Dictionary<string, string> Describe()
     {
+        if (IsImport)
+        {
+            return DescribeImport();
+        }
+
         var described = new Dictionary<string, string>
         {
             ["controlPlane"] = ControlPlaneUrl,
@@ -72,4 +91,21 @@ public sealed class AgentSettings
 
         return described;
     }
+
+    private Dictionary<string, string> DescribeImport() => new()
+    {
+        ["agentType"] = AgentType,
+        ["controlPlane"] = ControlPlaneUrl,
+        ["serverType"] = ServerType,
+        ["ldapUrl"] = LdapUrl,
+        ["startTls"] = StartTls ? "true" : "false",
+        ["rootUserDn"] = RootUserDn,
+        ["bindUser"] = BindUser,
+        ["importGroupDn"] = ImportGroupDn ?? "",
+        ["userFieldMapping"] = UserFieldMapping,
+        ["syncAdditionalAttributes"] = SyncAdditionalAttributes ? "true" : "false",
+        ["userTakeoverAction"] = UserTakeoverAction,
+        ["userDissociationAction"] = UserDissociationAction,
+        ["pollSeconds"] = PollSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 }

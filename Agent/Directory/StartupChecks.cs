@@ -52,7 +52,7 @@ internal static class StartupChecks
         }
     }
 
-    private static void VerifyServiceAccount(LdapConnection connection, RootDse rootDse, string bindUser)
+    internal static void VerifyServiceAccount(LdapConnection connection, RootDse rootDse, string bindUser)
     {
         var namingContext = rootDse.DefaultNamingContext
             ?? throw new DirectoryCheckException("the directory announces Active Directory but no defaultNamingContext; the service account cannot be checked");

@@ -80,6 +80,18 @@ public sealed class AgentGatewayService(
         return new ReconcileResponse { FromSeq = range.FromSeq, ToSeq = range.ToSeq, Objects = range.Objects };
     }
 
+    public override async Task<ImportSummary> ReportImport(ImportReport request, ServerCallContext context)
+    {
+        var agent = await AuthenticateAsync(context);
+        if (agent.AgentType != AgentTypes.Import)
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "Only IMPORT agents report imports; this is a SYNC agent."));
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        return await Import.ImportReports.AcceptAsync(scope.ServiceProvider, agent, request, context.CancellationToken);
+    }
+
     public override async Task Connect(IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<ControlMessage> responseStream, ServerCallContext context)
     {
         var agent = await AuthenticateAsync(context);

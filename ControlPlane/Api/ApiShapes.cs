@@ -80,6 +80,8 @@ public sealed record SystemUserDto
     [JsonPropertyName("ldap_binding_user")] public bool LdapBindingUser { get; init; }
     [JsonPropertyName("enable_user_portal_multifactor")] public bool EnableUserPortalMultifactor { get; init; }
     [JsonPropertyName("externally_managed")] public bool ExternallyManaged { get; init; }
+    [JsonPropertyName("external_dn"), JsonIgnore(Condition = Unset)] public string? ExternalDn { get; init; }
+    [JsonPropertyName("external_source_type"), JsonIgnore(Condition = Unset)] public string? ExternalSourceType { get; init; }
     public bool Suspended { get; init; }
     [JsonPropertyName("account_locked")] public bool AccountLocked { get; init; }
     public bool Activated { get; init; }

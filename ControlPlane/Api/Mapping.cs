@@ -54,6 +54,8 @@ internal static class Mapping
             LdapBindingUser = u.LdapBindingUser,
             EnableUserPortalMultifactor = u.EnableUserPortalMultifactor,
             ExternallyManaged = u.ExternallyManaged,
+            ExternalDn = profile.ExternalDn,
+            ExternalSourceType = profile.ExternalSourceType,
             Suspended = u.Suspended,
             AccountLocked = u.AccountLocked,
             Activated = true,

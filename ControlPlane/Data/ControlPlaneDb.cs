@@ -32,6 +32,8 @@ public class ControlPlaneDb : DbContext, IDataProtectionKeyContext
     public DbSet<SyncStatusRecord> SyncStatuses => Set<SyncStatusRecord>();
     public DbSet<SyncHistoryEntry> SyncHistory => Set<SyncHistoryEntry>();
     public DbSet<ControlPlaneSetting> Settings => Set<ControlPlaneSetting>();
+    public DbSet<ImportedObject> ImportedObjects => Set<ImportedObject>();
+    public DbSet<ImportRun> ImportRuns => Set<ImportRun>();
 
     /// <summary>Each user's current password, encrypted (see <see cref="Passwords.PasswordVault"/>).</summary>
     public DbSet<PasswordVaultEntry> PasswordVault => Set<PasswordVaultEntry>();
@@ -126,6 +128,24 @@ public class ControlPlaneDb : DbContext, IDataProtectionKeyContext
         {
             e.HasKey(s => new { s.DomainId, s.ObjectId });
             e.HasOne<AdDomain>().WithMany().HasForeignKey(s => s.DomainId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<ImportedObject>(e =>
+        {
+            e.HasKey(o => new { o.DomainId, o.Kind, o.Anchor });
+            e.Property(o => o.DomainId).HasMaxLength(24);
+            e.Property(o => o.Kind).HasMaxLength(8);
+            e.Property(o => o.Anchor).HasMaxLength(64);
+            e.Property(o => o.ObjectId).HasMaxLength(24);
+            e.HasIndex(o => o.ObjectId);
+            e.HasOne<AdDomain>().WithMany().HasForeignKey(o => o.DomainId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<ImportRun>(e =>
+        {
+            e.HasKey(r => r.Id);
+            e.Property(r => r.DomainId).HasMaxLength(24);
+            e.Property(r => r.AgentId).HasMaxLength(24);
+            e.HasIndex(r => new { r.DomainId, r.Id });
+            e.HasOne<AdDomain>().WithMany().HasForeignKey(r => r.DomainId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<PasswordVaultEntry>(e =>
         {

@@ -20,6 +20,12 @@ public sealed record UserProfile
     public IReadOnlyList<UserAttribute> Attributes { get; init; } = [];
     public UserRecoveryEmail? RecoveryEmail { get; init; }
 
+    /// <summary>v1 <c>external_dn</c>: the directory entry an IMPORT agent imported the user from (LDAP form).</summary>
+    public string? ExternalDn { get; init; }
+
+    /// <summary>v1 <c>external_source_type</c>: <c>ActiveDirectory</c> for imported users.</summary>
+    public string? ExternalSourceType { get; init; }
+
     public static UserProfile Read(string? json) =>
         string.IsNullOrEmpty(json) ? new UserProfile() : JsonSerializer.Deserialize<UserProfile>(json, _json) ?? new UserProfile();
 

@@ -2,6 +2,7 @@ using JumpCloudAdi.ControlPlane.Agents;
 using JumpCloudAdi.ControlPlane.Api;
 using JumpCloudAdi.ControlPlane.Commands;
 using JumpCloudAdi.ControlPlane.Data;
+using JumpCloudAdi.ControlPlane.Import;
 using JumpCloudAdi.ControlPlane.Passwords;
 using JumpCloudAdi.ControlPlane.Portal;
 using JumpCloudAdi.ControlPlane.Portal.Security;
@@ -116,6 +117,8 @@ public static class ControlPlaneApp
         builder.Services.TryAddSingleton(PasswordKeyProviders.Create);
         builder.Services.TryAddScoped<PasswordVault>();
         builder.Services.TryAddScoped<Reconciler>();
+        builder.Services.TryAddScoped<JumpCloudAdi.ControlPlane.Import.IImportWriter, JumpCloudAdi.ControlPlane.Import.DbImportWriter>();
+        builder.Services.TryAddScoped<JumpCloudAdi.ControlPlane.Import.ImportProcessor>();
         builder.Services.TryAddScoped<ConnectKeyService>();
         builder.Services.AddUserAndGroupCommands();
         builder.Services.AddDomainCommands();
@@ -181,7 +184,7 @@ public static class ControlPlaneApp
         api.MapSystemUsersApi();
         api.MapOrganizationsApi();
         var v2 = api.MapGroup("/v2");
-        v2.MapActiveDirectoryApi();
+        v2.MapActiveDirectoryApi().MapImportApi();
         v2.MapUserGroupsApi();
         v2.MapGraphApi();
         v2.MapPolicyTemplatesApi();

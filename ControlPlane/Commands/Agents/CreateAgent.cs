@@ -15,7 +15,7 @@ public sealed class CreateAgent(ControlPlaneDb db, ChangeLog log, ConnectKeyServ
     public Task<CommandResult<IssuedAgent>> ExecuteAsync(string domainId, string? agentType, CancellationToken ct) =>
         log.RunAsync<CommandResult<IssuedAgent>>(async () =>
         {
-            if (!await db.Domains.AnyAsync(d => d.Id == domainId, ct))
+            if (await db.Domains.AsNoTracking().Where(d => d.Id == domainId).Select(d => d.UseCase).SingleOrDefaultAsync(ct) is not { } useCase)
             {
                 return CommandError.NotFound(DomainErrors.What);
             }
@@ -24,6 +24,11 @@ public sealed class CreateAgent(ControlPlaneDb db, ChangeLog log, ConnectKeyServ
             if (type is not (AgentTypes.Sync or AgentTypes.Import))
             {
                 return CommandError.Invalid("agentType", "agentType: must be SYNC or IMPORT", "invalidAgentType");
+            }
+
+            if (type == AgentTypes.Import && Import.ImportRules.RefuseImportKey(useCase) is { } refused)
+            {
+                return refused;
             }
 
             var (agent, key) = await keys.IssueAsync(domainId, type, ct);

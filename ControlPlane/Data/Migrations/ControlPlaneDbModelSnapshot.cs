@@ -216,6 +216,105 @@ namespace JumpCloudAdi.ControlPlane.Data.Migrations
                     b.ToTable("GroupMembers");
                 });
 
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.ImportRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AgentId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Created")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Dissociated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DomainId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Full")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("GroupsCreated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("GroupsRemoved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("GroupsUpdated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Once")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SkippedJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TakenOver")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Unchanged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Updated")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DomainId", "Id");
+
+                    b.ToTable("ImportRuns");
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.ImportedObject", b =>
+                {
+                    b.Property<string>("DomainId")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Anchor")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Digest")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Dn")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ImportedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MembersJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ObjectId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("DomainId", "Kind", "Anchor");
+
+                    b.HasIndex("ObjectId");
+
+                    b.ToTable("ImportedObjects");
+                });
+
             modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.PasswordVaultEntry", b =>
                 {
                     b.Property<string>("UserId")
@@ -530,6 +629,24 @@ namespace JumpCloudAdi.ControlPlane.Data.Migrations
                     b.HasOne("JumpCloudAdi.ControlPlane.Data.SystemUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.ImportRun", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.AdDomain", null)
+                        .WithMany()
+                        .HasForeignKey("DomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.ImportedObject", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.AdDomain", null)
+                        .WithMany()
+                        .HasForeignKey("DomainId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -22,6 +22,11 @@ public sealed record AgentHealth(AgentHealthLevel Level, string Label, string De
     public static AgentHealth Evaluate(AgentRecord agent, DateTimeOffset now, TimeSpan heartbeat, SyncFailure? latestFailure)
     {
         ArgumentNullException.ThrowIfNull(agent);
+        if (agent.AgentType == AgentTypes.Import && agent.State != AgentStates.Unsealed)
+        {
+            return Import.ImportAgentHealth.Evaluate(agent, now, FreshFor(heartbeat));
+        }
+
         switch (agent.State)
         {
             case AgentStates.Unsealed:

@@ -150,6 +150,12 @@ public sealed class AckIntegrityTests : IAsyncLifetime
 
     private async Task<RawAgent> EnrollAsync(GatewayClient gateway, string domainId, string type, string hostname)
     {
+        if (type == "IMPORT")
+        {
+            // An IMPORT key needs a use case that imports.
+            await _cp.MustAsync(HttpMethod.Patch, $"/api/v2/activedirectories/{domainId}", new { useCase = "TWOWAYSYNC" }, 200);
+        }
+
         var json = await _cp.MustAsync(HttpMethod.Post, $"/api/v2/activedirectories/{domainId}/agents", new { agentType = type }, 201);
         return await RawAgent.EnrollAsync(gateway, json["connectKey"]!.GetValue<string>(), hostname);
     }

@@ -139,6 +139,12 @@ public sealed class ForgedAckTests(SlapdServer slapd) : IClassFixture<SlapdServe
 
     private static async Task<RawAgent> EnrollAsync(ControlPlaneHost cp, GatewayClient gateway, string domainId, string type, string hostname)
     {
+        if (type == "IMPORT")
+        {
+            // An IMPORT key needs a use case that imports.
+            await cp.MustAsync(HttpMethod.Patch, $"/api/v2/activedirectories/{domainId}", new { useCase = "TWOWAYSYNC" }, 200);
+        }
+
         var json = await cp.MustAsync(HttpMethod.Post, $"/api/v2/activedirectories/{domainId}/agents", new { agentType = type }, 201);
         return await RawAgent.EnrollAsync(gateway, json["connectKey"]!.GetValue<string>(), hostname);
     }

@@ -224,6 +224,107 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
                     b.ToTable("GroupMembers");
                 });
 
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.ImportRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AgentId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Created")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Dissociated")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("DomainId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<bool>("Full")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("GroupsCreated")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("GroupsRemoved")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("GroupsUpdated")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("Once")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("SkippedJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("TakenOver")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Unchanged")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Updated")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DomainId", "Id");
+
+                    b.ToTable("ImportRuns");
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.ImportedObject", b =>
+                {
+                    b.Property<string>("DomainId")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("Anchor")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Digest")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Dn")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("MembersJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ObjectId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.HasKey("DomainId", "Kind", "Anchor");
+
+                    b.HasIndex("ObjectId");
+
+                    b.ToTable("ImportedObjects");
+                });
+
             modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.PasswordVaultEntry", b =>
                 {
                     b.Property<string>("UserId")
@@ -542,6 +643,24 @@ namespace JumpCloudAdi.ControlPlane.Data.Postgres.Migrations
                     b.HasOne("JumpCloudAdi.ControlPlane.Data.SystemUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.ImportRun", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.AdDomain", null)
+                        .WithMany()
+                        .HasForeignKey("DomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JumpCloudAdi.ControlPlane.Data.ImportedObject", b =>
+                {
+                    b.HasOne("JumpCloudAdi.ControlPlane.Data.AdDomain", null)
+                        .WithMany()
+                        .HasForeignKey("DomainId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
