@@ -30,6 +30,10 @@ public sealed class DryRunner(ControlPlaneDb db, ChangeLog log)
         }
     }
 
+    /// <summary>A command as a dry run: its result (the object or its error) and the preview of what it would append.</summary>
+    public Task<(Commands.CommandResult<T> Result, ChangePreview Preview)> RunAsync<T>(Func<Task<Commands.CommandResult<T>>> command, CancellationToken ct) =>
+        RunAsync(command, r => r.Error?.HttpStatus ?? StatusCodes.Status200OK, ct);
+
     private async Task<ChangePreview> PreviewAsync(int status, CancellationToken ct)
     {
         var byDomain = log.Preview.GroupBy(p => p.DomainId).ToList();

@@ -124,7 +124,7 @@ public sealed class DomainModel(PortalReader reader, ControlPlaneDb db, ILogger<
     {
         ArgumentNullException.ThrowIfNull(delete);
         ArgumentNullException.ThrowIfNull(dryRun);
-        var (result, preview) = await dryRun.RunAsync(() => delete.ExecuteAsync(id, ct), StatusOf, ct);
+        var (result, preview) = await dryRun.RunAsync(() => delete.ExecuteAsync(id, ct), ct);
         if (result.Value is not { } domain)
         {
             return this.Failed(result.Error!, Here(id));
@@ -148,7 +148,7 @@ public sealed class DomainModel(PortalReader reader, ControlPlaneDb db, ILogger<
         var group = type == PortalReader.GroupType;
         Tab = group ? "groups" : "users";
         var (result, preview) = await dryRun.RunAsync(
-            () => group ? unbindGroup.ExecuteAsync(id, targetId, ct) : unbindUser.ExecuteAsync(id, targetId, ct), StatusOf, ct);
+            () => group ? unbindGroup.ExecuteAsync(id, targetId, ct) : unbindUser.ExecuteAsync(id, targetId, ct), ct);
         if (!result.Succeeded)
         {
             return this.Failed(result.Error!, Here(id));
@@ -166,8 +166,6 @@ public sealed class DomainModel(PortalReader reader, ControlPlaneDb db, ILogger<
             new Dictionary<string, string> { ["type"] = type, ["targetId"] = targetId }, "Unbind", Here(id));
         return await LoadAsync(id, ct) ? Page() : NotFound();
     }
-
-    private static int StatusOf<T>(CommandResult<T> result) => result.Error?.HttpStatus ?? StatusCodes.Status200OK;
 
     /// <summary>Binds or unbinds the chosen user or group (the command runs only when something was chosen).</summary>
     private async Task<IActionResult> RelateAsync(string id, string type, string? targetId, bool bind, Func<Task<CommandResult<Binding>>> command)

@@ -53,7 +53,7 @@ public sealed class DetailsModel(ControlPlaneDb db, DirectoryReach reach, Portal
     {
         ArgumentNullException.ThrowIfNull(delete);
         ArgumentNullException.ThrowIfNull(dryRun);
-        var (result, preview) = await dryRun.RunAsync(() => delete.ExecuteAsync(id, ct), r => r.Error?.HttpStatus ?? StatusCodes.Status200OK, ct);
+        var (result, preview) = await dryRun.RunAsync(() => delete.ExecuteAsync(id, ct), ct);
         if (result.Value is not { } group)
         {
             return this.Failed(result.Error!, Here(id));
@@ -70,7 +70,7 @@ public sealed class DetailsModel(ControlPlaneDb db, DirectoryReach reach, Portal
     {
         ArgumentNullException.ThrowIfNull(remove);
         ArgumentNullException.ThrowIfNull(dryRun);
-        var (result, preview) = await dryRun.RunAsync(() => remove.ExecuteAsync(id, userId, ct), r => r.Error?.HttpStatus ?? StatusCodes.Status200OK, ct);
+        var (result, preview) = await dryRun.RunAsync(() => remove.ExecuteAsync(id, userId, ct), ct);
         if (result.Value is not { } change)
         {
             return this.Failed(result.Error!, Here(id));

@@ -94,7 +94,7 @@ public sealed class DetailsModel(ControlPlaneDb db, PortalReader reader, Directo
     {
         ArgumentNullException.ThrowIfNull(delete);
         ArgumentNullException.ThrowIfNull(dryRun);
-        var (result, preview) = await dryRun.RunAsync(() => delete.ExecuteAsync(id, ct), r => r.Error?.HttpStatus ?? StatusCodes.Status200OK, ct);
+        var (result, preview) = await dryRun.RunAsync(() => delete.ExecuteAsync(id, ct), ct);
         if (result.Value is not { } user)
         {
             return this.Failed(result.Error!, Here(id));
