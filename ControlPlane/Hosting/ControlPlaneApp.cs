@@ -51,7 +51,11 @@ public static class ControlPlaneApp
         builder.Services.AddControlPlaneHealth();
         builder.AddControlPlaneTelemetry();
         builder.Services.AddEndpointsApiExplorer();
-        builder.Services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "JumpCloud ADI control plane", Version = "v1" }));
+        builder.Services.AddSwaggerGen(o =>
+        {
+            o.SwaggerDoc("v1", new() { Title = "JumpCloud ADI control plane", Version = "v1" });
+            o.SchemaFilter<Api.WireEnumSchemaFilter>();
+        });
         // Binding failures surface as BadHttpRequestException, which ApiRequestLimits answers in JumpCloud's shape.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddHsts(o =>
