@@ -24,6 +24,8 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
     private readonly List<Action> _afterCommit = [];
     private readonly List<(string DomainId, PreviewEntry Entry)> _pending = [];
     private readonly List<(string DomainId, PreviewEntry Entry)> _preview = [];
+    // Appended entries not written yet: written together, a few multi-row statements, with the next save or commit.
+    private readonly List<ChangeEntry> _rows = [];
     private IDbContextTransaction? _transaction;
     private bool _dryCommitted;
 
@@ -44,7 +46,10 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
         DryRun = true;
     }
 
-    /// <summary>Appends <paramref name="change"/> to the log of one domain (saved with the next save or commit).</summary>
+    /// <summary>
+    /// Appends <paramref name="change"/> to the log of one domain: numbered now, written with the next save or commit
+    /// (all appended entries together, see <see cref="ChangeRows"/>).
+    /// </summary>
     public async Task AppendAsync(string domainId, Change change, CancellationToken ct)
     {
         var domain = await db.Domains.FindAsync([domainId], ct)
@@ -67,7 +72,7 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
         span?.SetTag("jcadi.domain", domainId);
         span?.SetTag("jcadi.seq", change.Seq);
         span?.SetTag("jcadi.change.kind", change.KindCase.ToString());
-        db.Changes.Add(new ChangeEntry
+        _rows.Add(new ChangeEntry
         {
             DomainId = domainId,
             Seq = change.Seq,
@@ -87,12 +92,28 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
     public void AfterCommit(Action action) => _afterCommit.Add(action);
 
     /// <summary>Saves pending model changes inside the open transaction, so later queries of the operation see them.</summary>
-    public Task SaveAsync(CancellationToken ct) => db.SaveChangesAsync(ct);
+    public async Task SaveAsync(CancellationToken ct)
+    {
+        await db.SaveChangesAsync(ct);
+        await FlushAsync(ct);
+    }
+
+    /// <summary>Writes the appended entries (after the model changes, which carry the domains' new <c>LastSeq</c>).</summary>
+    private async Task FlushAsync(CancellationToken ct)
+    {
+        if (_rows.Count == 0)
+        {
+            return;
+        }
+
+        await ChangeRows.InsertAsync(db, _rows, ct);
+        _rows.Clear();
+    }
 
     /// <summary>Saves the unit of work and its change entries, commits, then wakes the touched domains' agents.</summary>
     public async Task CommitAsync(CancellationToken ct)
     {
-        await db.SaveChangesAsync(ct);
+        await SaveAsync(ct);
         if (DryRun)
         {
             // Saved inside the outer transaction, which is rolled back; only the preview is kept.
@@ -170,6 +191,7 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
                 _locked.Clear();
                 _afterCommit.Clear();
                 _pending.Clear();
+                _rows.Clear();
                 db.ChangeTracker.Clear();
             }
         }
