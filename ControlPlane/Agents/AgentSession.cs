@@ -211,7 +211,7 @@ internal sealed class AgentSession(
         // A new primary starts with a reconcile: whatever drifted while nobody (or another agent) wrote is repaired.
         await using (var scope = scopes.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<Commands.Domains.ReconcileDomain>().ExecuteAsync(DomainId, ct);
+            await scope.ServiceProvider.GetRequiredService<Commands.Domains.ReconcileDomainCommand>().ExecuteAsync(DomainId, ct);
         }
 
         AgentGatewayLog.LeaseGranted(logger, agent.Id, DomainId, epoch.Value);

@@ -1,6 +1,6 @@
 using JumpCloudAdi.ControlPlane.Commands;
 using JumpCloudAdi.ControlPlane.Commands.Agents;
-using UpdateDomain = JumpCloudAdi.ControlPlane.Commands.Domains.UpdateDomain;
+using UpdateDomainCommand = JumpCloudAdi.ControlPlane.Commands.Domains.UpdateDomainCommand;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Import;
 using JumpCloudAdi.ControlPlane.Portal.Status;
@@ -31,7 +31,7 @@ public sealed class ImportModel(PortalReader reader, ControlPlaneDb db, ILogger<
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
 
-    public async Task<IActionResult> OnPostUpdateConfigurationAsync(string id, string? useCase, [FromServices] UpdateDomain update, CancellationToken ct)
+    public async Task<IActionResult> OnPostUpdateConfigurationAsync(string id, string? useCase, [FromServices] UpdateDomainCommand update, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(update);
         if (!WireNames<UseCase>.TryParse(useCase, out var chosen))
@@ -49,7 +49,7 @@ public sealed class ImportModel(PortalReader reader, ControlPlaneDb db, ILogger<
         return Done($"Configuration updated: {UseCases.Label(chosen)}.", Here(id));
     }
 
-    public async Task<IActionResult> OnPostAddImportAgentAsync(string id, [FromServices] CreateAgent create, CancellationToken ct)
+    public async Task<IActionResult> OnPostAddImportAgentAsync(string id, [FromServices] CreateAgentCommand create, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(create);
         var result = await create.ExecuteAsync(id, AgentType.Import, ct);
@@ -59,7 +59,7 @@ public sealed class ImportModel(PortalReader reader, ControlPlaneDb db, ILogger<
         }
 
         Audit($"issued a connect key for a new import agent of domain {id}");
-        NewKey = new DomainModel.NewConnectKey(issued.Agent.Id, issued.ConnectKey, issued.Agent.KeyExpiresAt);
+        NewKey = new DomainModel.NewConnectKey(issued.Agent.Id, issued.ConnectKey, issued.Agent.KeyIssuedAt, issued.Agent.KeyExpiresAt);
         return await LoadAsync(id, ct) ? Page() : NotFound();
     }
 

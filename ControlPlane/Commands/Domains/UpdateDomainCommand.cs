@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace JumpCloudAdi.ControlPlane.Commands.Domains;
 
 /// <summary>Changes a domain's DN or use case (a patch: a null field is left as it is).</summary>
-public sealed class UpdateDomain(ControlPlaneDb db, ChangeLog log, TimeProvider time)
+public sealed class UpdateDomainCommand(ControlPlaneDb db, ChangeLog log, TimeProvider time)
 {
     public Task<CommandResult<AdDomain>> ExecuteAsync(string id, string? domain, UseCase? useCase, CancellationToken ct) =>
         log.RunAsync<CommandResult<AdDomain>>(async () =>

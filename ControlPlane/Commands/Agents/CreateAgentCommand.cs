@@ -11,7 +11,7 @@ namespace JumpCloudAdi.ControlPlane.Commands.Agents;
 public sealed record IssuedAgent(AgentRecord Agent, string ConnectKey);
 
 /// <summary>Registers a new agent of a domain and issues its connect key.</summary>
-public sealed class CreateAgent(ControlPlaneDb db, ChangeLog log, ConnectKeyService keys)
+public sealed class CreateAgentCommand(ControlPlaneDb db, ChangeLog log, ConnectKeyService keys)
 {
     public Task<CommandResult<IssuedAgent>> ExecuteAsync(string domainId, AgentType? agentType, CancellationToken ct) =>
         log.RunAsync<CommandResult<IssuedAgent>>(async () =>

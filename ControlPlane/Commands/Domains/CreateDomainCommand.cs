@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace JumpCloudAdi.ControlPlane.Commands.Domains;
 
 /// <summary>Adds an ADI domain (no agents, nothing bound: its change log starts empty).</summary>
-public sealed class CreateDomain(ControlPlaneDb db, ChangeLog log, TimeProvider time)
+public sealed class CreateDomainCommand(ControlPlaneDb db, ChangeLog log, TimeProvider time)
 {
     public Task<CommandResult<AdDomain>> ExecuteAsync(string? domain, UseCase? useCase, CancellationToken ct) =>
         log.RunAsync<CommandResult<AdDomain>>(async () =>
