@@ -18,6 +18,12 @@ public sealed class SlapdServer : IDirectoryServer, IAsyncLifetime
     private string? _config;
     private TestCertificates? _certificates;
 
+    /// <summary>
+    /// Adds the <c>cn=Monitor</c> backend (<c>database monitor</c>; slapd's default access: readable by all), whose
+    /// <c>cn=Operations,cn=Monitor</c> counters tell how many operations of each kind slapd completed (benchmarks).
+    /// </summary>
+    public bool Monitor { get; init; }
+
     public int Port { get; private set; }
     public int SecurePort { get; private set; }
     public string LdapsUrl => $"ldaps://127.0.0.1:{SecurePort}";
@@ -66,6 +72,7 @@ public sealed class SlapdServer : IDirectoryServer, IAsyncLifetime
             overlay refint
             refint_attributes member
             overlay ppolicy
+            {(Monitor ? "database monitor" : "")}
             """);
         (await Processes.RunAsync("slaptest", ["-f", config, "-u"])).EnsureSuccess("slaptest");
         _config = config;
