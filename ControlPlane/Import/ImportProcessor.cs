@@ -215,6 +215,9 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, TimeProvid
         mapping.Dn = reported.Dn;
         mapping.Digest = digest;
         mapping.ImportedAt = now;
+
+        // Saved by its command: no longer tracked, so each later save of the run does not look at every user again.
+        db.Entry(user).State = EntityState.Detached;
         return isNew || takeover ? user.Id : null;
     }
 
