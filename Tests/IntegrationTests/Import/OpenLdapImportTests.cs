@@ -151,6 +151,14 @@ public sealed class OpenLdapImportTests(SlapdServer slapd) : IClassFixture<Slapd
         Assert.Equal(s.NoFirst, skipped["username"]!.GetValue<string>());
         Assert.Contains("no first name", skipped["reason"]!.GetValue<string>(), StringComparison.Ordinal);
 
+        // status after a one-time run: its summary, and not healthy (nothing keeps running).
+        var once = await AgentProcess.CliAsync("status", "--config", h.Agent.ConfigPath);
+        Assert.Equal(1, once.ExitCode);
+        Assert.Contains("Agent type:        IMPORT", once.Output, StringComparison.Ordinal);
+        Assert.Contains("Connection:        finished (import --once)", once.Output, StringComparison.Ordinal);
+        Assert.Contains("Latest import:     import run", once.Output, StringComparison.Ordinal);
+        Assert.Contains("3 created", once.Output, StringComparison.Ordinal);
+
         // A second run changes nothing.
         (await h.ImportOnceAsync()).EnsureSuccess("second import --once");
         var second = (await h.ImportsAsync())[0]!;
@@ -190,6 +198,20 @@ public sealed class OpenLdapImportTests(SlapdServer slapd) : IClassFixture<Slapd
         h.Agent.Start();
         await Processes.WaitUntilAsync(async () => await h.UserAsync(s.Bob) is not null, TimeSpan.FromSeconds(60), () => $"bob imported (agent log: {h.Agent.Log})");
         var bobId = (await h.UserAsync(s.Bob))!["_id"]!.GetValue<string>();
+
+        // status says what it is, what it reads, how often, and how its last report went; healthy while connected.
+        Processes.Result? status = null;
+        await Processes.WaitUntilAsync(async () =>
+        {
+            status = await AgentProcess.CliAsync("status", "--config", h.Agent.ConfigPath);
+            return status.ExitCode == 0 && status.Output.Contains("Latest import:     import run", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(30), () => $"status of the running import agent: {status?.Output}");
+        Assert.Contains("Agent type:        IMPORT", status!.Output, StringComparison.Ordinal);
+        Assert.Contains($"Import group:      {s.AdiDn}", status.Output, StringComparison.Ordinal);
+        Assert.Contains("Poll interval:     1 s", status.Output, StringComparison.Ordinal);
+        Assert.Contains("Connection:        connected (import agent)", status.Output, StringComparison.Ordinal);
+        Assert.Contains("3 created", status.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Latest sync:", status.Output, StringComparison.Ordinal);
         var agents = await h.ControlPlane.AgentsAsync(h.DomainId);
         Assert.Equal("active", agents.Single()!["state"]!.GetValue<string>());
         Assert.Equal("IMPORT", agents.Single()!["agentType"]!.GetValue<string>());
