@@ -247,7 +247,7 @@ public sealed class ImportAgent(string configPath, AgentSettings settings, ILogg
                 Hostname = Environment.MachineName,
                 HostType = HostType(),
                 Version = SyncAgent.Version,
-                AgentType = AgentProtocol.ImportAgent,
+                AgentType = Shared.Vocabulary.AgentType.Import.ToWire(),
                 PublicKey = ByteString.CopyFrom(publicKey),
             }, deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: ct);
         }

@@ -62,7 +62,7 @@ public sealed class AgentGatewayService(
     public override async Task<ReconcileResponse> RequestReconcile(ReconcileRequest request, ServerCallContext context)
     {
         var agent = await AuthenticateAsync(context);
-        if (agent.AgentType != AgentTypes.Sync)
+        if (agent.AgentType != AgentType.Sync)
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied, "Only SYNC agents can ask for a reconcile; this is an IMPORT agent."));
         }
@@ -83,7 +83,7 @@ public sealed class AgentGatewayService(
     public override async Task<ImportSummary> ReportImport(ImportReport request, ServerCallContext context)
     {
         var agent = await AuthenticateAsync(context);
-        if (agent.AgentType != AgentTypes.Import)
+        if (agent.AgentType != AgentType.Import)
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied, "Only IMPORT agents report imports; this is a SYNC agent."));
         }

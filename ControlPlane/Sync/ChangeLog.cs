@@ -26,6 +26,8 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
     private readonly List<Action> _afterCommit = [];
     private readonly List<(string DomainId, PreviewEntry Entry)> _pending = [];
     private readonly List<(string DomainId, PreviewEntry Entry)> _preview = [];
+    // Appended entries not written yet: written together, a few multi-row statements, with the next save or commit.
+    private readonly List<ChangeEntry> _rows = [];
     private IDbContextTransaction? _transaction;
     private bool _dryCommitted;
     private int _depth; // operations running: 1 inside RunAsync, more for the joined ones
@@ -54,7 +56,10 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
     /// </summary>
     public Func<string, Change, bool>? Suppress { get; set; }
 
-    /// <summary>Appends <paramref name="change"/> to the log of one domain (saved with the next save or commit).</summary>
+    /// <summary>
+    /// Appends <paramref name="change"/> to the log of one domain: numbered now, written with the next save or commit
+    /// (all appended entries together, see <see cref="ChangeRows"/>).
+    /// </summary>
     public async Task AppendAsync(string domainId, Change change, CancellationToken ct)
     {
         if (Suppress?.Invoke(domainId, change) == true)
@@ -82,7 +87,7 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
         span?.SetTag("jcadi.domain", domainId);
         span?.SetTag("jcadi.seq", change.Seq);
         span?.SetTag("jcadi.change.kind", change.KindCase.ToString());
-        db.Changes.Add(new ChangeEntry
+        _rows.Add(new ChangeEntry
         {
             DomainId = domainId,
             Seq = change.Seq,
@@ -102,12 +107,28 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
     public void AfterCommit(Action action) => _afterCommit.Add(action);
 
     /// <summary>Saves pending model changes inside the open transaction, so later queries of the operation see them.</summary>
-    public Task SaveAsync(CancellationToken ct) => db.SaveChangesAsync(ct);
+    public async Task SaveAsync(CancellationToken ct)
+    {
+        await db.SaveChangesAsync(ct);
+        await FlushAsync(ct);
+    }
+
+    /// <summary>Writes the appended entries (after the model changes, which carry the domains' new <c>LastSeq</c>).</summary>
+    private async Task FlushAsync(CancellationToken ct)
+    {
+        if (_rows.Count == 0)
+        {
+            return;
+        }
+
+        await ChangeRows.InsertAsync(db, _rows, ct);
+        _rows.Clear();
+    }
 
     /// <summary>Saves the unit of work and its change entries, commits, then wakes the touched domains' agents.</summary>
     public async Task CommitAsync(CancellationToken ct)
     {
-        await db.SaveChangesAsync(ct);
+        await SaveAsync(ct);
         if (_depth > 1)
         {
             // A joined operation: the outer one commits (or not) what it saved, and then wakes and acts for both.
@@ -200,6 +221,7 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
                 _locked.Clear();
                 _afterCommit.Clear();
                 _pending.Clear();
+                _rows.Clear();
                 db.ChangeTracker.Clear();
             }
         }
@@ -216,7 +238,7 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
     private async Task<T> JoinAsync<T>(Func<Task<T>> operation, CancellationToken ct)
     {
         // What the outer operation did so far is saved first: the savepoint keeps it whatever this one does.
-        await db.SaveChangesAsync(ct);
+        await SaveAsync(ct);
         var transaction = db.Database.CurrentTransaction
             ?? throw new InvalidOperationException("A joined operation needs the outer operation's transaction.");
         var savepoint = $"jcadi_join_{_depth}";
@@ -244,6 +266,7 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
                 _locked.IntersectWith(locked); // a lock taken after the savepoint went with it (PostgreSQL)
                 _afterCommit.RemoveRange(afterCommit, _afterCommit.Count - afterCommit);
                 _pending.RemoveRange(pending, _pending.Count - pending);
+                _rows.Clear(); // none were waiting at the savepoint
             }
 
             await transaction.ReleaseSavepointAsync(savepoint, CancellationToken.None);

@@ -48,7 +48,7 @@ public sealed class DomainModel(PortalReader reader, ControlPlaneDb db, ILogger<
     public async Task<IActionResult> OnPostAddAgentAsync(string id, [FromServices] CreateAgent create, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(create);
-        var result = await create.ExecuteAsync(id, AgentTypes.Sync, ct);
+        var result = await create.ExecuteAsync(id, AgentType.Sync, ct);
         if (result.Value is not { } issued)
         {
             return this.Failed(result.Error!, Here(id));
@@ -203,7 +203,7 @@ public sealed class DomainModel(PortalReader reader, ControlPlaneDb db, ILogger<
         Users = await reader.BoundUsersAsync(id, ct);
         Groups = await reader.BoundGroupsAsync(id, ct);
         Feed = await reader.FeedAsync(id, 100, ct);
-        FailedCount = await db.SyncStatuses.CountAsync(s => s.DomainId == id && s.Outcome == "failed", ct);
+        FailedCount = await db.SyncStatuses.CountAsync(s => s.DomainId == id && s.Outcome == SyncOutcomeKind.Failed, ct);
         if (Tab == "users")
         {
             var direct = Users.Where(u => u.Direct).Select(u => u.Id).ToHashSet();

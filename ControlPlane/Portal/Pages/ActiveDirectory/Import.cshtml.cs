@@ -34,20 +34,25 @@ public sealed class ImportModel(PortalReader reader, ControlPlaneDb db, ILogger<
     public async Task<IActionResult> OnPostUpdateConfigurationAsync(string id, string? useCase, [FromServices] UpdateDomain update, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(update);
-        var result = await update.ExecuteAsync(id, null, useCase ?? "", ct);
+        if (!WireNames<UseCase>.TryParse(useCase, out var chosen))
+        {
+            return this.Failed(CommandError.NotOneOf<UseCase>("useCase"), Here(id));
+        }
+
+        var result = await update.ExecuteAsync(id, null, chosen, ct);
         if (!result.Succeeded)
         {
             return this.Failed(result.Error!, Here(id));
         }
 
         Audit($"set the use case of domain {id} to {useCase}");
-        return Done($"Configuration updated: {UseCases.Label(useCase)}.", Here(id));
+        return Done($"Configuration updated: {UseCases.Label(chosen)}.", Here(id));
     }
 
     public async Task<IActionResult> OnPostAddImportAgentAsync(string id, [FromServices] CreateAgent create, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(create);
-        var result = await create.ExecuteAsync(id, AgentTypes.Import, ct);
+        var result = await create.ExecuteAsync(id, AgentType.Import, ct);
         if (result.Value is not { } issued)
         {
             return this.Failed(result.Error!, Here(id));
@@ -68,7 +73,7 @@ public sealed class ImportModel(PortalReader reader, ControlPlaneDb db, ILogger<
         }
 
         Domain = domain;
-        ImportAgents = (await reader.AgentsAsync(id, ct)).Where(a => a.AgentType == AgentTypes.Import).ToList();
+        ImportAgents = (await reader.AgentsAsync(id, ct)).Where(a => a.AgentType == AgentType.Import).ToList();
         Runs = (await db.ImportRuns.AsNoTracking().Where(r => r.DomainId == id).OrderByDescending(r => r.Id).Take(20).ToListAsync(ct))
             .Select(ImportApi.ToDto).ToList();
         return true;

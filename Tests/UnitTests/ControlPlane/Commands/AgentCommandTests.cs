@@ -25,16 +25,17 @@ public sealed class AgentCommandTests : IAsyncLifetime
         Assert.StartsWith("jcck_", issued.ConnectKey, StringComparison.Ordinal);
         await using var db = _host.Db();
         var stored = await db.Agents.SingleAsync();
-        Assert.Equal((issued.Agent.Id, DomainA, AgentTypes.Sync, AgentStates.Unsealed), (stored.Id, stored.DomainId, stored.AgentType, stored.State));
+        Assert.Equal((issued.Agent.Id, DomainA, AgentType.Sync, AgentStates.Unsealed), (stored.Id, stored.DomainId, stored.AgentType, stored.State));
         Assert.Equal(SecretHash.Of(issued.ConnectKey), stored.ConnectKeyHash);
         Assert.Equal(_host.Time.GetUtcNow().AddDays(7), stored.KeyExpiresAt);
         Assert.DoesNotContain(issued.ConnectKey, await _host.DumpAsync(), StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData(Missing, "SYNC", CommandErrorKind.NotFound, null)]
-    [InlineData(DomainA, "PUSH", CommandErrorKind.Invalid, "invalidAgentType")]
-    public async Task Create_refuses_and_stores_nothing(string domainId, string agentType, CommandErrorKind kind, string? status)
+    [InlineData(Missing, AgentType.Sync, CommandErrorKind.NotFound, null)]
+    [InlineData(Missing, AgentType.Import, CommandErrorKind.NotFound, null)]
+    [InlineData(DomainA, AgentType.Import, CommandErrorKind.Invalid, "importNotAllowed")]
+    public async Task Create_refuses_and_stores_nothing(string domainId, AgentType agentType, CommandErrorKind kind, string? status)
     {
         var before = await _host.DumpAsync();
 

@@ -25,7 +25,7 @@ public sealed class DomainCommandTests : IAsyncLifetime
         var stored = await db.Domains.SingleAsync(d => d.Id == result.Value!.Id);
         Assert.Equal(result.Value!.Domain, stored.Domain);
         Assert.Equal("DC=Corp;DC=example", stored.Domain);
-        Assert.Equal("UNSET", stored.UseCase);
+        Assert.Equal(UseCase.Unset, stored.UseCase);
         Assert.Equal(_host.Time.GetUtcNow(), stored.CreatedAt);
         Assert.Empty(await EntriesAsync(_host, stored.Id));
     }
@@ -52,20 +52,19 @@ public sealed class DomainCommandTests : IAsyncLifetime
     {
         _host.Time.Advance(TimeSpan.FromMinutes(5));
 
-        var result = await _host.RunAsync<UpdateDomain, AdDomain>(c => c.ExecuteAsync(DomainA, "DC=c;DC=example", "TWOWAYSYNC", default));
+        var result = await _host.RunAsync<UpdateDomain, AdDomain>(c => c.ExecuteAsync(DomainA, "DC=c;DC=example", UseCase.TwoWaySync, default));
 
         Assert.True(result.Succeeded);
         await using var db = _host.Db();
         var stored = await db.Domains.SingleAsync(d => d.Id == DomainA);
-        Assert.Equal(("DC=c;DC=example", "TWOWAYSYNC", _host.Time.GetUtcNow()), (stored.Domain, stored.UseCase, stored.UpdatedAt));
+        Assert.Equal(("DC=c;DC=example", UseCase.TwoWaySync, _host.Time.GetUtcNow()), (stored.Domain, stored.UseCase, stored.UpdatedAt));
     }
 
     [Theory]
     [InlineData(Missing, "DC=c;DC=example", null, CommandErrorKind.NotFound, null)]
-    [InlineData(DomainA, "DC=c;DC=example", "SOMETIMES", CommandErrorKind.Invalid, "invalidUseCase")]
-    [InlineData(DomainA, "nonsense", "TWOWAYSYNC", CommandErrorKind.Invalid, "invalidDomain")]
-    [InlineData(DomainA, "DC=b;DC=example", "TWOWAYSYNC", CommandErrorKind.Conflict, "duplicateDomain")]
-    public async Task Update_refuses_and_stores_nothing(string id, string? dn, string? useCase, CommandErrorKind kind, string? status)
+    [InlineData(DomainA, "nonsense", UseCase.TwoWaySync, CommandErrorKind.Invalid, "invalidDomain")]
+    [InlineData(DomainA, "DC=b;DC=example", UseCase.TwoWaySync, CommandErrorKind.Conflict, "duplicateDomain")]
+    public async Task Update_refuses_and_stores_nothing(string id, string? dn, UseCase? useCase, CommandErrorKind kind, string? status)
     {
         var before = await _host.DumpAsync();
 
@@ -85,8 +84,8 @@ public sealed class DomainCommandTests : IAsyncLifetime
         {
             db.Agents.Add(new AgentRecord { Id = "agent-a", DomainId = DomainA, ConnectKeyHash = [1] });
             db.Agents.Add(new AgentRecord { Id = "agent-b", DomainId = DomainB, ConnectKeyHash = [2] });
-            db.SyncStatuses.Add(new SyncStatusRecord { DomainId = DomainA, ObjectId = Ada, Outcome = "applied" });
-            db.SyncHistory.Add(new SyncHistoryEntry { DomainId = DomainA, ObjectId = Ada, AgentId = "agent-a", Outcome = "applied" });
+            db.SyncStatuses.Add(new SyncStatusRecord { DomainId = DomainA, ObjectId = Ada, Outcome = SyncOutcomeKind.Applied });
+            db.SyncHistory.Add(new SyncHistoryEntry { DomainId = DomainA, ObjectId = Ada, AgentId = "agent-a", Outcome = SyncOutcomeKind.Applied });
             await db.SaveChangesAsync();
         }
 
