@@ -307,7 +307,7 @@ public sealed class OpenLdapImportTests(SlapdServer slapd) : IClassFixture<Slapd
     }
 
     private static async Task WaitAppliedAsync(ImportHarness h, string userId, AgentProcess sync) =>
-        await Processes.WaitUntilAsync(async () => await StatusAsync(h, userId, s => s.Outcome) == "applied",
+        await Processes.WaitUntilAsync(async () => await StatusAsync(h, userId, s => s.Outcome == ControlPlane.Data.SyncOutcomeKind.Applied ? "applied" : null) == "applied",
             TimeSpan.FromSeconds(60), () => $"user {userId} applied by the sync agent (agent log: {sync.Log})");
 
     private static async Task<string?> StatusAsync(ImportHarness h, string userId, Func<ControlPlane.Data.SyncStatusRecord, string?> field)
