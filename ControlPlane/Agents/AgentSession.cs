@@ -315,6 +315,14 @@ internal sealed class AgentSession(
         var anchors = await db.SyncStatuses.AsNoTracking()
             .Where(s => s.DomainId == DomainId && ids.Contains(s.ObjectId) && s.Anchor != null)
             .ToDictionaryAsync(s => s.ObjectId, s => s.Anchor!, ct);
+        // A user imported from this domain's directory and not written here yet: the entry it was imported from.
+        var unknown = ids.Where(id => !anchors.ContainsKey(id)).ToList();
+        foreach (var imported in unknown.Count == 0 ? [] : await db.ImportedObjects.AsNoTracking()
+            .Where(o => o.DomainId == DomainId && o.Kind == ImportedObjectKinds.User && unknown.Contains(o.ObjectId)).ToListAsync(ct))
+        {
+            anchors.TryAdd(imported.ObjectId, imported.Anchor);
+        }
+
         foreach (var change in batch.Changes)
         {
             if (change.HasAnchor && anchors.TryGetValue(change.ObjectId, out var anchor))
