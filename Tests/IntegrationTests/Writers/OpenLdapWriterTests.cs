@@ -164,7 +164,7 @@ public sealed class OpenLdapWriterTests(SlapdServer slapd) : IClassFixture<Slapd
     [Fact]
     public async Task Suspending_and_disconnecting_with_disable_lock_the_account_and_activating_unlocks_it()
     {
-        var writer = Open(s => s.UserDisconnectionAction = "disable");
+        var writer = Open(s => s.UserDisconnectionAction = UserDisconnectionAction.Disable);
         var (id, name) = ("u-" + Guid.NewGuid().ToString("N"), Unique("sus"));
 
         writer.Apply(User(id, name, suspended: true));
