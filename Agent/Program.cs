@@ -17,8 +17,11 @@ var wantsHelp = args.Any(a => a is "-h" or "--help" or "-?" or "--version");
 if (parsed.Errors.Count > 0 && !wantsHelp)
 {
     // One line an operator's script can log; --help has the rest.
-    var message = string.Join(' ', parsed.Errors[0].Message.Split((char[])['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-    Console.Error.WriteLine($"error: {message} (see --help)");
+    var error = parsed.Errors[0];
+    var message = string.Join(' ', error.Message.Split((char[])['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    // System.CommandLine's "Argument 'x' not recognized. Must be one of: ..." does not say which option it is about.
+    var option = (error.SymbolResult as System.CommandLine.Parsing.OptionResult ?? error.SymbolResult?.Parent as System.CommandLine.Parsing.OptionResult)?.Option.Name;
+    Console.Error.WriteLine(option is null || message.Contains(option, StringComparison.Ordinal) ? $"error: {message} (see --help)" : $"error: {option}: {message} (see --help)");
     return 2;
 }
 

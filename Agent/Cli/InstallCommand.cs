@@ -25,17 +25,17 @@ internal static class InstallCommand
         var bindUser = CliOptions.Text("--bind-user", "Service account the agent binds as (UPN, DN, or rootdn on OpenLDAP); must not be a Domain Admin.", required: true);
         var bindPasswordFile = CliOptions.Text("--bind-password-file", "File holding the service account's password (read once, stored encrypted).", required: true);
         var syncGroupDn = CliOptions.Text("--sync-group-dn", "Existing security group that is the parent of every synced group, e.g. \"CN=JumpCloud Groups;OU=Groups;DC=example;DC=com\" (sync agents; required for them).");
-        var agentType = CliOptions.Choice("--agent-type", "sync: writes JumpCloud's users and groups into the directory; import: reads the members of the ADI security group into JumpCloud (read-only account, never writes to the directory)", "sync", "sync", "import");
+        var agentType = CliOptions.Choice("--agent-type", "sync: writes JumpCloud's users and groups into the directory; import: reads the members of the ADI security group into JumpCloud (read-only account, never writes to the directory)", AgentType.Sync, lowerCase: true);
         var importGroupDn = CliOptions.Text("--import-group-dn", "Import agents: the ADI security group whose members, and the members of the groups nested in it, are imported (default \"CN=JumpCloud;\" + --root-user-dn).");
         var userFieldMapping = CliOptions.Choice("--user-field-mapping", "Import agents: the AD attribute the JumpCloud username comes from (OpenLDAP: always uid)", "samaccountname", "samaccountname", "userprincipalname");
         var syncAdditional = CliOptions.Choice("--sync-additional-attributes", "Import agents: also import display name, description, job title, department, company, location, employee type, phone numbers, addresses and manager", "true", "true", "false");
         var takeover = CliOptions.Choice("--user-takeover-action", "Import agents: what happens to an existing JumpCloud user with the same username (takeover: it is managed from AD from now on; skip: left alone and reported)", "takeover", "takeover", "skip");
         var dissociation = CliOptions.Choice("--user-dissociation-action", "Import agents: what happens in JumpCloud to a user removed from the group, disabled or deleted in AD (remove: deleted; unbind: kept, no longer managed from AD)", "remove", "remove", "unbind");
         var pollSeconds = new Option<int>("--poll-seconds") { Description = "Import agents: seconds between reads of the directory.", DefaultValueFactory = _ => 90 };
-        var groupDisconnection = CliOptions.Choice("--group-disconnection-action", "What happens to a group unbound from the domain", "retain", "remove", "retain");
-        var userDisconnection = CliOptions.Choice("--user-disconnection-action", "What happens to a user unbound from the domain or deleted", "disable", "remove", "retain", "disable");
-        var membershipDisconnection = CliOptions.Choice("--membership-disconnection-action", "What happens to a user's group memberships when it is unbound", "remove", "remove", "retain");
-        var membershipSyncType = CliOptions.Choice("--group-membership-sync-type", "minimal: direct member of its own groups only; match: also of every parent group up to the sync group", "minimal", "minimal", "match");
+        var groupDisconnection = CliOptions.Choice("--group-disconnection-action", "What happens to a group unbound from the domain", DisconnectionAction.Retain);
+        var userDisconnection = CliOptions.Choice("--user-disconnection-action", "What happens to a user unbound from the domain or deleted", UserDisconnectionAction.Disable);
+        var membershipDisconnection = CliOptions.Choice("--membership-disconnection-action", "What happens to a user's group memberships when it is unbound", DisconnectionAction.Remove);
+        var membershipSyncType = CliOptions.Choice("--group-membership-sync-type", "minimal: direct member of its own groups only; match: also of every parent group up to the sync group", GroupMembershipSyncType.Minimal);
         var service = CliOptions.Flag("--service", "Linux: also install the agent as a systemd service (Type=notify with a watchdog, sandboxed, running as --service-user, which alone can read and write the settings folder) and start it. Needs root.");
         var serviceUser = CliOptions.Text("--service-user", $"With --service: the dedicated system user the service runs as, created if missing (default {ServiceInstaller.DefaultUser}).");
         var unitDirectory = CliOptions.Text("--systemd-unit-dir", $"With --service: where the unit file goes (default {ServiceInstaller.DefaultUnitDirectory}).");
@@ -99,14 +99,14 @@ internal static class InstallCommand
             var ldapCa = result.GetValue(ldapCaCert);
             settings.LdapCaPem = ldapCa is null ? null : ReadCertificatePem(ldapCa, "--ldap-ca-cert");
             settings.RootUserDn = ValidateDn(result.GetValue(rootUserDn)!, "--root-user-dn");
-            var type = result.GetValue(agentType) == "import" ? "IMPORT" : "SYNC";
+            var type = agentType.ValueIn(result);
             if (existing?.AgentId is not null && string.IsNullOrWhiteSpace(key) && existing.AgentType != type)
             {
-                throw new SettingsException($"this agent is enrolled as a {existing.AgentType} agent; changing it to {type} needs a new connect key of that type");
+                throw new SettingsException($"this agent is enrolled as a {existing.AgentType.ToWire()} agent; changing it to {type.ToWire()} needs a new connect key of that type");
             }
 
             settings.AgentType = type;
-            if (type == "IMPORT")
+            if (type == AgentType.Import)
             {
                 Import.ImportInstall.Apply(settings, result.GetValue(importGroupDn), result.GetValue(userFieldMapping)!, result.GetValue(syncAdditional) == "true",
                     result.GetValue(takeover)!, result.GetValue(dissociation)!, result.GetValue(pollSeconds), result.GetValue(syncGroupDn));
@@ -119,10 +119,10 @@ internal static class InstallCommand
 
             settings.BindUser = result.GetValue(bindUser)!;
             settings.BindPassword = ReadPassword(result.GetValue(bindPasswordFile)!);
-            settings.GroupDisconnectionAction = result.GetValue(groupDisconnection)!;
-            settings.UserDisconnectionAction = result.GetValue(userDisconnection)!;
-            settings.MembershipDisconnectionAction = result.GetValue(membershipDisconnection)!;
-            settings.GroupMembershipSyncType = result.GetValue(membershipSyncType)!;
+            settings.GroupDisconnectionAction = groupDisconnection.ValueIn(result);
+            settings.UserDisconnectionAction = userDisconnection.ValueIn(result);
+            settings.MembershipDisconnectionAction = membershipDisconnection.ValueIn(result);
+            settings.GroupMembershipSyncType = membershipSyncType.ValueIn(result);
             settings.SyncAccountLockedOutStatus = result.GetValue(lockedOut) == "true";
             var range = result.GetValue(memberRange);
             if (range is <= 0)

@@ -39,7 +39,7 @@ internal static class ReconcileCommand
             };
             try
             {
-                var response = await client.RequestReconcileAsync(new ReconcileRequest { Passwords = result.GetValue(passwords) }, headers, DateTime.UtcNow.AddSeconds(60), ct);
+                var response = await client.RequestReconcileAsync(new ReconcileRequest { Passwords = result.GetValue(passwords) }, headers, TimeProvider.System.GetUtcNow().UtcDateTime.AddSeconds(60), ct);
                 Console.WriteLine(result.GetValue(passwords)
                     ? $"Reconcile with passwords queued: {response.Objects} objects as changes {response.FromSeq}..{response.ToSeq}, every password re-sent; the primary agent reports each result."
                     : $"Reconcile queued: {response.Objects} objects as changes {response.FromSeq}..{response.ToSeq}; the primary agent reports each result.");

@@ -67,7 +67,7 @@ internal static class RunCommand
             context.Cancel = true;
             stop.Cancel();
         });
-        using var trimmer = MemoryTrimmer.Start();
+        using var trimmer = MemoryTrimmer.Start(TimeProvider.System);
         using var notifier = new SystemdServiceNotifier();
         try
         {

@@ -17,10 +17,10 @@ public sealed class AgentSettings
     public string RootUserDn { get; set; } = "";
     public string BindUser { get; set; } = "";
     public string SyncGroupDn { get; set; } = "";
-    public string GroupDisconnectionAction { get; set; } = "retain";
-    public string UserDisconnectionAction { get; set; } = "disable";
-    public string MembershipDisconnectionAction { get; set; } = "remove";
-    public string GroupMembershipSyncType { get; set; } = "minimal";
+    public DisconnectionAction GroupDisconnectionAction { get; set; } = DisconnectionAction.Retain;
+    public UserDisconnectionAction UserDisconnectionAction { get; set; } = UserDisconnectionAction.Disable;
+    public DisconnectionAction MembershipDisconnectionAction { get; set; } = DisconnectionAction.Remove;
+    public GroupMembershipSyncType GroupMembershipSyncType { get; set; } = GroupMembershipSyncType.Minimal;
     public bool SyncAccountLockedOutStatus { get; set; }
 
     /// <summary>
@@ -31,7 +31,7 @@ public sealed class AgentSettings
     public int? AdMemberRange { get; set; }
 
     /// <summary>SYNC (writes the control plane's changes into the directory) or IMPORT (reads users from it).</summary>
-    public string AgentType { get; set; } = "SYNC";
+    public AgentType AgentType { get; set; } = AgentType.Sync;
 
     /// <summary>IMPORT: the ADI security group whose members (and nested groups' members) are imported.</summary>
     public string? ImportGroupDn { get; set; }
@@ -42,7 +42,7 @@ public sealed class AgentSettings
     public int PollSeconds { get; set; } = 90;
 
     [System.Text.Json.Serialization.JsonIgnore]
-    public bool IsImport => AgentType == "IMPORT";
+    public bool IsImport => AgentType == AgentType.Import;
 
     public string? AgentId { get; set; }
     public string? DomainId { get; set; }
@@ -78,10 +78,10 @@ public sealed class AgentSettings
             ["rootUserDn"] = RootUserDn,
             ["bindUser"] = BindUser,
             ["syncGroupDn"] = SyncGroupDn,
-            ["groupDisconnectionAction"] = GroupDisconnectionAction,
-            ["userDisconnectionAction"] = UserDisconnectionAction,
-            ["membershipDisconnectionAction"] = MembershipDisconnectionAction,
-            ["groupMembershipSyncType"] = GroupMembershipSyncType,
+            ["groupDisconnectionAction"] = GroupDisconnectionAction.ToWire(),
+            ["userDisconnectionAction"] = UserDisconnectionAction.ToWire(),
+            ["membershipDisconnectionAction"] = MembershipDisconnectionAction.ToWire(),
+            ["groupMembershipSyncType"] = GroupMembershipSyncType.ToWire(),
             ["syncAccountLockedOutStatus"] = SyncAccountLockedOutStatus ? "true" : "false",
         };
         if (AdMemberRange is { } range)
@@ -94,7 +94,7 @@ public sealed class AgentSettings
 
     private Dictionary<string, string> DescribeImport() => new()
     {
-        ["agentType"] = AgentType,
+        ["agentType"] = AgentType.ToWire(),
         ["controlPlane"] = ControlPlaneUrl,
         ["serverType"] = ServerType,
         ["ldapUrl"] = LdapUrl,

@@ -69,7 +69,7 @@ internal sealed class GroupWriter(DirectorySearch ldap, DirectoryDialect dialect
             return refused;
         }
 
-        if (existing is null || settings.GroupDisconnectionAction != "remove")
+        if (existing is null || settings.GroupDisconnectionAction != DisconnectionAction.Remove)
         {
             return ApplyResult.Applied();
         }
@@ -78,7 +78,7 @@ internal sealed class GroupWriter(DirectorySearch ldap, DirectoryDialect dialect
         var members = dialect.MembersOf(existing).Where(m => DnText.IsUnder(m, scope.RootDn)).ToList();
         dialect.RemoveMembers(scope.SyncGroupDn, [dn]);
         ldap.Send(new DeleteRequest(dn));
-        if (settings.GroupMembershipSyncType == "match")
+        if (settings.GroupMembershipSyncType == GroupMembershipSyncType.Match)
         {
             foreach (var member in members)
             {
@@ -135,7 +135,7 @@ internal sealed class GroupWriter(DirectorySearch ldap, DirectoryDialect dialect
         var toAdd = wanted.Where(m => !current.Contains(m)).ToList();
         dialect.SetMembers(group.DistinguishedName, current, toAdd, toRemove);
 
-        if (settings.GroupMembershipSyncType == "match")
+        if (settings.GroupMembershipSyncType == GroupMembershipSyncType.Match)
         {
             foreach (var member in toAdd.Concat(toRemove))
             {

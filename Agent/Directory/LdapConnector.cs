@@ -19,7 +19,7 @@ public sealed class LdapConnector(AgentSettings settings, string stateDirectory)
     private const int PlainLdapPort = 389;
     private const int InvalidCredentials = 49;
     private readonly Uri _url = ParseUrl(settings.LdapUrl);
-    private readonly TlsHistory _history = new(System.IO.Path.Combine(stateDirectory, "tls-seen"));
+    private readonly TlsHistory _history = new(System.IO.Path.Combine(stateDirectory, "tls-seen"), TimeProvider.System);
 
     /// <summary>Set when the connection fell back to plain LDAP; logged at every start.</summary>
     public string? LastWarning { get; private set; }

@@ -8,7 +8,7 @@ namespace JumpCloudAdi.Agent.Directory;
 /// agent's state folder. A server on this list that suddenly offers no TLS is treated as an attack (StartTLS
 /// stripping), never as a reason to fall back to plain LDAP.
 /// </summary>
-internal sealed class TlsHistory(string path)
+internal sealed class TlsHistory(string path, TimeProvider time)
 {
     public string Path => path;
 
@@ -20,7 +20,7 @@ internal sealed class TlsHistory(string path)
     public void RecordTls(string host, int port)
     {
         var seen = Read();
-        if (!seen.TryAdd(Key(host, port), DateOnly.FromDateTime(DateTime.UtcNow)))
+        if (!seen.TryAdd(Key(host, port), DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)))
         {
             return;
         }

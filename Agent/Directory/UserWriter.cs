@@ -63,7 +63,7 @@ internal sealed class UserWriter(DirectorySearch ldap, DirectoryDialect dialect,
         }
 
         var dn = existing.DistinguishedName;
-        if (settings.MembershipDisconnectionAction == "remove" || settings.UserDisconnectionAction == "remove")
+        if (settings.MembershipDisconnectionAction == DisconnectionAction.Remove || settings.UserDisconnectionAction == UserDisconnectionAction.Remove)
         {
             // Leave every group of ours before going (groupOfNames must never be left without a member).
             foreach (var group in groups.ManagedGroupsOf(dn))
@@ -74,10 +74,10 @@ internal sealed class UserWriter(DirectorySearch ldap, DirectoryDialect dialect,
 
         switch (settings.UserDisconnectionAction)
         {
-            case "remove":
+            case UserDisconnectionAction.Remove:
                 ldap.Send(new DeleteRequest(dn));
                 return ApplyResult.Applied();
-            case "disable":
+            case UserDisconnectionAction.Disable:
                 dialect.DisableAccount(existing);
                 return ApplyResult.Applied(dialect.AnchorOf(existing, dn));
             default:

@@ -15,14 +15,16 @@ internal sealed partial class MemoryTrimmer : IDisposable
     private const long QuietBytes = 1024 * 1024;
     private const long BurstBytes = 1024 * 1024;
 
-    private readonly Timer _timer;
+    private readonly ITimer _timer;
     private long _lastAllocated;
     private long _trimmedAt;
 
-    internal MemoryTrimmer(TimeSpan period) => _timer = new Timer(_ => Check(GC.GetTotalAllocatedBytes()), null, period, period);
+    /// <param name="allocated">Reads the bytes allocated since the process started (<see cref="GC.GetTotalAllocatedBytes"/>).</param>
+    internal MemoryTrimmer(TimeSpan period, TimeProvider time, Func<long> allocated) =>
+        _timer = time.CreateTimer(_ => Check(allocated()), null, period, period);
 
-    /// <summary>Starts checking every <see cref="Period"/> until disposed.</summary>
-    public static MemoryTrimmer Start() => new(Period);
+    /// <summary>Starts checking every <see cref="Period"/> of <paramref name="time"/> until disposed.</summary>
+    public static MemoryTrimmer Start(TimeProvider time) => new(Period, time, () => GC.GetTotalAllocatedBytes());
 
     public void Dispose() => _timer.Dispose();
 

@@ -168,7 +168,7 @@ public sealed class SyncAgent
                 Hostname = Environment.MachineName,
                 HostType = HostType(),
                 Version = Version,
-                AgentType = AgentProtocol.SyncAgent,
+                AgentType = Shared.Vocabulary.AgentType.Sync.ToWire(),
                 PublicKey = ByteString.CopyFrom(publicKey),
             }, deadline: _time.GetUtcNow().UtcDateTime.AddSeconds(30), cancellationToken: ct);
         }

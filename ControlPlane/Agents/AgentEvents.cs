@@ -1,7 +1,9 @@
+using JumpCloudAdi.ControlPlane.Data;
+
 namespace JumpCloudAdi.ControlPlane.Agents;
 
 /// <summary>A sync outcome of one change, as an agent acknowledged it.</summary>
-public sealed record SyncOutcome(string DomainId, string AgentId, long Seq, string ObjectId, string Outcome, int Code, string Message, DateTimeOffset At);
+public sealed record SyncOutcome(string DomainId, string AgentId, long Seq, string ObjectId, SyncOutcomeKind Outcome, int Code, string Message, DateTimeOffset At);
 
 /// <summary>
 /// In-process notifications about agents, for live views (the portal's SignalR hub subscribes). Raised after the

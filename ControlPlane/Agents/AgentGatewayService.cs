@@ -49,7 +49,7 @@ public sealed class AgentGatewayService(
                     "The connect key has already been used; connect keys are single-use, create a new one for this agent."));
             case EnrollFailure.ExpiredKey:
                 throw new RpcException(new Status(StatusCode.DeadlineExceeded,
-                    "The connect key has expired (keys are valid for 7 days); create a new one for the domain."));
+                    $"The connect key has expired (keys are valid for {services.GetRequiredService<IOptions<ConnectKeysOptions>>().Value.LifetimeDays} days, ConnectKeys:LifetimeDays); create a new one for the domain."));
         }
 
         var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDb>();
@@ -62,7 +62,7 @@ public sealed class AgentGatewayService(
     public override async Task<ReconcileResponse> RequestReconcile(ReconcileRequest request, ServerCallContext context)
     {
         var agent = await AuthenticateAsync(context);
-        if (agent.AgentType != AgentTypes.Sync)
+        if (agent.AgentType != AgentType.Sync)
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied, "Only SYNC agents can ask for a reconcile; this is an IMPORT agent."));
         }
@@ -75,7 +75,7 @@ public sealed class AgentGatewayService(
         }
 
         await using var scope = services.CreateAsyncScope();
-        var result = await scope.ServiceProvider.GetRequiredService<Commands.Domains.ReconcileDomain>().ExecuteAsync(agent.DomainId, context.CancellationToken, request.Passwords);
+        var result = await scope.ServiceProvider.GetRequiredService<Commands.Domains.ReconcileDomainCommand>().ExecuteAsync(agent.DomainId, context.CancellationToken, request.Passwords);
         var range = result.Value ?? throw new RpcException(new Status(StatusCode.NotFound, "The agent's domain no longer exists."));
         return new ReconcileResponse { FromSeq = range.FromSeq, ToSeq = range.ToSeq, Objects = range.Objects };
     }
@@ -83,7 +83,7 @@ public sealed class AgentGatewayService(
     public override async Task<ImportSummary> ReportImport(ImportReport request, ServerCallContext context)
     {
         var agent = await AuthenticateAsync(context);
-        if (agent.AgentType != AgentTypes.Import)
+        if (agent.AgentType != AgentType.Import)
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied, "Only IMPORT agents report imports; this is a SYNC agent."));
         }

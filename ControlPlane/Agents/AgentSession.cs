@@ -182,7 +182,7 @@ internal sealed class AgentSession(
 
     private async Task TryBecomePrimaryAsync(CancellationToken ct)
     {
-        if (agent.AgentType != AgentTypes.Sync)
+        if (agent.AgentType != AgentType.Sync)
         {
             return;
         }
@@ -211,7 +211,7 @@ internal sealed class AgentSession(
         // A new primary starts with a reconcile: whatever drifted while nobody (or another agent) wrote is repaired.
         await using (var scope = scopes.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<Commands.Domains.ReconcileDomain>().ExecuteAsync(DomainId, ct);
+            await scope.ServiceProvider.GetRequiredService<Commands.Domains.ReconcileDomainCommand>().ExecuteAsync(DomainId, ct);
         }
 
         AgentGatewayLog.LeaseGranted(logger, agent.Id, DomainId, epoch.Value);
@@ -315,6 +315,14 @@ internal sealed class AgentSession(
         var anchors = await db.SyncStatuses.AsNoTracking()
             .Where(s => s.DomainId == DomainId && ids.Contains(s.ObjectId) && s.Anchor != null)
             .ToDictionaryAsync(s => s.ObjectId, s => s.Anchor!, ct);
+        // A user imported from this domain's directory and not written here yet: the entry it was imported from.
+        var unknown = ids.Where(id => !anchors.ContainsKey(id)).ToList();
+        foreach (var imported in unknown.Count == 0 ? [] : await db.ImportedObjects.AsNoTracking()
+            .Where(o => o.DomainId == DomainId && o.Kind == ImportedObjectKinds.User && unknown.Contains(o.ObjectId)).ToListAsync(ct))
+        {
+            anchors.TryAdd(imported.ObjectId, imported.Anchor);
+        }
+
         foreach (var change in batch.Changes)
         {
             if (change.HasAnchor && anchors.TryGetValue(change.ObjectId, out var anchor))
@@ -347,7 +355,7 @@ internal sealed class AgentSession(
     {
         // Only the lease holder's own session, for its current epoch, may acknowledge; anyone else changes nothing.
         var epoch = Volatile.Read(ref _epoch);
-        if (agent.AgentType != AgentTypes.Sync)
+        if (agent.AgentType != AgentType.Sync)
         {
             Refuse(Refusal.NotSync, ack.Epoch, "an IMPORT agent does not sync");
             return;
@@ -424,7 +432,7 @@ internal sealed class AgentSession(
         ChangeTracing.Acknowledged(traced, ack.Results);
         foreach (var (result, _) in results)
         {
-            metrics.Outcome(DomainId, OutcomeName(result.Outcome), result.Code);
+            metrics.Outcome(DomainId, OutcomeKind(result.Outcome).ToWire(), result.Code);
         }
 
         RequestResend(ack);
@@ -439,13 +447,13 @@ internal sealed class AgentSession(
         {
             if (!existing.TryGetValue(objectId, out var status))
             {
-                status = new SyncStatusRecord { DomainId = DomainId, ObjectId = objectId, Outcome = "" };
+                status = new SyncStatusRecord { DomainId = DomainId, ObjectId = objectId, Outcome = SyncOutcomeKind.Unknown };
                 db.SyncStatuses.Add(status);
             }
 
             status.SyncedAt = now;
             status.Code = result.Code;
-            status.Outcome = OutcomeName(result.Outcome);
+            status.Outcome = OutcomeKind(result.Outcome);
             status.Message = result.Message;
             if (!string.IsNullOrEmpty(result.Anchor))
             {
@@ -460,7 +468,7 @@ internal sealed class AgentSession(
 
         await db.SaveChangesAsync(ct);
         var outcomes = results.Select(r => new SyncOutcome(DomainId, agent.Id, r.Result.Seq, r.ObjectId,
-            OutcomeName(r.Result.Outcome), r.Result.Code, r.Result.Message, now)).ToList();
+            OutcomeKind(r.Result.Outcome), r.Result.Code, r.Result.Message, now)).ToList();
         await History.SyncHistory.RecordAsync(db, outcomes, ct);
         events.Outcomes(outcomes);
     }
@@ -509,12 +517,12 @@ internal sealed class AgentSession(
         }
     }
 
-    private static string OutcomeName(Outcome outcome) => outcome switch
+    private static SyncOutcomeKind OutcomeKind(Outcome outcome) => outcome switch
     {
-        Outcome.Applied => "applied",
-        Outcome.Skipped => "skipped",
-        Outcome.Failed => "failed",
-        _ => "unknown",
+        Outcome.Applied => SyncOutcomeKind.Applied,
+        Outcome.Skipped => SyncOutcomeKind.Skipped,
+        Outcome.Failed => SyncOutcomeKind.Failed,
+        _ => SyncOutcomeKind.Unknown,
     };
 
     private async Task EndAsync()

@@ -18,7 +18,7 @@ public enum EnrollFailure
 /// <summary>Issues one-time connect keys and exchanges them, atomically, for an agent credential.</summary>
 public sealed class ConnectKeyService(ControlPlaneDb db, TimeProvider time, IOptions<ConnectKeysOptions> options)
 {
-    public async Task<(AgentRecord Agent, string ConnectKey)> IssueAsync(string domainId, string agentType, CancellationToken ct)
+    public async Task<(AgentRecord Agent, string ConnectKey)> IssueAsync(string domainId, AgentType agentType, CancellationToken ct)
     {
         var key = "jcck_" + SecretHash.NewSecret();
         var now = time.GetUtcNow();

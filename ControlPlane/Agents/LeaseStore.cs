@@ -30,7 +30,7 @@ public sealed class LeaseStore(ControlPlaneDb db, TimeProvider time, IOptions<Ag
         // so an agent deleted through another replica a moment ago is never granted one).
         var granted = await db.Domains
             .Where(d => d.Id == domainId && (d.LeaseAgentId == null || d.LeaseExpiresAt == null || d.LeaseExpiresAt < now))
-            .Where(d => db.Agents.Any(a => a.Id == agentId && a.DomainId == d.Id && a.AgentType == AgentTypes.Sync && a.CredentialHash != null))
+            .Where(d => db.Agents.Any(a => a.Id == agentId && a.DomainId == d.Id && a.AgentType == AgentType.Sync && a.CredentialHash != null))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(d => d.LeaseAgentId, agentId)
                 .SetProperty(d => d.LeaseEpoch, d => d.LeaseEpoch + 1)
@@ -62,11 +62,11 @@ public sealed class LeaseStore(ControlPlaneDb db, TimeProvider time, IOptions<Ag
         foreach (var chunk in leases.Select(l => l.AgentId).Chunk(chunkSize))
         {
             await db.Domains.Where(d => d.LeaseAgentId != null && chunk.Contains(d.LeaseAgentId) && d.LeaseExpiresAt >= now)
-                .Where(d => db.Agents.Any(a => a.Id == d.LeaseAgentId && a.DomainId == d.Id && a.AgentType == AgentTypes.Sync && a.CredentialHash != null))
+                .Where(d => db.Agents.Any(a => a.Id == d.LeaseAgentId && a.DomainId == d.Id && a.AgentType == AgentType.Sync && a.CredentialHash != null))
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseExpiresAt, expires), ct);
             var rows = await db.Domains.AsNoTracking()
                 .Where(d => d.LeaseAgentId != null && chunk.Contains(d.LeaseAgentId) && d.LeaseExpiresAt >= now)
-                .Where(d => db.Agents.Any(a => a.Id == d.LeaseAgentId && a.DomainId == d.Id && a.AgentType == AgentTypes.Sync && a.CredentialHash != null))
+                .Where(d => db.Agents.Any(a => a.Id == d.LeaseAgentId && a.DomainId == d.Id && a.AgentType == AgentType.Sync && a.CredentialHash != null))
                 .Select(d => new { d.LeaseAgentId, d.LeaseEpoch }).ToListAsync(ct);
             held.UnionWith(rows.Select(r => (r.LeaseAgentId!, r.LeaseEpoch)));
         }
@@ -88,7 +88,7 @@ public sealed class LeaseStore(ControlPlaneDb db, TimeProvider time, IOptions<Ag
     {
         var holder = db.Domains
             .Where(d => d.Id == domainId && d.LeaseEpoch == epoch && d.LeaseAgentId == agentId && seq <= d.LastSeq)
-            .Where(d => db.Agents.Any(a => a.Id == agentId && a.DomainId == d.Id && a.AgentType == AgentTypes.Sync));
+            .Where(d => db.Agents.Any(a => a.Id == agentId && a.DomainId == d.Id && a.AgentType == AgentType.Sync));
         var moved = await holder.Where(d => d.AckedSeq < seq).ExecuteUpdateAsync(s => s.SetProperty(d => d.AckedSeq, seq), ct);
         return moved == 1 || await holder.AnyAsync(ct);
     }

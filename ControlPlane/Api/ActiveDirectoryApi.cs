@@ -47,10 +47,10 @@ public static class ActiveDirectoryApi
         return query.Apply(domains.Select(d => d.ToDto(now))).ToV2(request);
     }
 
-    private static async Task<IResult> PatchDomain(string id, ActiveDirectoryInput? input, UpdateDomain update, TimeProvider time, CancellationToken ct) =>
+    private static async Task<IResult> PatchDomain(string id, ActiveDirectoryInput? input, UpdateDomainCommand update, TimeProvider time, CancellationToken ct) =>
         (await update.ExecuteAsync(id, input?.Domain, input?.UseCase, ct)).ToHttp(d => TypedResults.Ok(d.ToDto(time.GetUtcNow())));
 
-    private static async Task<IResult> DeleteDomain(string id, Commands.Domains.DeleteDomain delete, TimeProvider time, CancellationToken ct) =>
+    private static async Task<IResult> DeleteDomain(string id, Commands.Domains.DeleteDomainCommand delete, TimeProvider time, CancellationToken ct) =>
         (await delete.ExecuteAsync(id, ct)).ToHttp(d => TypedResults.Ok(d.ToDto(time.GetUtcNow())));
 
     private static async Task<IResult> GetAgent(string id, string agentId, ControlPlaneDb db, Telemetry.AgentCounters counters, CancellationToken ct)
@@ -59,7 +59,7 @@ public static class ActiveDirectoryApi
         return agent is null ? JcErrors.NotFound("agent") : TypedResults.Ok(agent.ToDto(counters));
     }
 
-    private static async Task<IResult> DeleteAgent(string id, string agentId, Commands.Agents.DeleteAgent delete, CancellationToken ct) =>
+    private static async Task<IResult> DeleteAgent(string id, string agentId, Commands.Agents.DeleteAgentCommand delete, CancellationToken ct) =>
         (await delete.ExecuteAsync(id, agentId, ct)).ToHttp(_ => TypedResults.NoContent());
 
     private static async Task<IResult> TraverseUsers(string id, HttpRequest request, ControlPlaneDb db, DirectoryReach reach, CancellationToken ct)
@@ -87,7 +87,7 @@ public static class ActiveDirectoryApi
         return query.Apply(rows).ToV2(request);
     }
 
-    private static async Task<IResult> Reconcile(string id, HttpRequest request, ReconcileDomain reconcile, CancellationToken ct)
+    private static async Task<IResult> Reconcile(string id, HttpRequest request, ReconcileDomainCommand reconcile, CancellationToken ct)
     {
         // ?passwords=true: every user's password is sent again from the vault (a rebuilt DC); absent or false: only
         // accounts without one get it.
@@ -156,7 +156,7 @@ public static class ActiveDirectoryApi
         return domain is null ? JcErrors.NotFound("Active Directory instance") : TypedResults.Ok(domain.ToDto(time.GetUtcNow()));
     }
 
-    private static async Task<IResult> CreateDomain(ActiveDirectoryInput? input, Commands.Domains.CreateDomain create, TimeProvider time, CancellationToken ct) =>
+    private static async Task<IResult> CreateDomain(ActiveDirectoryInput? input, Commands.Domains.CreateDomainCommand create, TimeProvider time, CancellationToken ct) =>
         (await create.ExecuteAsync(input?.Domain, input?.UseCase, ct))
             .ToHttp(d => TypedResults.Created($"/api/v2/activedirectories/{d.Id}", d.ToDto(time.GetUtcNow())));
 
@@ -177,7 +177,7 @@ public static class ActiveDirectoryApi
         return query.Apply(agents.Select(a => a.ToDto(counters))).ToV2(request);
     }
 
-    private static async Task<IResult> CreateAgent(string id, AgentInput? input, Commands.Agents.CreateAgent create, CancellationToken ct) =>
+    private static async Task<IResult> CreateAgent(string id, AgentInput? input, Commands.Agents.CreateAgentCommand create, CancellationToken ct) =>
         (await create.ExecuteAsync(id, input?.AgentType, ct)).ToHttp(issued => TypedResults.Created($"/api/v2/activedirectories/{id}/agents/{issued.Agent.Id}",
             issued.Agent.ToDto() with { ConnectKey = issued.ConnectKey, ConnectKeyExpiresAt = issued.Agent.KeyExpiresAt }));
 
@@ -206,8 +206,8 @@ public static class ActiveDirectoryApi
         return query.Apply(list.Select(a => new GraphConnectionDto(new GraphObjectDto(a.TargetId, a.TargetType)))).ToV2(request);
     }
 
-    private static async Task<IResult> PostAssociation(string id, GraphOperationInput? input, BindUser bindUser, UnbindUser unbindUser, BindGroup bindGroup,
-        UnbindGroup unbindGroup, CancellationToken ct)
+    private static async Task<IResult> PostAssociation(string id, GraphOperationInput? input, BindUserCommand bindUser, UnbindUserCommand unbindUser, BindGroupCommand bindGroup,
+        UnbindGroupCommand unbindGroup, CancellationToken ct)
     {
         if (input?.Op is not ("add" or "remove"))
         {

@@ -91,6 +91,12 @@ public static partial class ApiRequestLimits
         if (e.InnerException is JsonException json)
         {
             var field = json.Path is { Length: > 1 } path ? path.TrimStart('$').TrimStart('.') : null;
+            if (json is Shared.Vocabulary.WireValueException wrong && !string.IsNullOrEmpty(field))
+            {
+                // A vocabulary field (useCase, agentType) with a value it never accepted: say which values it takes.
+                return Commands.CommandError.NotOneOf(field, wrong.Allowed).ToHttp();
+            }
+
             return string.IsNullOrEmpty(field)
                 ? JcErrors.BadRequest("body: not a valid JSON object", "invalidBody")
                 : JcErrors.BadRequest($"{field}: wrong type or malformed value (see the API's schema for this field)", "invalidField");

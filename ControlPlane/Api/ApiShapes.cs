@@ -1,21 +1,22 @@
 using System.Text.Json.Serialization;
+using JumpCloudAdi.ControlPlane.Data;
 
 namespace JumpCloudAdi.ControlPlane.Api;
 
 /// <summary>v2 <c>active-directory</c>; no <c>primaryAgent</c> (a string in the schema) while the domain has none.</summary>
-public sealed record ActiveDirectoryDto(string Id, string Domain, string UseCase,
+public sealed record ActiveDirectoryDto(string Id, string Domain, UseCase UseCase,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PrimaryAgent, DateTimeOffset? UpdatedAt);
 
 /// <summary>v2 <c>active-directory</c> request body.</summary>
-public sealed record ActiveDirectoryInput(string? Domain, string? UseCase);
+public sealed record ActiveDirectoryInput(string? Domain, UseCase? UseCase);
 
 /// <summary>v2 <c>active-directory-agent</c> request body.</summary>
-public sealed record AgentInput(string? AgentType);
+public sealed record AgentInput(AgentType? AgentType);
 
 /// <summary>v2 <c>active-directory-agent-get</c> / <c>-list</c>; <c>connectKey</c> only in the create response.</summary>
 public sealed record AgentDto(
     string Id,
-    string AgentType,
+    AgentType AgentType,
     string State,
     string? Hostname,
     string? HostType,
@@ -107,10 +108,10 @@ public sealed record GraphObjectWithPathsDto(string Id, string Type, IReadOnlyLi
 }
 
 /// <summary>v2 <c>SyncStatus</c>: the latest outcome an agent reported for the object.</summary>
-public sealed record SyncStatusDto(DateTimeOffset SyncedAt, int Code, string Message, string Outcome)
+public sealed record SyncStatusDto(DateTimeOffset SyncedAt, int Code, string Message, SyncOutcomeKind Outcome)
 {
     public static SyncStatusDto From(Data.SyncStatusRecord s) =>
-        new(s.SyncedAt, s.Code, string.IsNullOrEmpty(s.Message) ? s.Outcome : $"{s.Outcome}: {s.Message}", s.Outcome);
+        new(s.SyncedAt, s.Code, string.IsNullOrEmpty(s.Message) ? s.Outcome.ToWire() : $"{s.Outcome.ToWire()}: {s.Message}", s.Outcome);
 }
 
 /// <summary>v1 <c>/systemusers/{id}/password</c> body.</summary>

@@ -29,6 +29,13 @@ public sealed record CommandError(CommandErrorKind Kind, string Message, string?
 
     public static CommandError Invalid(string field, string message, string status) => new(CommandErrorKind.Invalid, message, field, status);
 
+    /// <summary>A value that is none of its field's spellings: <c>useCase: must be one of UNSET, ...</c>, status <c>invalidUseCase</c>.</summary>
+    public static CommandError NotOneOf(string field, string allowed) =>
+        Invalid(field, $"{field}: must be {allowed}", "invalid" + char.ToUpperInvariant(field[0]) + field[1..]);
+
+    public static CommandError NotOneOf<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicFields)] TEnum>(string field)
+        where TEnum : struct, Enum => NotOneOf(field, WireNames<TEnum>.Allowed);
+
     public static CommandError NotFound(string what) => new(CommandErrorKind.NotFound, $"{what} not found");
 
     public static CommandError Conflict(string? field, string message, string status) => new(CommandErrorKind.Conflict, message, field, status);

@@ -13,16 +13,16 @@ public static class DomainCommandServices
     {
         services.TryAddScoped<DirectoryReach>();
         services.TryAddScoped<DryRunner>();
-        services.TryAddScoped<CreateDomain>();
-        services.TryAddScoped<UpdateDomain>();
-        services.TryAddScoped<DeleteDomain>();
-        services.TryAddScoped<ReconcileDomain>();
-        services.TryAddScoped<CreateAgent>();
-        services.TryAddScoped<DeleteAgent>();
-        services.TryAddScoped<BindUser>();
-        services.TryAddScoped<UnbindUser>();
-        services.TryAddScoped<BindGroup>();
-        services.TryAddScoped<UnbindGroup>();
+        services.TryAddScoped<CreateDomainCommand>();
+        services.TryAddScoped<UpdateDomainCommand>();
+        services.TryAddScoped<DeleteDomainCommand>();
+        services.TryAddScoped<ReconcileDomainCommand>();
+        services.TryAddScoped<CreateAgentCommand>();
+        services.TryAddScoped<DeleteAgentCommand>();
+        services.TryAddScoped<BindUserCommand>();
+        services.TryAddScoped<UnbindUserCommand>();
+        services.TryAddScoped<BindGroupCommand>();
+        services.TryAddScoped<UnbindGroupCommand>();
         return services;
     }
 }

@@ -5,7 +5,7 @@ public sealed class AdDomain
 {
     public required string Id { get; set; }
     public required string Domain { get; set; }
-    public string UseCase { get; set; } = "UNSET";
+    public UseCase UseCase { get; set; } = UseCase.Unset;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 

@@ -5,7 +5,7 @@ public sealed class AgentRecord
 {
     public required string Id { get; set; }
     public required string DomainId { get; set; }
-    public string AgentType { get; set; } = "SYNC";
+    public AgentType AgentType { get; set; } = AgentType.Sync;
     public string State { get; set; } = AgentStates.Unsealed;
     public string? Hostname { get; set; }
     public string? HostType { get; set; }

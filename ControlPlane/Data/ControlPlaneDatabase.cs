@@ -35,13 +35,17 @@ public static class ControlPlaneDatabase
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var timeout = (int)_commandTimeout.TotalSeconds;
+        // A list of ids in a query (a large group's members, a domain's users) goes as one array parameter (json_each on
+        // SQLite, = ANY on PostgreSQL), not EF Core 10's default of one parameter per id: thousands of parameters cost
+        // SQLite quadratic binding time inside the writer's transaction, and PostgreSQL allows at most 65,535.
+        const ParameterTranslationMode collections = ParameterTranslationMode.Parameter;
         switch (provider)
         {
             case DatabaseProvider.Sqlite:
-                services.AddDbContextFactory<ControlPlaneDb>(o => o.UseSqlite(connectionString, s => s.CommandTimeout(timeout)));
+                services.AddDbContextFactory<ControlPlaneDb>(o => o.UseSqlite(connectionString, s => s.CommandTimeout(timeout).UseParameterizedCollectionMode(collections)));
                 break;
             case DatabaseProvider.Postgres:
-                services.AddDbContextFactory<PostgresControlPlaneDb>(o => o.UseNpgsql(connectionString, s => s.CommandTimeout(timeout)));
+                services.AddDbContextFactory<PostgresControlPlaneDb>(o => o.UseNpgsql(connectionString, s => s.CommandTimeout(timeout).UseParameterizedCollectionMode(collections)));
                 services.AddSingleton<IDbContextFactory<ControlPlaneDb>, PostgresDbContextFactory>();
                 services.AddScoped<ControlPlaneDb>(sp => sp.GetRequiredService<PostgresControlPlaneDb>());
                 break;

@@ -41,6 +41,15 @@ public class ControlPlaneDb : DbContext, IDataProtectionKeyContext
     /// <summary>The portal's Data Protection key ring (XML, not encrypted at rest: see <c>PortalExtensions</c>).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        // Vocabulary enums are stored as the strings JumpCloud uses on the wire, as these columns always held them.
+        configurationBuilder.Properties<AgentType>().HaveConversion<WireValueConverter<AgentType>>();
+        configurationBuilder.Properties<UseCase>().HaveConversion<WireValueConverter<UseCase>>();
+        configurationBuilder.Properties<SyncOutcomeKind>().HaveConversion<WireValueConverter<SyncOutcomeKind>>();
+    }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<AdDomain>(e =>

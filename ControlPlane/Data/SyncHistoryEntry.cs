@@ -15,7 +15,7 @@ public sealed class SyncHistoryEntry
     public string Kind { get; set; } = "";
     public required string AgentId { get; set; }
     public DateTimeOffset At { get; set; }
-    public required string Outcome { get; set; }
+    public required SyncOutcomeKind Outcome { get; set; }
     public int Code { get; set; }
     public string Message { get; set; } = "";
 }

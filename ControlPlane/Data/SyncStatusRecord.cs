@@ -10,7 +10,7 @@ public sealed class SyncStatusRecord
     public required string ObjectId { get; set; }
     public DateTimeOffset SyncedAt { get; set; }
     public int Code { get; set; }
-    public required string Outcome { get; set; }
+    public required SyncOutcomeKind Outcome { get; set; }
     public string Message { get; set; } = "";
     public string? Anchor { get; set; }
 }

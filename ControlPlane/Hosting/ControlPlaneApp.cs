@@ -51,7 +51,11 @@ public static class ControlPlaneApp
         builder.Services.AddControlPlaneHealth();
         builder.AddControlPlaneTelemetry();
         builder.Services.AddEndpointsApiExplorer();
-        builder.Services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "JumpCloud ADI control plane", Version = "v1" }));
+        builder.Services.AddSwaggerGen(o =>
+        {
+            o.SwaggerDoc("v1", new() { Title = "JumpCloud ADI control plane", Version = "v1" });
+            o.SchemaFilter<Api.WireEnumSchemaFilter>();
+        });
         // Binding failures surface as BadHttpRequestException, which ApiRequestLimits answers in JumpCloud's shape.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddHsts(o =>
@@ -117,7 +121,7 @@ public static class ControlPlaneApp
         builder.Services.TryAddSingleton(PasswordKeyProviders.Create);
         builder.Services.TryAddScoped<PasswordVault>();
         builder.Services.TryAddScoped<Reconciler>();
-        builder.Services.TryAddScoped<JumpCloudAdi.ControlPlane.Import.IImportWriter, JumpCloudAdi.ControlPlane.Import.DbImportWriter>();
+        builder.Services.TryAddScoped<JumpCloudAdi.ControlPlane.Import.ImportCommands>();
         builder.Services.TryAddScoped<JumpCloudAdi.ControlPlane.Import.ImportProcessor>();
         builder.Services.TryAddScoped<ConnectKeyService>();
         builder.Services.AddUserAndGroupCommands();

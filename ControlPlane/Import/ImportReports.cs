@@ -20,12 +20,12 @@ public static partial class ImportReports
         }
 
         var db = services.GetRequiredService<ControlPlaneDb>();
-        var useCase = await db.Domains.AsNoTracking().Where(d => d.Id == agent.DomainId).Select(d => d.UseCase).SingleOrDefaultAsync(ct)
+        var useCase = await db.Domains.AsNoTracking().Where(d => d.Id == agent.DomainId).Select(d => (UseCase?)d.UseCase).SingleOrDefaultAsync(ct)
             ?? throw new RpcException(new Status(StatusCode.NotFound, "The agent's domain no longer exists."));
         if (!UseCases.AllowsImport(useCase))
         {
             throw new RpcException(new Status(StatusCode.FailedPrecondition,
-                $"The domain's configuration is \"{UseCases.Label(useCase)}\" ({useCase}), which does not import from Active Directory; nothing was imported. Update the configuration to import, or uninstall this import agent."));
+                $"The domain's configuration is \"{UseCases.Label(useCase)}\" ({useCase.ToWire()}), which does not import from Active Directory; nothing was imported. Update the configuration to import, or uninstall this import agent."));
         }
 
         var summary = await services.GetRequiredService<ImportProcessor>().ApplyAsync(agent.DomainId, agent.Id, report, ct);

@@ -1,4 +1,5 @@
 using JumpCloudAdi.ControlPlane.Commands;
+using JumpCloudAdi.ControlPlane.Data;
 
 namespace JumpCloudAdi.ControlPlane.Import;
 
@@ -6,10 +7,10 @@ namespace JumpCloudAdi.ControlPlane.Import;
 public static class ImportRules
 {
     /// <summary>The 400 for an IMPORT connect key while the domain's use case does not allow importing; null when it does.</summary>
-    public static CommandError? RefuseImportKey(string useCase) =>
+    public static CommandError? RefuseImportKey(UseCase useCase) =>
         UseCases.AllowsImport(useCase)
             ? null
             : CommandError.Invalid("agentType",
-                $"agentType: an IMPORT agent needs the domain's useCase to be {UseCases.TwoWaySync} (\"{UseCases.Label(UseCases.TwoWaySync)}\") or {UseCases.AdAsAuthority}; it is {useCase}. Update the configuration first (PATCH /api/v2/activedirectories/{{id}} with useCase)",
+                $"agentType: an IMPORT agent needs the domain's useCase to be {UseCase.TwoWaySync.ToWire()} (\"{UseCases.Label(UseCase.TwoWaySync)}\") or {UseCase.AdAsAuthority.ToWire()}; it is {useCase.ToWire()}. Update the configuration first (PATCH /api/v2/activedirectories/{{id}} with useCase)",
                 "importNotAllowed");
 }

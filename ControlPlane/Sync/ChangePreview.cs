@@ -5,12 +5,26 @@ namespace JumpCloudAdi.ControlPlane.Sync;
 /// <summary>One change-log entry a dry run would append: its would-be sequence number, kind, object and a one-line summary.</summary>
 public sealed record PreviewEntry(long Seq, string Kind, string? ObjectId, string Summary)
 {
-    /// <summary>How the entry counts in its domain's summary (e.g. <c>disable</c> for a suspended user's upsert).</summary>
-    internal string Verb { get; init; } = "";
+    /// <summary>How the entry counts in its domain's summary (e.g. <see cref="PreviewVerb.Disable"/> for a suspended user's upsert).</summary>
+    internal PreviewVerb Verb { get; init; }
 
     internal int Added { get; init; }
 
     internal int Removed { get; init; }
+}
+
+/// <summary>How a previewed entry is counted in its domain's summary lines.</summary>
+internal enum PreviewVerb
+{
+    Other,
+    UpsertUser,
+    Disable,
+    DisconnectUser,
+    Password,
+    UpsertGroup,
+    DisconnectGroup,
+    Members,
+    Reconcile,
 }
 
 /// <summary>What a dry run would append to one domain's change log: summary lines ("disable 3 accounts") and the entries.</summary>
@@ -39,32 +53,32 @@ public static class ChangeSummary
         var prefix = change.Reconcile ? "reconcile: " : "";
         var id = History.ChangeObjects.IdOf(change);
         var kind = change.KindCase.ToString();
-        PreviewEntry Entry(string verb, string text, int added = 0, int removed = 0) =>
-            new(change.Seq, kind, id, prefix + text) { Verb = change.Reconcile ? "reconcile" : verb, Added = added, Removed = removed };
+        PreviewEntry Entry(PreviewVerb verb, string text, int added = 0, int removed = 0) =>
+            new(change.Seq, kind, id, prefix + text) { Verb = change.Reconcile ? PreviewVerb.Reconcile : verb, Added = added, Removed = removed };
 
         switch (change.KindCase)
         {
             case Change.KindOneofCase.UserUpsert:
                 return change.UserUpsert.Suspended
-                    ? Entry("disable", $"disable account {change.UserUpsert.Username}")
-                    : Entry("upsert user", $"create or update user {change.UserUpsert.Username}");
+                    ? Entry(PreviewVerb.Disable, $"disable account {change.UserUpsert.Username}")
+                    : Entry(PreviewVerb.UpsertUser, $"create or update user {change.UserUpsert.Username}");
             case Change.KindOneofCase.UserDisconnect:
-                return Entry("disconnect user", $"disconnect user {change.UserDisconnect.Username}");
+                return Entry(PreviewVerb.DisconnectUser, $"disconnect user {change.UserDisconnect.Username}");
             case Change.KindOneofCase.PasswordSet:
-                return Entry("password", $"set the password of {change.PasswordSet.Username}");
+                return Entry(PreviewVerb.Password, $"set the password of {change.PasswordSet.Username}");
             case Change.KindOneofCase.GroupUpsert:
-                return Entry("upsert group", $"create or update group {change.GroupUpsert.Name}");
+                return Entry(PreviewVerb.UpsertGroup, $"create or update group {change.GroupUpsert.Name}");
             case Change.KindOneofCase.GroupDisconnect:
-                return Entry("disconnect group", $"disconnect group {change.GroupDisconnect.Name}");
+                return Entry(PreviewVerb.DisconnectGroup, $"disconnect group {change.GroupDisconnect.Name}");
             case Change.KindOneofCase.MembershipSet:
                 var set = change.MembershipSet;
                 var now = set.MemberUsernames.ToHashSet(StringComparer.OrdinalIgnoreCase);
                 var before = (previousMembers ?? []).ToHashSet(StringComparer.OrdinalIgnoreCase);
                 var added = now.Count(m => !before.Contains(m));
                 var removed = before.Count(m => !now.Contains(m));
-                return Entry("members", $"set the members of {set.GroupName} ({set.MemberUsernames.Count}: +{added} -{removed})", added, removed);
+                return Entry(PreviewVerb.Members, $"set the members of {set.GroupName} ({set.MemberUsernames.Count}: +{added} -{removed})", added, removed);
             default:
-                return Entry(kind, kind);
+                return Entry(PreviewVerb.Other, kind);
         }
     }
 
@@ -73,7 +87,7 @@ public static class ChangeSummary
     {
         ArgumentNullException.ThrowIfNull(entries);
         var lines = new List<string>();
-        void Count(string verb, string many)
+        void Count(PreviewVerb verb, string many)
         {
             var matching = entries.Where(e => e.Verb == verb).ToList();
             if (matching.Count == 1)
@@ -86,12 +100,12 @@ public static class ChangeSummary
             }
         }
 
-        Count("upsert user", "create or update {0} users");
-        Count("disable", "disable {0} accounts");
-        Count("disconnect user", "disconnect {0} users");
-        Count("password", "set {0} passwords");
-        Count("upsert group", "create or update {0} groups");
-        Count("disconnect group", "disconnect {0} groups");
+        Count(PreviewVerb.UpsertUser, "create or update {0} users");
+        Count(PreviewVerb.Disable, "disable {0} accounts");
+        Count(PreviewVerb.DisconnectUser, "disconnect {0} users");
+        Count(PreviewVerb.Password, "set {0} passwords");
+        Count(PreviewVerb.UpsertGroup, "create or update {0} groups");
+        Count(PreviewVerb.DisconnectGroup, "disconnect {0} groups");
         var added = entries.Sum(e => e.Added);
         var removed = entries.Sum(e => e.Removed);
         if (added > 0)
@@ -104,12 +118,12 @@ public static class ChangeSummary
             lines.Add(removed == 1 ? "remove 1 membership" : $"remove {removed} memberships");
         }
 
-        if (entries.Any(e => e.Verb == "members") && added == 0 && removed == 0)
+        if (entries.Any(e => e.Verb == PreviewVerb.Members) && added == 0 && removed == 0)
         {
             lines.Add("resend unchanged memberships");
         }
 
-        var reconcile = entries.Count(e => e.Verb == "reconcile");
+        var reconcile = entries.Count(e => e.Verb == PreviewVerb.Reconcile);
         if (reconcile > 0)
         {
             lines.Add($"reconcile: {reconcile} entries of the domain's whole desired state");

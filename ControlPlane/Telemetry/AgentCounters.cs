@@ -25,9 +25,9 @@ public sealed class AgentCounters
     {
         foreach (var (agentId, r) in _reported)
         {
-            yield return Measure(r.Stats.Applied, r.DomainId, agentId, "outcome", "applied");
-            yield return Measure(r.Stats.Skipped, r.DomainId, agentId, "outcome", "skipped");
-            yield return Measure(r.Stats.Failed, r.DomainId, agentId, "outcome", "failed");
+            yield return Measure(r.Stats.Applied, r.DomainId, agentId, "outcome", Data.SyncOutcomeKind.Applied.ToWire());
+            yield return Measure(r.Stats.Skipped, r.DomainId, agentId, "outcome", Data.SyncOutcomeKind.Skipped.ToWire());
+            yield return Measure(r.Stats.Failed, r.DomainId, agentId, "outcome", Data.SyncOutcomeKind.Failed.ToWire());
         }
     }
 

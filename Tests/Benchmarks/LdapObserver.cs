@@ -7,7 +7,15 @@ namespace JumpCloudAdi.Benchmarks;
 /// <summary>Watches slapd over its plain loopback setup port with one persistent connection (cheap polling).</summary>
 internal sealed class LdapObserver : IDisposable
 {
+    private const string Operations = "cn=Operations,cn=Monitor";
     private readonly LdapConnection _connection;
+    private long _requests;
+
+    /// <summary>
+    /// Requests this observer has sent (each one an operation slapd counts in <c>cn=Monitor</c>): subtracted from
+    /// slapd's counters so that the operations per user are the agent's own.
+    /// </summary>
+    public long Requests => Interlocked.Read(ref _requests);
 
     public LdapObserver(SlapdServer slapd)
     {
@@ -18,7 +26,7 @@ internal sealed class LdapObserver : IDisposable
 
     public bool Exists(string uid)
     {
-        var response = (SearchResponse)_connection.SendRequest(new SearchRequest("ou=People,dc=example,dc=com", $"(uid={uid})", SearchScope.OneLevel, "1.1"));
+        var response = (SearchResponse)Send(new SearchRequest("ou=People,dc=example,dc=com", $"(uid={uid})", SearchScope.OneLevel, "1.1"));
         return response.Entries.Count > 0;
     }
 
@@ -28,14 +36,14 @@ internal sealed class LdapObserver : IDisposable
     /// </summary>
     public int Count(string baseDn, string filter)
     {
-        var response = (SearchResponse)_connection.SendRequest(new SearchRequest(baseDn, filter, SearchScope.OneLevel, "1.1"));
+        var response = (SearchResponse)Send(new SearchRequest(baseDn, filter, SearchScope.OneLevel, "1.1"));
         return response.Entries.Count;
     }
 
     /// <summary>The DNs of the entries one level under <paramref name="baseDn"/> matching <paramref name="filter"/> (no attributes).</summary>
     public List<string> Dns(string baseDn, string filter)
     {
-        var response = (SearchResponse)_connection.SendRequest(new SearchRequest(baseDn, filter, SearchScope.OneLevel, "1.1"));
+        var response = (SearchResponse)Send(new SearchRequest(baseDn, filter, SearchScope.OneLevel, "1.1"));
         return [.. response.Entries.Cast<SearchResultEntry>().Select(e => e.DistinguishedName)];
     }
 
@@ -44,7 +52,7 @@ internal sealed class LdapObserver : IDisposable
     {
         try
         {
-            return ((SearchResponse)_connection.SendRequest(new SearchRequest(dn, filter, SearchScope.Base, "1.1"))).Entries.Count > 0;
+            return ((SearchResponse)Send(new SearchRequest(dn, filter, SearchScope.Base, "1.1"))).Entries.Count > 0;
         }
         catch (DirectoryOperationException ex) when (ex.Response?.ResultCode == ResultCode.NoSuchObject)
         {
@@ -55,7 +63,7 @@ internal sealed class LdapObserver : IDisposable
     /// <summary>The first value of <paramref name="attribute"/> on the first entry one level under <paramref name="baseDn"/> matching <paramref name="filter"/>.</summary>
     public string? FirstValue(string baseDn, string filter, string attribute)
     {
-        var response = (SearchResponse)_connection.SendRequest(new SearchRequest(baseDn, filter, SearchScope.OneLevel, attribute));
+        var response = (SearchResponse)Send(new SearchRequest(baseDn, filter, SearchScope.OneLevel, attribute));
         return response.Entries.Count == 0 ? null : response.Entries[0].Attributes[attribute]?[0] as string;
     }
 
@@ -75,5 +83,68 @@ internal sealed class LdapObserver : IDisposable
         throw new TimeoutException($"{uid} did not appear in slapd within {timeout.TotalSeconds} s");
     }
 
+    /// <summary>
+    /// slapd's completed operations by kind (<c>monitorOpCompleted</c> of each <c>cn=KIND,cn=Operations,cn=Monitor</c>:
+    /// Bind, Unbind, Search, Compare, Modify, Modrdn, Add, Delete, Abandon, Extended); needs <see cref="SlapdServer.Monitor"/>.
+    /// </summary>
+    public OperationCounts Completed()
+    {
+        var response = (SearchResponse)Send(new SearchRequest(Operations, "(objectClass=*)", SearchScope.OneLevel, "cn", "monitorOpCompleted"));
+        var counts = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        foreach (SearchResultEntry entry in response.Entries)
+        {
+            var kind = (string)entry.Attributes["cn"][0];
+            counts[kind] = long.Parse((string)entry.Attributes["monitorOpCompleted"][0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return new OperationCounts(counts);
+    }
+
+    /// <summary>
+    /// <see cref="Completed()"/> with the observer's request count just before it: between two marks the observer made
+    /// <c>later.Mark - earlier.Mark</c> searches (the earlier read included), see <see cref="OperationCounts.Since"/>.
+    /// </summary>
+    public (OperationCounts Counts, long Mark) Mark()
+    {
+        var mark = Requests;
+        return (Completed(), mark);
+    }
+
+    /// <summary>slapd's completed operations of one kind (a base search of its monitor entry).</summary>
+    public long Completed(string kind)
+    {
+        var response = (SearchResponse)Send(new SearchRequest($"cn={kind},{Operations}", "(objectClass=*)", SearchScope.Base, "monitorOpCompleted"));
+        return long.Parse((string)response.Entries[0].Attributes["monitorOpCompleted"][0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private DirectoryResponse Send(DirectoryRequest request)
+    {
+        Interlocked.Increment(ref _requests);
+        return _connection.SendRequest(request);
+    }
+
     public void Dispose() => _connection.Dispose();
+}
+
+/// <summary>Completed operations by kind, as <c>cn=Monitor</c> counts them.</summary>
+internal sealed record OperationCounts(IReadOnlyDictionary<string, long> ByKind)
+{
+    public static readonly string[] Kinds = ["Add", "Modify", "Search", "Delete", "Modrdn", "Compare", "Extended", "Bind", "Unbind", "Abandon"];
+
+    public long this[string kind] => ByKind.GetValueOrDefault(kind);
+
+    public long Total => ByKind.Values.Sum();
+
+    /// <summary>What happened between <paramref name="before"/> and this, less <paramref name="ownSearches"/> searches the observer made.</summary>
+    public OperationCounts Since(OperationCounts before, long ownSearches)
+    {
+        var delta = Kinds.ToDictionary(k => k, k => this[k] - before[k], StringComparer.OrdinalIgnoreCase);
+        delta["Search"] -= ownSearches;
+        return new OperationCounts(delta);
+    }
+
+    /// <summary>"2.00 per user (add 1.00, modify 0.50, search 0.50, ...)": the kinds that occurred.</summary>
+    public string PerUser(int users) =>
+        $"{(double)Total / users:0.00} per user ("
+        + string.Join(", ", Kinds.Where(k => this[k] != 0).Select(k => $"{k.ToLowerInvariant()} {(double)this[k] / users:0.000}")) + ")";
 }

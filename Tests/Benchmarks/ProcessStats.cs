@@ -67,6 +67,54 @@ internal static class ProcessStats
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
     }
 
+    /// <summary>
+    /// CPU seconds of <paramref name="pid"/> and all its live descendants, with what their ended children used
+    /// (a forking server such as Samba).
+    /// </summary>
+    public static double TreeCpuSeconds(int pid)
+    {
+        var parents = new Dictionary<int, int>();
+        var cpu = new Dictionary<int, double>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var p))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                // state 0, ppid 1, utime 11, stime 12, cutime 13, cstime 14 (clock ticks, 100 Hz).
+                parents[p] = int.Parse(fields[1], CultureInfo.InvariantCulture);
+                cpu[p] = (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)
+                    + long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture)) / 100.0;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The process ended while we looked.
+            }
+        }
+
+        bool InTree(int p)
+        {
+            for (var depth = 0; depth < 64 && p > 1; depth++)
+            {
+                if (p == pid)
+                {
+                    return true;
+                }
+
+                p = parents.GetValueOrDefault(p);
+            }
+
+            return false;
+        }
+
+        return cpu.Where(c => InTree(c.Key)).Sum(c => c.Value);
+    }
+
     private static long ParseKiB(string line) =>
         long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 }

@@ -22,6 +22,15 @@ switch (command)
     case "provision":
         await ProvisionBenchmark.RunAsync(options.Int("users", 10_000), options.Int("seconds", 60));
         return 0;
+    case "backlog":
+        await BacklogBenchmark.RunAsync(options.Int("users", 2000));
+        return 0;
+    case "samba":
+        await SambaBenchmark.RunAsync(options.Int("users", 500), options.String("passwords") != "no");
+        return 0;
+    case "import":
+        await ImportBenchmark.RunAsync(options.Int("users", 2000), options.Int("samba-users", options.Int("users", 2000)));
+        return 0;
     case "footprint":
         await FootprintBenchmark.RunAsync(options.Int("users", 2000), options.Int("seconds", 60), options.String("binary"));
         return 0;
@@ -40,6 +49,15 @@ switch (command)
               provision [--users 10000] [--seconds 60]  N users + one N-member group through the control plane into a private
                                                     slapd by the NativeAOT agent, users/s beside ldapadd -c (ratio) and what limits
                                                     it; the agent's file size, VmRSS and private memory after N s of steady writing
+              backlog [--users 2000]                N users each bound by its own association call before the NativeAOT agent
+                                                    starts, then the drain into a fresh slapd: users/s beside ldapadd -c (ratio),
+                                                    CPU per user (agent, slapd, control plane), operations per user (cn=Monitor)
+              samba [--users 500] [--passwords yes|no]  the same drain into a fresh Samba AD DC beside ldapadd -c of the same user
+                                                    entries (no passwords), then with passwords beside ldapadd + ldapmodify of
+                                                    unicodePwd; run it under flock /tmp/jcadi-samba.lock (one Samba per machine)
+              import [--users 2000] [--samba-users N]  N users in the ADI group of a private slapd, and of the Samba AD DC (default N;
+                                                    0 skips it), seeded with ldapadd, imported by one `import --once`: users/s from the
+                                                    agent's start to the control plane holding all; run it under flock /tmp/jcadi-samba.lock
               footprint [--users 2000] [--seconds 60] [--binary PATH]  the NativeAOT agent's VmRSS and Private_Dirty (by mapping kind)
                                                     idle, after N users, after N s of steady writing; no ldapadd baseline
               all                                   latency, failover and fleet with their defaults

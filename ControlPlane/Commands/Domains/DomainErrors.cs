@@ -25,18 +25,4 @@ internal static class DomainErrors
         normalized = dn.ToString();
         return null;
     }
-
-    public static CommandError? CheckUseCase(string useCase) =>
-        useCase is UseCases.Unset or UseCases.TwoWaySync or UseCases.JcAsAuthority or UseCases.AdAsAuthority
-            ? null
-            : CommandError.Invalid("useCase", "useCase: must be one of UNSET, TWOWAYSYNC, JCASAUTHORITY, ADASAUTHORITY", "invalidUseCase");
-}
-
-/// <summary>JumpCloud's ADI use cases (<c>useCase</c>), as stored and sent.</summary>
-public static class UseCases
-{
-    public const string Unset = "UNSET";
-    public const string TwoWaySync = "TWOWAYSYNC";
-    public const string JcAsAuthority = "JCASAUTHORITY";
-    public const string AdAsAuthority = "ADASAUTHORITY";
 }

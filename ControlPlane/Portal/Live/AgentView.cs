@@ -14,7 +14,7 @@ public sealed record AgentView(
     string? Version,
     DateTimeOffset? ContactAt,
     string State,
-    string AgentType,
+    AgentType AgentType,
     DateTimeOffset KeyExpiresAt,
     string? SourceIp,
     IReadOnlyDictionary<string, string> Settings);

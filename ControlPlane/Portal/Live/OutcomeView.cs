@@ -7,7 +7,7 @@ public sealed record OutcomeView(
     string ObjectId,
     string ObjectType,
     string ObjectName,
-    string Outcome,
+    Data.SyncOutcomeKind Outcome,
     int Code,
     string Message,
     DateTimeOffset At);

@@ -23,4 +23,15 @@ public sealed record ChangePreviewPrompt(
     IDictionary<string, string> Route,
     IReadOnlyDictionary<string, string> Fields,
     string ConfirmLabel,
-    string CancelUrl);
+    string CancelUrl)
+{
+    /// <summary>The step before taking a user out of a group, the same from the group's page and the user's.</summary>
+    public static ChangePreviewPrompt RemoveMember(Commands.Groups.MembershipChange change, ChangePreview preview, string handler,
+        IDictionary<string, string> route, IReadOnlyDictionary<string, string> fields, string cancelUrl)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return new($"Remove {change.User.Username} from {change.Group.Name}?",
+            "Each domain the group is bound to drops the membership, and disconnects the account unless another binding keeps it there.",
+            preview, handler, route, fields, "Remove member", cancelUrl);
+    }
+}

@@ -22,7 +22,7 @@ public sealed record AgentHealth(AgentHealthLevel Level, string Label, string De
     public static AgentHealth Evaluate(AgentRecord agent, DateTimeOffset now, TimeSpan heartbeat, SyncFailure? latestFailure)
     {
         ArgumentNullException.ThrowIfNull(agent);
-        if (agent.AgentType == AgentTypes.Import && agent.State != AgentStates.Unsealed)
+        if (agent.AgentType == AgentType.Import && agent.State != AgentStates.Unsealed)
         {
             return Import.ImportAgentHealth.Evaluate(agent, now, FreshFor(heartbeat));
         }

@@ -101,7 +101,7 @@ public sealed class PortalReader(ControlPlaneDb db, DirectoryReach reach, TimePr
     public async Task<IReadOnlyList<OutcomeView>> FeedAsync(string domainId, int limit, CancellationToken ct)
     {
         var statuses = await db.SyncStatuses.AsNoTracking().Where(s => s.DomainId == domainId).ToListAsync(ct);
-        var chosen = statuses.OrderByDescending(s => s.Outcome == "failed").ThenByDescending(s => s.SyncedAt).Take(limit).ToList();
+        var chosen = statuses.OrderByDescending(s => s.Outcome == SyncOutcomeKind.Failed).ThenByDescending(s => s.SyncedAt).Take(limit).ToList();
         var names = await NamesAsync(chosen.Select(s => s.ObjectId), ct);
         return chosen.Select(s =>
         {
@@ -154,7 +154,7 @@ public sealed class PortalReader(ControlPlaneDb db, DirectoryReach reach, TimePr
 
         (long, string)? lastChange = change is not null && (last is null || change.Seq >= last.Seq) ? (change.Seq, change.Kind)
             : last is not null ? (last.Seq, last.Kind) : null;
-        var agentRows = await db.Agents.AsNoTracking().Where(a => a.DomainId == domain.Id && a.AgentType == "SYNC").ToListAsync(ct);
+        var agentRows = await db.Agents.AsNoTracking().Where(a => a.DomainId == domain.Id && a.AgentType == AgentType.Sync).ToListAsync(ct);
         var primaryId = PrimaryOf(domain, now);
         var primary = agentRows.FirstOrDefault(a => a.Id == primaryId);
         var agentsFact = new SyncExplanation.AgentsFact(agentRows.Count(a => a.State != AgentStates.Unsealed),

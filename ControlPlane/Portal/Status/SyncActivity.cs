@@ -19,12 +19,12 @@ public sealed class SyncActivity
         foreach (var byAgent in outcomes.GroupBy(o => o.AgentId))
         {
             var results = byAgent.ToList();
-            if (results.All(r => r.Outcome == "failed"))
+            if (results.All(r => r.Outcome == Data.SyncOutcomeKind.Failed))
             {
                 var last = results.MaxBy(r => r.Seq)!;
                 _failing[byAgent.Key] = new SyncFailure(last.Code, last.Message, last.At);
             }
-            else if (results.Any(r => r.Outcome == "applied"))
+            else if (results.Any(r => r.Outcome == Data.SyncOutcomeKind.Applied))
             {
                 _failing.TryRemove(byAgent.Key, out _);
             }

@@ -67,8 +67,8 @@ public sealed record SyncExplanation(
 
         return outcome.Outcome switch
         {
-            "applied" => ("Nothing to do: the directory has the latest change.", "ok"),
-            "skipped" => ("The agent leaves this account alone (" + (outcome.Message.Length > 0 ? outcome.Message : "skipped") +
+            Data.SyncOutcomeKind.Applied => ("Nothing to do: the directory has the latest change.", "ok"),
+            Data.SyncOutcomeKind.Skipped => ("The agent leaves this account alone (" + (outcome.Message.Length > 0 ? outcome.Message : "skipped") +
                           "): manage it in the directory itself, or bind another user.", "ok"),
             _ => (Failure(outcome, lastChange?.Kind), "action"),
         };
@@ -92,4 +92,4 @@ public sealed record SyncExplanation(
 }
 
 /// <summary>One acknowledged outcome as the explanation shows it.</summary>
-public sealed record SyncOutcomeFact(DateTimeOffset At, long Seq, string Kind, string? AgentId, string Outcome, int Code, string Message);
+public sealed record SyncOutcomeFact(DateTimeOffset At, long Seq, string Kind, string? AgentId, Data.SyncOutcomeKind Outcome, int Code, string Message);

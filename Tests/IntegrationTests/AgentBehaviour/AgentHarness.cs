@@ -103,7 +103,7 @@ internal sealed class AgentHarness : IAsyncDisposable
     public async Task<SyncOutcome> MustApplyAsync(Change change)
     {
         var outcome = (await ApplyAsync(change))[0];
-        Assert.True(outcome.Outcome == "applied", $"change {change.KindCase} was {outcome.Outcome}: {outcome.Code} {outcome.Message}");
+        Assert.True(outcome.Outcome == SyncOutcomeKind.Applied, $"change {change.KindCase} was {outcome.Outcome}: {outcome.Code} {outcome.Message}");
         return outcome;
     }
 

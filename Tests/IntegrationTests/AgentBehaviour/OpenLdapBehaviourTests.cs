@@ -89,9 +89,9 @@ public sealed class OpenLdapBehaviourTests(SlapdServer slapd) : IClassFixture<Sl
         var erased = new JumpCloudAdi.Protocol.Change { PasswordSet = new() { UserId = id, Username = uid, Password = new() } };
 
         var outcomes = await h.ApplyAsync(notMine, erased);
-        Assert.Equal("failed", outcomes[0].Outcome);
+        Assert.Equal(SyncOutcomeKind.Failed, outcomes[0].Outcome);
         Assert.Contains(h.AgentId, outcomes[0].Message, StringComparison.Ordinal);
-        Assert.Equal("skipped", outcomes[1].Outcome);
+        Assert.Equal(SyncOutcomeKind.Skipped, outcomes[1].Outcome);
         Assert.Contains("erased", outcomes[1].Message, StringComparison.Ordinal);
         Assert.Null((await UserAsync(uid))!.First("userPassword"));
     }
@@ -271,7 +271,7 @@ public sealed class OpenLdapBehaviourTests(SlapdServer slapd) : IClassFixture<Sl
             member: {SlapdServer.AdminDn}
             """);
         var outcome = (await h.ApplyAsync(Group(NewId(), foreign)))[0];
-        Assert.Equal("failed", outcome.Outcome);
+        Assert.Equal(SyncOutcomeKind.Failed, outcome.Outcome);
         Assert.Equal(68, outcome.Code);
         Assert.DoesNotContain($"cn={foreign},{Groups}", await MembersAsync(SyncGroup), StringComparer.OrdinalIgnoreCase);
         Assert.Equal([SlapdServer.AdminDn], (await MembersAsync($"cn={foreign},{Groups}")).ToArray());
@@ -366,7 +366,7 @@ public sealed class OpenLdapBehaviourTests(SlapdServer slapd) : IClassFixture<Sl
         foreach (var change in kinds)
         {
             var outcome = (await h.ApplyAsync(change.Clone()))[0];
-            Assert.True(outcome.Outcome == "applied", $"replayed {change.KindCase}: {outcome.Outcome} {outcome.Message}");
+            Assert.True(outcome.Outcome == SyncOutcomeKind.Applied, $"replayed {change.KindCase}: {outcome.Outcome} {outcome.Message}");
         }
 
         var second = await SnapshotAsync(withValues: true);
@@ -427,7 +427,7 @@ public sealed class OpenLdapBehaviourTests(SlapdServer slapd) : IClassFixture<Sl
         var refused = await h.ApplyAsync(User(taker, variant, "Bob", "Taker"), await h.PasswordAsync(taker, variant, "Taker!Passw0rd"), Disconnect(taker, variant));
         Assert.All(refused, r =>
         {
-            Assert.Equal("failed", r.Outcome);
+            Assert.Equal(SyncOutcomeKind.Failed, r.Outcome);
             Assert.Equal(68, r.Code);
             Assert.Contains(owner, r.Message, StringComparison.Ordinal);
             Assert.Equal(taker, r.ObjectId);
@@ -443,7 +443,7 @@ public sealed class OpenLdapBehaviourTests(SlapdServer slapd) : IClassFixture<Sl
         await using (var db = await factory.CreateDbContextAsync())
         {
             var status = await db.SyncStatuses.AsNoTracking().SingleAsync(s => s.DomainId == h.DomainId && s.ObjectId == taker);
-            Assert.Equal("failed", status.Outcome);
+            Assert.Equal(SyncOutcomeKind.Failed, status.Outcome);
             Assert.Contains("another JumpCloud object", status.Message, StringComparison.Ordinal);
             Assert.Null(status.Anchor);
         }
@@ -454,7 +454,7 @@ public sealed class OpenLdapBehaviourTests(SlapdServer slapd) : IClassFixture<Sl
         await h.MustApplyAsync(Group(groupOwner, group));
         await h.MustApplyAsync(Members(groupOwner, group, name));
         var groupRefused = await h.ApplyAsync(Group(groupTaker, group.ToLowerInvariant()), Members(groupTaker, group.ToLowerInvariant()), GroupGone(groupTaker, group.ToLowerInvariant()));
-        Assert.All(groupRefused, r => Assert.Equal(("failed", 68), (r.Outcome, r.Code)));
+        Assert.All(groupRefused, r => Assert.Equal((SyncOutcomeKind.Failed, 68), (r.Outcome, r.Code)));
         var groupDn = Assert.Single(await slapd.SearchAsync(Groups, $"(cn={group})", "cn")).Dn;
         Assert.Equal([account.Dn], (await MembersAsync(groupDn)).Where(m => m.Contains(People, StringComparison.OrdinalIgnoreCase)));
 

@@ -1,3 +1,4 @@
+using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.IntegrationTests.Infrastructure;
 using static JumpCloudAdi.IntegrationTests.AgentBehaviour.Changes;
 
@@ -46,8 +47,8 @@ public sealed class SambaBehaviourTests(SambaDc samba)
         await using var h = await AgentHarness.StartAsync(samba);
         var (sam, id) = (Unique("weak"), NewId());
         var outcomes = await h.ApplyAsync(User(id, sam, "Weak", "Password"), await h.PasswordAsync(id, sam, "abc"));
-        Assert.Equal("applied", outcomes[0].Outcome);
-        Assert.Equal("failed", outcomes[1].Outcome);
+        Assert.Equal(SyncOutcomeKind.Applied, outcomes[0].Outcome);
+        Assert.Equal(SyncOutcomeKind.Failed, outcomes[1].Outcome);
         Assert.Equal(19, outcomes[1].Code);
         Assert.Contains("check_password_restrictions", outcomes[1].Message, StringComparison.Ordinal);
         Assert.Equal(Disabled, (await UserAsync(sam))!.First("userAccountControl"));
@@ -229,7 +230,7 @@ public sealed class SambaBehaviourTests(SambaDc samba)
         var (group, groupId) = (Unique("Big"), NewId());
         var users = Enumerable.Range(0, 120).Select(_ => (Sam: Unique("rng"), Id: NewId())).ToList();
         var created = await h.ApplyAsync([.. users.Select(u => User(u.Id, u.Sam)), Group(groupId, group)]);
-        Assert.All(created, o => Assert.Equal("applied", o.Outcome));
+        Assert.All(created, o => Assert.Equal(SyncOutcomeKind.Applied, o.Outcome));
         await h.MustApplyAsync(Members(groupId, group, [.. users.Select(u => u.Sam)]));
         var groupDn = $"CN={group},{Groups}";
         var all = await MembersAsync(groupDn);
@@ -298,11 +299,11 @@ public sealed class SambaBehaviourTests(SambaDc samba)
         var id = NewId();
         var outcomes = await h.ApplyAsync(User(id, sam, "Would", "Change"), await h.PasswordAsync(id, sam, "Never!Set2024"),
             Members(groupId, group, sam), Disconnect(id, sam));
-        Assert.Equal("skipped", outcomes[0].Outcome);
+        Assert.Equal(SyncOutcomeKind.Skipped, outcomes[0].Outcome);
         Assert.Contains("adminCount=1", outcomes[0].Message, StringComparison.Ordinal);
-        Assert.Equal("skipped", outcomes[1].Outcome);
+        Assert.Equal(SyncOutcomeKind.Skipped, outcomes[1].Outcome);
         Assert.Contains("adminCount=1", outcomes[2].Message, StringComparison.Ordinal);
-        Assert.Equal("skipped", outcomes[3].Outcome);
+        Assert.Equal(SyncOutcomeKind.Skipped, outcomes[3].Outcome);
 
         var after = (await UserAsync(sam))!;
         Assert.Equal(before.First("uSNChanged"), after.First("uSNChanged"));
@@ -324,7 +325,7 @@ public sealed class SambaBehaviourTests(SambaDc samba)
         {
             var id = NewId();
             var outcomes = await h.ApplyAsync(User(id, username, "Nasty", "Name"), Disconnect(id, username));
-            if (outcomes[0].Outcome == "applied")
+            if (outcomes[0].Outcome == SyncOutcomeKind.Applied)
             {
                 var own = await samba.SearchAsync(People, $"(sAMAccountName={JumpCloudAdi.Shared.Dn.LdapEscape.FilterValue(username)})", "sAMAccountName", "userAccountControl");
                 Assert.Equal(username, Assert.Single(own).First("sAMAccountName"));
@@ -332,7 +333,7 @@ public sealed class SambaBehaviourTests(SambaDc samba)
             }
             else
             {
-                Assert.Equal("failed", outcomes[0].Outcome);
+                Assert.Equal(SyncOutcomeKind.Failed, outcomes[0].Outcome);
             }
         }
 
@@ -374,7 +375,7 @@ public sealed class SambaBehaviourTests(SambaDc samba)
         foreach (var change in kinds)
         {
             var outcome = (await h.ApplyAsync(change.Clone()))[0];
-            Assert.True(outcome.Outcome == "applied", $"replayed {change.KindCase}: {outcome.Outcome} {outcome.Message}");
+            Assert.True(outcome.Outcome == SyncOutcomeKind.Applied, $"replayed {change.KindCase}: {outcome.Outcome} {outcome.Message}");
         }
 
         var second = await SnapshotAsync();

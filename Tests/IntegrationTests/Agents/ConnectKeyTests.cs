@@ -93,8 +93,8 @@ public sealed class ConnectKeyTests(ApiHost host) : IClassFixture<ApiHost>
         var options = Options.Create(new ConnectKeysOptions { LifetimeDays = 7 });
         var keys = new ConnectKeyService(db, time, options);
 
-        var (_, fresh) = await keys.IssueAsync(domainId, "SYNC", default);
-        var (_, stale) = await keys.IssueAsync(domainId, "SYNC", default);
+        var (_, fresh) = await keys.IssueAsync(domainId, AgentType.Sync, default);
+        var (_, stale) = await keys.IssueAsync(domainId, AgentType.Sync, default);
         time.Advance(TimeSpan.FromDays(7) - TimeSpan.FromSeconds(1));
         Assert.Equal(EnrollFailure.None, (await keys.EnrollAsync(fresh, "h", null, null, null, default)).Failure);
         time.Advance(TimeSpan.FromSeconds(1));

@@ -50,6 +50,25 @@ public sealed class ActiveDirectoryApiTests(ApiHost host) : IClassFixture<ApiHos
     }
 
     [Theory]
+    [InlineData("\"SOMETIMES\"")]
+    [InlineData("\"twowaysync\"")]
+    [InlineData("\"TwoWaySync\"")]
+    [InlineData("1")]
+    public async Task A_use_case_that_is_none_of_JumpClouds_values_is_a_400_listing_them_and_nothing_is_created(string useCase)
+    {
+        var before = (await Cp.MustAsync(HttpMethod.Get, "/api/v2/activedirectories?limit=100", null, 200)).AsArray().Count;
+        var body = System.Text.Json.Nodes.JsonNode.Parse($$"""{"domain":"DC=usecase;DC=example;DC=org","useCase":{{useCase}}}""");
+
+        var response = await Cp.SendAsync(HttpMethod.Post, "/api/v2/activedirectories", body);
+
+        ApiAssert.Error(400, response, "invalidUseCase", "useCase: must be one of UNSET, TWOWAYSYNC, JCASAUTHORITY, ADASAUTHORITY");
+        Assert.Equal(before, (await Cp.MustAsync(HttpMethod.Get, "/api/v2/activedirectories?limit=100", null, 200)).AsArray().Count);
+        var created = await Cp.MustAsync(HttpMethod.Post, "/api/v2/activedirectories", new { domain = "DC=usecase;DC=example;DC=org", useCase = "ADASAUTHORITY" }, 201);
+        Assert.Equal("ADASAUTHORITY", created["useCase"]!.GetValue<string>());
+        await Cp.MustAsync(HttpMethod.Delete, $"/api/v2/activedirectories/{created["id"]!.GetValue<string>()}", null, 200);
+    }
+
+    [Theory]
     [InlineData("limit=101", "invalidLimit")]
     [InlineData("limit=-1", "invalidLimit")]
     [InlineData("skip=-3", "invalidSkip")]
@@ -77,7 +96,8 @@ public sealed class ActiveDirectoryApiTests(ApiHost host) : IClassFixture<ApiHos
         Assert.Null(one["connectKey"]);
         Assert.True(one.AsObject().ContainsKey("source_ip"));
 
-        ApiAssert.Error(400, await Cp.SendAsync(HttpMethod.Post, $"/api/v2/activedirectories/{domainId}/agents", new { agentType = "PUSH" }), "invalidAgentType");
+        ApiAssert.Error(400, await Cp.SendAsync(HttpMethod.Post, $"/api/v2/activedirectories/{domainId}/agents", new { agentType = "PUSH" }), "invalidAgentType", "agentType: must be SYNC or IMPORT");
+        ApiAssert.Error(400, await Cp.SendAsync(HttpMethod.Post, $"/api/v2/activedirectories/{domainId}/agents", new { agentType = "sync" }), "invalidAgentType");
         ApiAssert.Error(404, await Cp.SendAsync(HttpMethod.Post, "/api/v2/activedirectories/000000000000000000000000/agents", new { }));
 
         await Cp.MustAsync(HttpMethod.Delete, $"/api/v2/activedirectories/{domainId}/agents/{agentId}", null, 204);

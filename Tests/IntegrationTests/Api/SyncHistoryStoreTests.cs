@@ -24,17 +24,17 @@ public sealed class SyncHistoryStoreTests
         var at = DateTimeOffset.UtcNow;
         using var scope = host.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDb>();
-        await SyncHistory.RecordAsync(db, [new SyncOutcome(otherDomain, agent, 1, busy, "applied", 0, "", at)], default);
-        await SyncHistory.RecordAsync(db, [new SyncOutcome(domainId, agent, 1, quiet, "applied", 0, "", at)], default);
+        await SyncHistory.RecordAsync(db, [new SyncOutcome(otherDomain, agent, 1, busy, SyncOutcomeKind.Applied, 0, "", at)], default);
+        await SyncHistory.RecordAsync(db, [new SyncOutcome(domainId, agent, 1, quiet, SyncOutcomeKind.Applied, 0, "", at)], default);
         long seq = 1;
         for (var ack = 0; ack < SyncHistory.PerObject + SyncHistory.TrimSlack; ack++)
         {
-            await SyncHistory.RecordAsync(db, [new SyncOutcome(domainId, agent, ++seq, busy, "failed", 19, $"refusal {seq}", at)], default);
+            await SyncHistory.RecordAsync(db, [new SyncOutcome(domainId, agent, ++seq, busy, SyncOutcomeKind.Failed, 19, $"refusal {seq}", at)], default);
         }
 
         // Exactly at the slack: nothing trimmed yet.
         Assert.Equal(SyncHistory.PerObject + SyncHistory.TrimSlack, await db.SyncHistory.CountAsync(h => h.DomainId == domainId && h.ObjectId == busy));
-        await SyncHistory.RecordAsync(db, [new SyncOutcome(domainId, agent, ++seq, busy, "failed", 19, new string('x', 5000), at)], default);
+        await SyncHistory.RecordAsync(db, [new SyncOutcome(domainId, agent, ++seq, busy, SyncOutcomeKind.Failed, 19, new string('x', 5000), at)], default);
 
         var kept = await db.SyncHistory.AsNoTracking().Where(h => h.DomainId == domainId && h.ObjectId == busy).OrderBy(h => h.Seq).ToListAsync();
         Assert.Equal(SyncHistory.PerObject, kept.Count);

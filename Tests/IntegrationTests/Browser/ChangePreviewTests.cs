@@ -82,8 +82,10 @@ public sealed class ChangePreviewTests(PortalFixture portal)
         var group = await cp.CreateGroupAsync($"Members{suffix}");
         var ada = await cp.CreateUserAsync($"ada{suffix}", "Ada", "Member");
         var alan = await cp.CreateUserAsync($"alan{suffix}", "Alan", "Member");
+        var grace = await cp.CreateUserAsync($"grace{suffix}", "Grace", "Member");
         await cp.AddMemberAsync(group, ada);
         await cp.AddMemberAsync(group, alan);
+        await cp.AddMemberAsync(group, grace);
         await cp.BindGroupAsync(domainId, group);
         var page = await portal.SignedInPageAsync();
 
@@ -103,6 +105,24 @@ public sealed class ChangePreviewTests(PortalFixture portal)
         await page.Locator("#change-preview").GetByRole(AriaRole.Button, new() { Name = "Remove member" }).ClickAsync();
         await Expect(page.Locator(".notice.success")).ToContainTextAsync("Member removed.");
         Assert.False(await MemberAsync(group, ada));
+        Assert.Equal(shown, await KindsSinceAsync(domainId, lastSeq));
+
+        // Remove from group on the user's page: the same preview, cancelled, then confirmed.
+        await page.GotoAsync($"/users/{grace}");
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Remove from Members{suffix}" }).ClickAsync();
+        preview = page.Locator("#change-preview");
+        await Expect(preview.GetByRole(AriaRole.Heading, new() { Level = 2 })).ToHaveTextAsync($"Remove grace{suffix} from Members{suffix}?");
+        shown = await ShownKindsAsync(preview, domainId);
+        Assert.Contains("UserDisconnect", shown);
+        lastSeq = await LastSeqAsync(domainId);
+        await preview.GetByRole(AriaRole.Link, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(page.Locator("#change-preview")).ToHaveCountAsync(0);
+        Assert.True(await MemberAsync(group, grace));
+        Assert.Equal(lastSeq, await LastSeqAsync(domainId));
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Remove from Members{suffix}" }).ClickAsync();
+        await page.Locator("#change-preview").GetByRole(AriaRole.Button, new() { Name = "Remove member" }).ClickAsync();
+        await Expect(page.Locator(".notice.success")).ToContainTextAsync("Removed from the group.");
+        Assert.False(await MemberAsync(group, grace));
         Assert.Equal(shown, await KindsSinceAsync(domainId, lastSeq));
 
         // Delete a user: the preview lists its disconnection; confirming deletes it and appends exactly that.

@@ -95,6 +95,7 @@ public sealed partial class UserAndGroupTests(PortalFixture portal)
         // The user page shows the membership; leaving the group works from there.
         await page.GotoAsync(userUrl);
         await page.GetByRole(AriaRole.Button, new() { Name = "Remove from Compiler Team" }).ClickAsync();
+        await page.Locator("#change-preview").GetByRole(AriaRole.Button, new() { Name = "Remove member" }).ClickAsync();
         await Expect(page.Locator(".notice.success")).ToContainTextAsync("Removed from the group");
         await page.Context.CloseAsync();
     }

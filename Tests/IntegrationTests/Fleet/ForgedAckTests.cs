@@ -74,7 +74,7 @@ public sealed class ForgedAckTests(SlapdServer slapd) : IClassFixture<SlapdServe
             var statuses = await db.SyncStatuses.Where(s => s.DomainId == domainId).ToListAsync();
             Assert.DoesNotContain(statuses, s => s.Message == ForgedMessage || s.Anchor == "forged-anchor");
             Assert.Equal(userIds.Order(StringComparer.Ordinal), statuses.Select(s => s.ObjectId).Order(StringComparer.Ordinal));
-            Assert.All(statuses, s => Assert.Equal("applied", s.Outcome));
+            Assert.All(statuses, s => Assert.Equal(SyncOutcomeKind.Applied, s.Outcome));
             var passwordSets = await db.Changes.Where(c => c.DomainId == domainId && c.Kind == "PasswordSet").Select(c => c.Payload).ToListAsync();
             Assert.Equal(12, passwordSets.Count);
             Assert.All(passwordSets, p => Assert.DoesNotContain("\"password\":", p, StringComparison.Ordinal));

@@ -18,6 +18,12 @@ public sealed class SlapdServer : IDirectoryServer, IAsyncLifetime
     private string? _config;
     private TestCertificates? _certificates;
 
+    /// <summary>
+    /// Adds the <c>cn=Monitor</c> backend (<c>database monitor</c>; slapd's default access: readable by all), whose
+    /// <c>cn=Operations,cn=Monitor</c> counters tell how many operations of each kind slapd completed (benchmarks).
+    /// </summary>
+    public bool Monitor { get; init; }
+
     public int Port { get; private set; }
     public int SecurePort { get; private set; }
     public string LdapsUrl => $"ldaps://127.0.0.1:{SecurePort}";
@@ -66,8 +72,7 @@ public sealed class SlapdServer : IDirectoryServer, IAsyncLifetime
             overlay refint
             refint_attributes member
             overlay ppolicy
-            database monitor
-            access to * by dn.exact="{AdminDn}" read by * none
+            {(Monitor ? "database monitor" : "")}
             """);
         (await Processes.RunAsync("slaptest", ["-f", config, "-u"])).EnsureSuccess("slaptest");
         _config = config;
@@ -138,8 +143,8 @@ public sealed class SlapdServer : IDirectoryServer, IAsyncLifetime
 
     /// <summary>
     /// The operations slapd has completed so far, by kind (<c>Add</c>, <c>Search</c>, <c>Modify</c>, ...), from its
-    /// monitor backend (<c>cn=Operations,cn=Monitor</c>). Reading them is itself one search (counted in the next read)
-    /// and one bind.
+    /// monitor backend (<c>cn=Operations,cn=Monitor</c>; only with <see cref="Monitor"/>). Reading them is itself one
+    /// search (counted in the next read) and one bind.
     /// </summary>
     public async Task<Dictionary<string, long>> OperationsAsync()
     {

@@ -51,8 +51,8 @@ public sealed class RelationshipUpgradeTests
                 db.Agents.Add(new AgentRecord { Id = "ae" + domainId[2..], DomainId = domainId, ConnectKeyHash = [.. domainId.Select(c => (byte)c)] });
                 db.Associations.Add(new DomainAssociation { DomainId = domainId, TargetType = AssociationTypes.User, TargetId = User });
                 db.Changes.Add(new ChangeEntry { DomainId = domainId, Seq = 1, Kind = "UserUpsert", Payload = "{}" });
-                db.SyncStatuses.Add(new SyncStatusRecord { DomainId = domainId, ObjectId = User, Outcome = "applied" });
-                db.SyncHistory.Add(new SyncHistoryEntry { DomainId = domainId, ObjectId = User, AgentId = "agent", Outcome = "applied" });
+                db.SyncStatuses.Add(new SyncStatusRecord { DomainId = domainId, ObjectId = User, Outcome = SyncOutcomeKind.Applied });
+                db.SyncHistory.Add(new SyncHistoryEntry { DomainId = domainId, ObjectId = User, AgentId = "agent", Outcome = SyncOutcomeKind.Applied });
             }
 
             db.GroupMembers.AddRange(

@@ -45,22 +45,22 @@ public sealed class DomainModel(PortalReader reader, ControlPlaneDb db, ILogger<
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
 
-    public async Task<IActionResult> OnPostAddAgentAsync(string id, [FromServices] CreateAgent create, CancellationToken ct)
+    public async Task<IActionResult> OnPostAddAgentAsync(string id, [FromServices] CreateAgentCommand create, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(create);
-        var result = await create.ExecuteAsync(id, AgentTypes.Sync, ct);
+        var result = await create.ExecuteAsync(id, AgentType.Sync, ct);
         if (result.Value is not { } issued)
         {
             return this.Failed(result.Error!, Here(id));
         }
 
         Audit($"issued a connect key for a new agent of domain {id}");
-        NewKey = new NewConnectKey(issued.Agent.Id, issued.ConnectKey, issued.Agent.KeyExpiresAt);
+        NewKey = new NewConnectKey(issued.Agent.Id, issued.ConnectKey, issued.Agent.KeyIssuedAt, issued.Agent.KeyExpiresAt);
         Tab = "details";
         return await LoadAsync(id, ct) ? Page() : NotFound();
     }
 
-    public async Task<IActionResult> OnPostDeleteAgentAsync(string id, string agentId, [FromServices] DeleteAgent delete, CancellationToken ct)
+    public async Task<IActionResult> OnPostDeleteAgentAsync(string id, string agentId, [FromServices] DeleteAgentCommand delete, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(delete);
         var result = await delete.ExecuteAsync(id, agentId, ct);
@@ -74,7 +74,7 @@ public sealed class DomainModel(PortalReader reader, ControlPlaneDb db, ILogger<
     }
 
     /// <summary>Reconcile with every password re-sent from the vault: for a rebuilt DC.</summary>
-    public async Task<IActionResult> OnPostResendPasswordsAsync(string id, [FromServices] ReconcileDomain reconcile, CancellationToken ct)
+    public async Task<IActionResult> OnPostResendPasswordsAsync(string id, [FromServices] ReconcileDomainCommand reconcile, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(reconcile);
         var result = await reconcile.ExecuteAsync(id, ct, passwords: true);
@@ -87,7 +87,7 @@ public sealed class DomainModel(PortalReader reader, ControlPlaneDb db, ILogger<
         return Done("Reconcile queued with every password re-sent: the primary agent rewrites each account and its password; see each user's sync status.", Here(id));
     }
 
-    public Task<IActionResult> OnPostBindAsync(string id, string type, string targetId, [FromServices] BindUser bindUser, [FromServices] BindGroup bindGroup,
+    public Task<IActionResult> OnPostBindAsync(string id, string type, string targetId, [FromServices] BindUserCommand bindUser, [FromServices] BindGroupCommand bindGroup,
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(bindUser);
@@ -96,8 +96,8 @@ public sealed class DomainModel(PortalReader reader, ControlPlaneDb db, ILogger<
             () => type == PortalReader.GroupType ? bindGroup.ExecuteAsync(id, targetId, ct) : bindUser.ExecuteAsync(id, targetId, ct));
     }
 
-    public Task<IActionResult> OnPostUnbindAsync(string id, string type, string targetId, [FromServices] UnbindUser unbindUser,
-        [FromServices] UnbindGroup unbindGroup, CancellationToken ct)
+    public Task<IActionResult> OnPostUnbindAsync(string id, string type, string targetId, [FromServices] UnbindUserCommand unbindUser,
+        [FromServices] UnbindGroupCommand unbindGroup, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(unbindUser);
         ArgumentNullException.ThrowIfNull(unbindGroup);
@@ -105,7 +105,7 @@ public sealed class DomainModel(PortalReader reader, ControlPlaneDb db, ILogger<
             () => type == PortalReader.GroupType ? unbindGroup.ExecuteAsync(id, targetId, ct) : unbindUser.ExecuteAsync(id, targetId, ct));
     }
 
-    public async Task<IActionResult> OnPostDeleteDomainAsync(string id, [FromServices] DeleteDomain delete, CancellationToken ct)
+    public async Task<IActionResult> OnPostDeleteDomainAsync(string id, [FromServices] DeleteDomainCommand delete, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(delete);
         var result = await delete.ExecuteAsync(id, ct);
@@ -119,7 +119,7 @@ public sealed class DomainModel(PortalReader reader, ControlPlaneDb db, ILogger<
     }
 
     /// <summary>The confirmation step of "Delete domain": what it would do, nothing done yet.</summary>
-    public async Task<IActionResult> OnPostPreviewDeleteDomainAsync(string id, [FromServices] DeleteDomain delete, [FromServices] DryRunner dryRun,
+    public async Task<IActionResult> OnPostPreviewDeleteDomainAsync(string id, [FromServices] DeleteDomainCommand delete, [FromServices] DryRunner dryRun,
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(delete);
@@ -139,8 +139,8 @@ public sealed class DomainModel(PortalReader reader, ControlPlaneDb db, ILogger<
     }
 
     /// <summary>The confirmation step of "Unbind": what the domain's agent would be told, nothing done yet.</summary>
-    public async Task<IActionResult> OnPostPreviewUnbindAsync(string id, string type, string targetId, [FromServices] UnbindUser unbindUser,
-        [FromServices] UnbindGroup unbindGroup, [FromServices] DryRunner dryRun, CancellationToken ct)
+    public async Task<IActionResult> OnPostPreviewUnbindAsync(string id, string type, string targetId, [FromServices] UnbindUserCommand unbindUser,
+        [FromServices] UnbindGroupCommand unbindGroup, [FromServices] DryRunner dryRun, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(unbindUser);
         ArgumentNullException.ThrowIfNull(unbindGroup);
@@ -203,7 +203,7 @@ public sealed class DomainModel(PortalReader reader, ControlPlaneDb db, ILogger<
         Users = await reader.BoundUsersAsync(id, ct);
         Groups = await reader.BoundGroupsAsync(id, ct);
         Feed = await reader.FeedAsync(id, 100, ct);
-        FailedCount = await db.SyncStatuses.CountAsync(s => s.DomainId == id && s.Outcome == "failed", ct);
+        FailedCount = await db.SyncStatuses.CountAsync(s => s.DomainId == id && s.Outcome == SyncOutcomeKind.Failed, ct);
         if (Tab == "users")
         {
             var direct = Users.Where(u => u.Direct).Select(u => u.Id).ToHashSet();
@@ -221,5 +221,9 @@ public sealed class DomainModel(PortalReader reader, ControlPlaneDb db, ILogger<
     }
 
     /// <summary>A connect key just issued, with when it stops working.</summary>
-    public sealed record NewConnectKey(string AgentId, string Key, DateTimeOffset ExpiresAt);
+    public sealed record NewConnectKey(string AgentId, string Key, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt)
+    {
+        /// <summary>How long the key is valid, as issued (<c>ConnectKeys:LifetimeDays</c> at the time).</summary>
+        public int LifetimeDays => (int)Math.Round((ExpiresAt - IssuedAt).TotalDays);
+    }
 }

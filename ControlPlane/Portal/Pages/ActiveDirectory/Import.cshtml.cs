@@ -1,6 +1,6 @@
 using JumpCloudAdi.ControlPlane.Commands;
 using JumpCloudAdi.ControlPlane.Commands.Agents;
-using UpdateDomain = JumpCloudAdi.ControlPlane.Commands.Domains.UpdateDomain;
+using UpdateDomainCommand = JumpCloudAdi.ControlPlane.Commands.Domains.UpdateDomainCommand;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Import;
 using JumpCloudAdi.ControlPlane.Portal.Status;
@@ -31,30 +31,35 @@ public sealed class ImportModel(PortalReader reader, ControlPlaneDb db, ILogger<
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
 
-    public async Task<IActionResult> OnPostUpdateConfigurationAsync(string id, string? useCase, [FromServices] UpdateDomain update, CancellationToken ct)
+    public async Task<IActionResult> OnPostUpdateConfigurationAsync(string id, string? useCase, [FromServices] UpdateDomainCommand update, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(update);
-        var result = await update.ExecuteAsync(id, null, useCase ?? "", ct);
+        if (!WireNames<UseCase>.TryParse(useCase, out var chosen))
+        {
+            return this.Failed(CommandError.NotOneOf<UseCase>("useCase"), Here(id));
+        }
+
+        var result = await update.ExecuteAsync(id, null, chosen, ct);
         if (!result.Succeeded)
         {
             return this.Failed(result.Error!, Here(id));
         }
 
         Audit($"set the use case of domain {id} to {useCase}");
-        return Done($"Configuration updated: {UseCases.Label(useCase)}.", Here(id));
+        return Done($"Configuration updated: {UseCases.Label(chosen)}.", Here(id));
     }
 
-    public async Task<IActionResult> OnPostAddImportAgentAsync(string id, [FromServices] CreateAgent create, CancellationToken ct)
+    public async Task<IActionResult> OnPostAddImportAgentAsync(string id, [FromServices] CreateAgentCommand create, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(create);
-        var result = await create.ExecuteAsync(id, AgentTypes.Import, ct);
+        var result = await create.ExecuteAsync(id, AgentType.Import, ct);
         if (result.Value is not { } issued)
         {
             return this.Failed(result.Error!, Here(id));
         }
 
         Audit($"issued a connect key for a new import agent of domain {id}");
-        NewKey = new DomainModel.NewConnectKey(issued.Agent.Id, issued.ConnectKey, issued.Agent.KeyExpiresAt);
+        NewKey = new DomainModel.NewConnectKey(issued.Agent.Id, issued.ConnectKey, issued.Agent.KeyIssuedAt, issued.Agent.KeyExpiresAt);
         return await LoadAsync(id, ct) ? Page() : NotFound();
     }
 
@@ -68,7 +73,7 @@ public sealed class ImportModel(PortalReader reader, ControlPlaneDb db, ILogger<
         }
 
         Domain = domain;
-        ImportAgents = (await reader.AgentsAsync(id, ct)).Where(a => a.AgentType == AgentTypes.Import).ToList();
+        ImportAgents = (await reader.AgentsAsync(id, ct)).Where(a => a.AgentType == AgentType.Import).ToList();
         Runs = (await db.ImportRuns.AsNoTracking().Where(r => r.DomainId == id).OrderByDescending(r => r.Id).Take(20).ToListAsync(ct))
             .Select(ImportApi.ToDto).ToList();
         return true;

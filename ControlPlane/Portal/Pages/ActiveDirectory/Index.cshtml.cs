@@ -18,7 +18,7 @@ public sealed class IndexModel(PortalReader reader, ILogger<IndexModel> logger) 
 
     public async Task OnGetAsync(CancellationToken ct) => Domains = await reader.DomainsAsync(ct);
 
-    public async Task<IActionResult> OnPostAddAsync([FromServices] CreateDomain create, CancellationToken ct)
+    public async Task<IActionResult> OnPostAddAsync([FromServices] CreateDomainCommand create, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(create);
         var result = await create.ExecuteAsync(NewDomain.Domain, null, ct);

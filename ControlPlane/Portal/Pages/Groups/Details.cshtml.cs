@@ -76,9 +76,8 @@ public sealed class DetailsModel(ControlPlaneDb db, DirectoryReach reach, Portal
             return this.Failed(result.Error!, Here(id));
         }
 
-        Confirm = new ChangePreviewPrompt($"Remove {change.User.Username} from {change.Group.Name}?",
-            "Each domain the group is bound to drops the membership, and disconnects the account unless another binding keeps it there.",
-            preview, "RemoveMember", new Dictionary<string, string> { ["id"] = id }, new Dictionary<string, string> { ["userId"] = userId }, "Remove member", Here(id));
+        Confirm = ChangePreviewPrompt.RemoveMember(change, preview, "RemoveMember",
+            new Dictionary<string, string> { ["id"] = id }, new Dictionary<string, string> { ["userId"] = userId }, Here(id));
         return await LoadAsync(id, ct) ? Page() : NotFound();
     }
 
@@ -102,11 +101,11 @@ public sealed class DetailsModel(ControlPlaneDb db, DirectoryReach reach, Portal
         RelateAsync(Here(id), userId, "Choose a user.", async chosen => (await remove.ExecuteAsync(id, chosen, ct)).Error,
             $"removed user {userId} from group {id}", "Member removed.");
 
-    public Task<IActionResult> OnPostBindAsync(string id, string domainId, [FromServices] BindGroup bind, CancellationToken ct) =>
+    public Task<IActionResult> OnPostBindAsync(string id, string domainId, [FromServices] BindGroupCommand bind, CancellationToken ct) =>
         RelateAsync(Here(id), domainId, "Choose a domain.", async chosen => (await bind.ExecuteAsync(chosen, id, ct)).Error,
             $"bound group {id} to domain {domainId}", "Bound to the domain; its members are bound too.");
 
-    public Task<IActionResult> OnPostUnbindAsync(string id, string domainId, [FromServices] UnbindGroup unbind, CancellationToken ct) =>
+    public Task<IActionResult> OnPostUnbindAsync(string id, string domainId, [FromServices] UnbindGroupCommand unbind, CancellationToken ct) =>
         RelateAsync(Here(id), domainId, "Choose a domain.", async chosen => (await unbind.ExecuteAsync(chosen, id, ct)).Error,
             $"unbound group {id} from domain {domainId}", "Unbound from the domain.");
 

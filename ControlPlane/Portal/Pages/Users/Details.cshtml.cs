@@ -86,7 +86,7 @@ public sealed class DetailsModel(ControlPlaneDb db, PortalReader reader, Directo
         return await LoadAsync(id, ct) ? Page() : NotFound();
     }
 
-    /// <summary>The confirmation step of "Delete": what each bound domain's agent would be told, nothing done yet.</summary>
+    /// <summary>The confirmation step of "Delete" or "Remove from group": what each bound domain's agent would be told, nothing done yet.</summary>
     public ChangePreviewPrompt? Confirm { get; private set; }
 
     public async Task<IActionResult> OnPostPreviewDeleteAsync(string id, [FromServices] DeleteUserCommand delete, [FromServices] DryRunner dryRun,
@@ -118,17 +118,33 @@ public sealed class DetailsModel(ControlPlaneDb db, PortalReader reader, Directo
         return Done($"User {user.Username} deleted.", "/users");
     }
 
-    public Task<IActionResult> OnPostBindAsync(string id, string domainId, [FromServices] BindUser bind, CancellationToken ct) =>
+    public Task<IActionResult> OnPostBindAsync(string id, string domainId, [FromServices] BindUserCommand bind, CancellationToken ct) =>
         RelateAsync(Here(id), domainId, "Choose a domain.", async chosen => (await bind.ExecuteAsync(chosen, id, ct)).Error,
             $"bound user {id} to domain {domainId}", "Bound to the domain.");
 
-    public Task<IActionResult> OnPostUnbindAsync(string id, string domainId, [FromServices] UnbindUser unbind, CancellationToken ct) =>
+    public Task<IActionResult> OnPostUnbindAsync(string id, string domainId, [FromServices] UnbindUserCommand unbind, CancellationToken ct) =>
         RelateAsync(Here(id), domainId, "Choose a domain.", async chosen => (await unbind.ExecuteAsync(chosen, id, ct)).Error,
             $"unbound user {id} from domain {domainId}", "Unbound from the domain.");
 
     public Task<IActionResult> OnPostJoinAsync(string id, string groupId, [FromServices] AddGroupMemberCommand add, CancellationToken ct) =>
         RelateAsync(Here(id), groupId, "Choose a user group.", async chosen => (await add.ExecuteAsync(chosen, id, ct)).Error,
             $"added user {id} to group {groupId}", "Added to the group.");
+
+    public async Task<IActionResult> OnPostPreviewLeaveAsync(string id, string groupId, [FromServices] RemoveGroupMemberCommand remove,
+        [FromServices] DryRunner dryRun, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(remove);
+        ArgumentNullException.ThrowIfNull(dryRun);
+        var (result, preview) = await dryRun.RunAsync(() => remove.ExecuteAsync(groupId, id, ct), ct);
+        if (result.Value is not { } change)
+        {
+            return this.Failed(result.Error!, Here(id));
+        }
+
+        Confirm = ChangePreviewPrompt.RemoveMember(change, preview, "Leave",
+            new Dictionary<string, string> { ["id"] = id }, new Dictionary<string, string> { ["groupId"] = groupId }, Here(id));
+        return await LoadAsync(id, ct) ? Page() : NotFound();
+    }
 
     public Task<IActionResult> OnPostLeaveAsync(string id, string groupId, [FromServices] RemoveGroupMemberCommand remove, CancellationToken ct) =>
         RelateAsync(Here(id), groupId, "Choose a user group.", async chosen => (await remove.ExecuteAsync(chosen, id, ct)).Error,

@@ -24,14 +24,14 @@ public sealed class LeaseStoreTests : IDisposable
         db.Domains.Add(new AdDomain { Id = Domain, Domain = "DC=example;DC=com", LastSeq = 100 });
         foreach (var id in new[] { "agent-a", "agent-b", "agent-0", "agent-1" })
         {
-            db.Agents.Add(Agent(id, AgentTypes.Sync));
+            db.Agents.Add(Agent(id, AgentType.Sync));
         }
 
-        db.Agents.Add(Agent("agent-import", AgentTypes.Import));
+        db.Agents.Add(Agent("agent-import", AgentType.Import));
         db.SaveChanges();
     }
 
-    private static AgentRecord Agent(string id, string type) => new()
+    private static AgentRecord Agent(string id, AgentType type) => new()
     {
         Id = id,
         DomainId = Domain,
@@ -140,7 +140,7 @@ public sealed class LeaseStoreTests : IDisposable
     {
         await using var db = NewDb();
         db.Domains.Add(new AdDomain { Id = "fedcba9876543210fedcba98", Domain = "DC=other;DC=com" });
-        var foreign = Agent("agent-foreign", AgentTypes.Sync);
+        var foreign = Agent("agent-foreign", AgentType.Sync);
         foreign.DomainId = "fedcba9876543210fedcba98";
         db.Agents.Add(foreign);
         await db.SaveChangesAsync();

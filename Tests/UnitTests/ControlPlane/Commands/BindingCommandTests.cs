@@ -9,7 +9,7 @@ namespace JumpCloudAdi.UnitTests.ControlPlane.Commands;
 /// <summary>Bind and unbind users and groups: the entries each appends, in order, and every refusal (nothing stored).</summary>
 public sealed class BindingCommandTests : IAsyncLifetime
 {
-    private readonly DomainCommandHost _host = new();
+    private readonly CommandHost _host = new();
 
     public Task InitializeAsync() => SeedAsync(_host);
 
@@ -21,7 +21,7 @@ public sealed class BindingCommandTests : IAsyncLifetime
     [Fact]
     public async Task Binding_a_user_stores_the_binding_and_upserts_the_user_in_that_domain_only()
     {
-        var result = await Run<BindUser>(c => c.ExecuteAsync(DomainA, Ada, default));
+        var result = await Run<BindUserCommand>(c => c.ExecuteAsync(DomainA, Ada, default));
 
         Assert.Equal(new Binding(DomainA, AssociationTypes.User, Ada), result.Value);
         Assert.Equal([$"1 UserUpsert {Ada}"], await EntriesAsync(_host, DomainA));
@@ -33,7 +33,7 @@ public sealed class BindingCommandTests : IAsyncLifetime
     [Fact]
     public async Task Binding_a_group_tells_the_domain_the_group_then_its_users_then_who_is_in_it()
     {
-        var result = await Run<BindGroup>(c => c.ExecuteAsync(DomainA, Engineers, default));
+        var result = await Run<BindGroupCommand>(c => c.ExecuteAsync(DomainA, Engineers, default));
 
         Assert.True(result.Succeeded);
         var entries = await EntriesAsync(_host, DomainA);
@@ -49,7 +49,7 @@ public sealed class BindingCommandTests : IAsyncLifetime
         await BindAsync(_host, DomainA, AssociationTypes.User, Ada);
         await BindAsync(_host, DomainA, AssociationTypes.UserGroup, Engineers);
 
-        var result = await Run<UnbindUser>(c => c.ExecuteAsync(DomainA, Ada, default));
+        var result = await Run<UnbindUserCommand>(c => c.ExecuteAsync(DomainA, Ada, default));
 
         Assert.True(result.Succeeded);
         Assert.Equal([$"1 UserUpsert {Ada}"], await EntriesAsync(_host, DomainA));
@@ -62,7 +62,7 @@ public sealed class BindingCommandTests : IAsyncLifetime
     {
         await BindAsync(_host, DomainA, AssociationTypes.User, Ada);
 
-        await Run<UnbindUser>(c => c.ExecuteAsync(DomainA, Ada, default));
+        await Run<UnbindUserCommand>(c => c.ExecuteAsync(DomainA, Ada, default));
 
         Assert.Equal([$"1 UserDisconnect {Ada}"], await EntriesAsync(_host, DomainA));
     }
@@ -73,7 +73,7 @@ public sealed class BindingCommandTests : IAsyncLifetime
         await BindAsync(_host, DomainA, AssociationTypes.UserGroup, Engineers);
         await BindAsync(_host, DomainA, AssociationTypes.User, Alan);
 
-        var result = await Run<UnbindGroup>(c => c.ExecuteAsync(DomainA, Engineers, default));
+        var result = await Run<UnbindGroupCommand>(c => c.ExecuteAsync(DomainA, Engineers, default));
 
         Assert.True(result.Succeeded);
         var entries = await EntriesAsync(_host, DomainA);
@@ -84,13 +84,13 @@ public sealed class BindingCommandTests : IAsyncLifetime
     [Fact]
     public async Task Unbinding_what_is_not_bound_succeeds_and_changes_nothing()
     {
-        var before = await _host.DumpAsync();
+        var before = _host.Snapshot();
 
-        Assert.True((await Run<UnbindGroup>(c => c.ExecuteAsync(DomainA, Engineers, default))).Succeeded);
-        Assert.True((await Run<UnbindUser>(c => c.ExecuteAsync(DomainA, Alan, default))).Succeeded);
+        Assert.True((await Run<UnbindGroupCommand>(c => c.ExecuteAsync(DomainA, Engineers, default))).Succeeded);
+        Assert.True((await Run<UnbindUserCommand>(c => c.ExecuteAsync(DomainA, Alan, default))).Succeeded);
 
         // A user who was never reached is "disconnected" from nothing: no entry.
-        Assert.Equal(before, await _host.DumpAsync());
+        Assert.Equal(before, _host.Snapshot());
     }
 
     public static TheoryData<string, string, string?, CommandErrorKind, string?, string> Refusals => new()
@@ -113,18 +113,18 @@ public sealed class BindingCommandTests : IAsyncLifetime
     [MemberData(nameof(Refusals))]
     public async Task Refusals_store_nothing(string command, string domainId, string? targetId, CommandErrorKind kind, string? field, string message)
     {
-        var before = await _host.DumpAsync();
+        var before = _host.Snapshot();
 
         var result = command switch
         {
-            "bindUser" => await Run<BindUser>(c => c.ExecuteAsync(domainId, targetId, default)),
-            "unbindUser" => await Run<UnbindUser>(c => c.ExecuteAsync(domainId, targetId, default)),
-            "bindGroup" => await Run<BindGroup>(c => c.ExecuteAsync(domainId, targetId, default)),
-            _ => await Run<UnbindGroup>(c => c.ExecuteAsync(domainId, targetId, default)),
+            "bindUser" => await Run<BindUserCommand>(c => c.ExecuteAsync(domainId, targetId, default)),
+            "unbindUser" => await Run<UnbindUserCommand>(c => c.ExecuteAsync(domainId, targetId, default)),
+            "bindGroup" => await Run<BindGroupCommand>(c => c.ExecuteAsync(domainId, targetId, default)),
+            _ => await Run<UnbindGroupCommand>(c => c.ExecuteAsync(domainId, targetId, default)),
         };
 
         Assert.Equal((kind, field, message), (result.Error?.Kind, result.Error?.Field, result.Error?.Message));
-        Assert.Equal(before, await _host.DumpAsync());
+        Assert.Equal(before, _host.Snapshot());
     }
 
     [Fact]
@@ -136,13 +136,13 @@ public sealed class BindingCommandTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        var before = await _host.DumpAsync();
+        var before = _host.Snapshot();
 
-        var result = await Run<BindGroup>(c => c.ExecuteAsync(DomainA, Engineers, default));
+        var result = await Run<BindGroupCommand>(c => c.ExecuteAsync(DomainA, Engineers, default));
 
         Assert.Equal(CommandErrorKind.Invalid, result.Error?.Kind);
         Assert.Equal("missingName", result.Error!.Status);
         Assert.StartsWith("member nameless of group engineers: ", result.Error.Message, StringComparison.Ordinal);
-        Assert.Equal(before, await _host.DumpAsync());
+        Assert.Equal(before, _host.Snapshot());
     }
 }

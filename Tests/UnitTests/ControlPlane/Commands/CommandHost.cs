@@ -1,6 +1,9 @@
+using System.Text;
 using System.Text.Json;
+using JumpCloudAdi.ControlPlane.Agents;
 using JumpCloudAdi.ControlPlane.Commands;
 using JumpCloudAdi.ControlPlane.Data;
+using JumpCloudAdi.ControlPlane.Hosting;
 using JumpCloudAdi.ControlPlane.Passwords;
 using JumpCloudAdi.ControlPlane.Security;
 using JumpCloudAdi.ControlPlane.Sync;
@@ -13,11 +16,12 @@ using Microsoft.Extensions.Time.Testing;
 namespace JumpCloudAdi.UnitTests.ControlPlane.Commands;
 
 /// <summary>
-/// The commands with their real collaborators (EF Core, change log, domain sync, password vault) on a private
-/// in-memory SQLite database migrated by the real migrations, time faked. Each command runs in a scope of its own,
-/// as a request would.
+/// Every command with its real collaborators (EF Core, change log, domain sync, password vault, connect keys, agent
+/// sessions) on a private in-memory SQLite database migrated by the real migrations, time faked, and two domains
+/// (<see cref="DomainA"/>, <see cref="DomainB"/>) with nothing bound. Each command runs in a scope of its own, as a
+/// request would.
 /// </summary>
-public sealed class CommandHost : IDisposable
+public sealed class CommandHost : IDisposable, IAsyncDisposable
 {
     public const string DomainA = "aaaaaaaaaaaaaaaaaaaaaaaa";
     public const string DomainB = "bbbbbbbbbbbbbbbbbbbbbbbb";
@@ -42,39 +46,52 @@ public sealed class CommandHost : IDisposable
         services.AddSingleton<ChangeNotifier>();
         services.AddSingleton<AgentCounters>();
         services.AddSingleton<ControlPlaneMetrics>();
+        services.AddSingleton<AgentSessions>();
+        services.AddSingleton<AgentEvents>();
+        services.AddOptions<ConnectKeysOptions>();
         services.AddOptions<PasswordsOptions>();
         services.AddOptions<PasswordPolicyOptions>();
         services.AddSingleton<IPasswordKeyProvider>(_ => FileKeyProvider.OpenOrCreate(_keyFile));
         services.AddScoped<ChangeLog>();
         services.AddScoped<DirectoryReach>();
         services.AddScoped<DomainSync>();
+        services.AddScoped<Reconciler>();
+        services.AddScoped<ConnectKeyService>();
         services.AddScoped<PasswordSync>();
         services.AddScoped<PasswordVault>();
         services.AddUserAndGroupCommands();
+        services.AddDomainCommands();
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
 
-        using var db = NewDb();
+        using var db = Db();
         db.Database.Migrate();
-        db.Domains.Add(new AdDomain { Id = DomainA, Domain = "DC=a;DC=example" });
-        db.Domains.Add(new AdDomain { Id = DomainB, Domain = "DC=b;DC=example" });
+        var at = Time.GetUtcNow().AddDays(-1);
+        db.Domains.Add(new AdDomain { Id = DomainA, Domain = "DC=a;DC=example", CreatedAt = at, UpdatedAt = at });
+        db.Domains.Add(new AdDomain { Id = DomainB, Domain = "DC=b;DC=example", CreatedAt = at, UpdatedAt = at });
         db.SaveChanges();
     }
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+
+    public AgentSessions Sessions => _services.GetRequiredService<AgentSessions>();
+
+    public ChangeNotifier Notifier => _services.GetRequiredService<ChangeNotifier>();
 
     /// <summary>Runs <typeparamref name="TCommand"/> in a fresh scope.</summary>
     public async Task<T> RunAsync<TCommand, T>(Func<TCommand, Task<T>> run)
         where TCommand : notnull
     {
+        ArgumentNullException.ThrowIfNull(run);
         await using var scope = _services.CreateAsyncScope();
         return await run(scope.ServiceProvider.GetRequiredService<TCommand>());
     }
 
-    public ControlPlaneDb NewDb() => _services.GetRequiredService<IDbContextFactory<ControlPlaneDb>>().CreateDbContext();
+    /// <summary>A context of its own, for arranging and checking outside the commands.</summary>
+    public ControlPlaneDb Db() => _services.GetRequiredService<IDbContextFactory<ControlPlaneDb>>().CreateDbContext();
 
     public SystemUser AddUser(string username, string firstname = "Ada", string lastname = "Lovelace", string? email = null)
     {
-        using var db = NewDb();
+        using var db = Db();
         var user = new SystemUser
         {
             Id = NextId(),
@@ -91,7 +108,7 @@ public sealed class CommandHost : IDisposable
 
     public UserGroup AddGroup(string name, params SystemUser[] members)
     {
-        using var db = NewDb();
+        using var db = Db();
         var group = new UserGroup { Id = NextId(), Name = name };
         db.Groups.Add(group);
         db.GroupMembers.AddRange(members.Select(m => new GroupMember { GroupId = group.Id, UserId = m.Id }));
@@ -107,7 +124,7 @@ public sealed class CommandHost : IDisposable
     /// <summary>The domain's change log as <c>Kind objectId</c> lines, in sequence order.</summary>
     public List<string> Entries(string domainId)
     {
-        using var db = NewDb();
+        using var db = Db();
         return db.Changes.AsNoTracking().Where(c => c.DomainId == domainId).OrderBy(c => c.Seq).AsEnumerable()
             .Select(c => $"{c.Kind} {c.ObjectId}").ToList();
     }
@@ -115,7 +132,7 @@ public sealed class CommandHost : IDisposable
     /// <summary>The payload of the domain's last entry (protobuf JSON), for a look at what it carries.</summary>
     public JsonElement LastPayload(string domainId)
     {
-        using var db = NewDb();
+        using var db = Db();
         var entry = db.Changes.AsNoTracking().Where(c => c.DomainId == domainId).OrderByDescending(c => c.Seq).First();
         return JsonDocument.Parse(entry.Payload).RootElement.Clone();
     }
@@ -123,27 +140,56 @@ public sealed class CommandHost : IDisposable
     /// <summary>The payload of the domain's last entry of <paramref name="kind"/>.</summary>
     public JsonElement LastPayloadOf(string domainId, string kind)
     {
-        using var db = NewDb();
+        using var db = Db();
         var entry = db.Changes.AsNoTracking().Where(c => c.DomainId == domainId && c.Kind == kind).OrderByDescending(c => c.Seq).First();
         return JsonDocument.Parse(entry.Payload).RootElement.Clone();
     }
 
-    /// <summary>Every row of every table a user or group command writes, to show that a refused command stored nothing.</summary>
+    /// <summary>Every row of every table, in a stable order: equal snapshots mean nothing was stored.</summary>
     public string Snapshot()
     {
-        using var db = NewDb();
-        return JsonSerializer.Serialize(new
+        var text = new StringBuilder();
+        var tables = new List<string>();
+        using (var list = _keeper.CreateCommand())
         {
-            Users = db.Users.AsNoTracking().OrderBy(u => u.Id).ToList(),
-            Groups = db.Groups.AsNoTracking().OrderBy(g => g.Id).ToList(),
-            Members = db.GroupMembers.AsNoTracking().OrderBy(m => m.GroupId).ThenBy(m => m.UserId).ToList(),
-            Associations = db.Associations.AsNoTracking().OrderBy(a => a.DomainId).ThenBy(a => a.TargetId).ToList(),
-            Domains = db.Domains.AsNoTracking().OrderBy(d => d.Id).ToList(),
-            Changes = db.Changes.AsNoTracking().OrderBy(c => c.Id).ToList(),
-            Vault = db.PasswordVault.AsNoTracking().OrderBy(v => v.UserId).ToList(),
-            Statuses = db.SyncStatuses.AsNoTracking().OrderBy(s => s.ObjectId).ThenBy(s => s.DomainId).ToList(),
-            History = db.SyncHistory.AsNoTracking().OrderBy(h => h.Id).ToList(),
-        });
+            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name";
+            using var reader = list.ExecuteReader();
+            while (reader.Read())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var table in tables)
+        {
+            text.Append("## ").AppendLine(table);
+            var columns = new List<string>();
+            using (var info = _keeper.CreateCommand())
+            {
+                info.CommandText = $"SELECT name FROM pragma_table_info('{table}') ORDER BY cid";
+                using var names = info.ExecuteReader();
+                while (names.Read())
+                {
+                    columns.Add($"\"{names.GetString(0)}\"");
+                }
+            }
+
+            using var select = _keeper.CreateCommand();
+            select.CommandText = $"SELECT * FROM \"{table}\" ORDER BY {string.Join(", ", columns)}";
+            using var rows = select.ExecuteReader();
+            while (rows.Read())
+            {
+                for (var i = 0; i < rows.FieldCount; i++)
+                {
+                    var value = rows.GetValue(i);
+                    text.Append(value is byte[] bytes ? Convert.ToHexString(bytes) : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)).Append('|');
+                }
+
+                text.AppendLine();
+            }
+        }
+
+        return text.ToString();
     }
 
     public void Dispose()
@@ -153,9 +199,15 @@ public sealed class CommandHost : IDisposable
         File.Delete(_keyFile);
     }
 
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
     private void Bind(string domainId, string type, string id)
     {
-        using var db = NewDb();
+        using var db = Db();
         db.Associations.Add(new DomainAssociation { DomainId = domainId, TargetType = type, TargetId = id });
         db.SaveChanges();
     }

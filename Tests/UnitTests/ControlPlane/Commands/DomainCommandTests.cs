@@ -9,7 +9,7 @@ namespace JumpCloudAdi.UnitTests.ControlPlane.Commands;
 /// <summary>Create, update, delete and reconcile a domain: success and every refusal, nothing stored on a refusal.</summary>
 public sealed class DomainCommandTests : IAsyncLifetime
 {
-    private readonly DomainCommandHost _host = new();
+    private readonly CommandHost _host = new();
 
     public Task InitializeAsync() => SeedAsync(_host);
 
@@ -18,14 +18,14 @@ public sealed class DomainCommandTests : IAsyncLifetime
     [Fact]
     public async Task Create_stores_the_normalized_dn_with_the_clock_s_time_and_appends_nothing()
     {
-        var result = await _host.RunAsync<CreateDomain, AdDomain>(c => c.ExecuteAsync("DC=Corp;DC=example", null, default));
+        var result = await _host.RunAsync<CreateDomainCommand, CommandResult<AdDomain>>(c => c.ExecuteAsync("DC=Corp;DC=example", null, default));
 
         Assert.True(result.Succeeded);
         await using var db = _host.Db();
         var stored = await db.Domains.SingleAsync(d => d.Id == result.Value!.Id);
         Assert.Equal(result.Value!.Domain, stored.Domain);
         Assert.Equal("DC=Corp;DC=example", stored.Domain);
-        Assert.Equal("UNSET", stored.UseCase);
+        Assert.Equal(UseCase.Unset, stored.UseCase);
         Assert.Equal(_host.Time.GetUtcNow(), stored.CreatedAt);
         Assert.Empty(await EntriesAsync(_host, stored.Id));
     }
@@ -36,15 +36,15 @@ public sealed class DomainCommandTests : IAsyncLifetime
     [InlineData("DC=a;DC=example", CommandErrorKind.Conflict, "duplicateDomain")]
     public async Task Create_refuses_a_bad_or_taken_dn_and_stores_nothing(string? dn, CommandErrorKind kind, string status)
     {
-        var before = await _host.DumpAsync();
+        var before = _host.Snapshot();
 
-        var result = await _host.RunAsync<CreateDomain, AdDomain>(c => c.ExecuteAsync(dn, null, default));
+        var result = await _host.RunAsync<CreateDomainCommand, CommandResult<AdDomain>>(c => c.ExecuteAsync(dn, null, default));
 
         Assert.Equal(kind, result.Error?.Kind);
         Assert.Equal(status, result.Error!.Status);
         Assert.Equal("domain", result.Error.Field);
         Assert.StartsWith("domain: ", result.Error.Message, StringComparison.Ordinal);
-        Assert.Equal(before, await _host.DumpAsync());
+        Assert.Equal(before, _host.Snapshot());
     }
 
     [Fact]
@@ -52,28 +52,27 @@ public sealed class DomainCommandTests : IAsyncLifetime
     {
         _host.Time.Advance(TimeSpan.FromMinutes(5));
 
-        var result = await _host.RunAsync<UpdateDomain, AdDomain>(c => c.ExecuteAsync(DomainA, "DC=c;DC=example", "TWOWAYSYNC", default));
+        var result = await _host.RunAsync<UpdateDomainCommand, CommandResult<AdDomain>>(c => c.ExecuteAsync(DomainA, "DC=c;DC=example", UseCase.TwoWaySync, default));
 
         Assert.True(result.Succeeded);
         await using var db = _host.Db();
         var stored = await db.Domains.SingleAsync(d => d.Id == DomainA);
-        Assert.Equal(("DC=c;DC=example", "TWOWAYSYNC", _host.Time.GetUtcNow()), (stored.Domain, stored.UseCase, stored.UpdatedAt));
+        Assert.Equal(("DC=c;DC=example", UseCase.TwoWaySync, _host.Time.GetUtcNow()), (stored.Domain, stored.UseCase, stored.UpdatedAt));
     }
 
     [Theory]
     [InlineData(Missing, "DC=c;DC=example", null, CommandErrorKind.NotFound, null)]
-    [InlineData(DomainA, "DC=c;DC=example", "SOMETIMES", CommandErrorKind.Invalid, "invalidUseCase")]
-    [InlineData(DomainA, "nonsense", "TWOWAYSYNC", CommandErrorKind.Invalid, "invalidDomain")]
-    [InlineData(DomainA, "DC=b;DC=example", "TWOWAYSYNC", CommandErrorKind.Conflict, "duplicateDomain")]
-    public async Task Update_refuses_and_stores_nothing(string id, string? dn, string? useCase, CommandErrorKind kind, string? status)
+    [InlineData(DomainA, "nonsense", UseCase.TwoWaySync, CommandErrorKind.Invalid, "invalidDomain")]
+    [InlineData(DomainA, "DC=b;DC=example", UseCase.TwoWaySync, CommandErrorKind.Conflict, "duplicateDomain")]
+    public async Task Update_refuses_and_stores_nothing(string id, string? dn, UseCase? useCase, CommandErrorKind kind, string? status)
     {
-        var before = await _host.DumpAsync();
+        var before = _host.Snapshot();
 
-        var result = await _host.RunAsync<UpdateDomain, AdDomain>(c => c.ExecuteAsync(id, dn, useCase, default));
+        var result = await _host.RunAsync<UpdateDomainCommand, CommandResult<AdDomain>>(c => c.ExecuteAsync(id, dn, useCase, default));
 
         Assert.Equal(kind, result.Error?.Kind);
         Assert.Equal(status, result.Error!.Status);
-        Assert.Equal(before, await _host.DumpAsync());
+        Assert.Equal(before, _host.Snapshot());
     }
 
     [Fact]
@@ -85,18 +84,18 @@ public sealed class DomainCommandTests : IAsyncLifetime
         {
             db.Agents.Add(new AgentRecord { Id = "agent-a", DomainId = DomainA, ConnectKeyHash = [1] });
             db.Agents.Add(new AgentRecord { Id = "agent-b", DomainId = DomainB, ConnectKeyHash = [2] });
-            db.SyncStatuses.Add(new SyncStatusRecord { DomainId = DomainA, ObjectId = Ada, Outcome = "applied" });
-            db.SyncHistory.Add(new SyncHistoryEntry { DomainId = DomainA, ObjectId = Ada, AgentId = "agent-a", Outcome = "applied" });
+            db.SyncStatuses.Add(new SyncStatusRecord { DomainId = DomainA, ObjectId = Ada, Outcome = SyncOutcomeKind.Applied });
+            db.SyncHistory.Add(new SyncHistoryEntry { DomainId = DomainA, ObjectId = Ada, AgentId = "agent-a", Outcome = SyncOutcomeKind.Applied });
             await db.SaveChangesAsync();
         }
 
-        await _host.RunAsync<ReconcileDomain, JumpCloudAdi.ControlPlane.Sync.Reconciler.Range>(c => c.ExecuteAsync(DomainA, default));
+        await _host.RunAsync<ReconcileDomainCommand, CommandResult<JumpCloudAdi.ControlPlane.Sync.Reconciler.Range>>(c => c.ExecuteAsync(DomainA, default));
         using var sessionA = new CancellationTokenSource();
         using var sessionB = new CancellationTokenSource();
         using var registrationA = _host.Sessions.Register("agent-a", sessionA);
         using var registrationB = _host.Sessions.Register("agent-b", sessionB);
 
-        var result = await _host.RunAsync<DeleteDomain, AdDomain>(c => c.ExecuteAsync(DomainA, default));
+        var result = await _host.RunAsync<DeleteDomainCommand, CommandResult<AdDomain>>(c => c.ExecuteAsync(DomainA, default));
 
         Assert.Equal("DC=a;DC=example", result.Value?.Domain);
         await using var check = _host.Db();
@@ -116,13 +115,13 @@ public sealed class DomainCommandTests : IAsyncLifetime
     [Fact]
     public async Task Delete_of_an_unknown_domain_is_not_found_and_changes_nothing()
     {
-        var before = await _host.DumpAsync();
+        var before = _host.Snapshot();
 
-        var result = await _host.RunAsync<DeleteDomain, AdDomain>(c => c.ExecuteAsync(Missing, default));
+        var result = await _host.RunAsync<DeleteDomainCommand, CommandResult<AdDomain>>(c => c.ExecuteAsync(Missing, default));
 
         Assert.Equal(CommandErrorKind.NotFound, result.Error?.Kind);
         Assert.Equal("Active Directory instance not found", result.Error!.Message);
-        Assert.Equal(before, await _host.DumpAsync());
+        Assert.Equal(before, _host.Snapshot());
     }
 
     [Fact]
@@ -131,8 +130,8 @@ public sealed class DomainCommandTests : IAsyncLifetime
         await BindAsync(_host, DomainA, AssociationTypes.UserGroup, Engineers);
         await BindAsync(_host, DomainA, AssociationTypes.User, Ada);
 
-        var first = await _host.RunAsync<ReconcileDomain, JumpCloudAdi.ControlPlane.Sync.Reconciler.Range>(c => c.ExecuteAsync(DomainA, default));
-        var again = await _host.RunAsync<ReconcileDomain, JumpCloudAdi.ControlPlane.Sync.Reconciler.Range>(c => c.ExecuteAsync(DomainA, default));
+        var first = await _host.RunAsync<ReconcileDomainCommand, CommandResult<JumpCloudAdi.ControlPlane.Sync.Reconciler.Range>>(c => c.ExecuteAsync(DomainA, default));
+        var again = await _host.RunAsync<ReconcileDomainCommand, CommandResult<JumpCloudAdi.ControlPlane.Sync.Reconciler.Range>>(c => c.ExecuteAsync(DomainA, default));
 
         Assert.Equal(new(1, 4, 3), first.Value);
         Assert.Equal(new(1, 4, 3, Pending: true), again.Value);
@@ -144,11 +143,11 @@ public sealed class DomainCommandTests : IAsyncLifetime
     [Fact]
     public async Task Reconcile_of_an_unknown_domain_is_not_found_and_changes_nothing()
     {
-        var before = await _host.DumpAsync();
+        var before = _host.Snapshot();
 
-        var result = await _host.RunAsync<ReconcileDomain, JumpCloudAdi.ControlPlane.Sync.Reconciler.Range>(c => c.ExecuteAsync(Missing, default));
+        var result = await _host.RunAsync<ReconcileDomainCommand, CommandResult<JumpCloudAdi.ControlPlane.Sync.Reconciler.Range>>(c => c.ExecuteAsync(Missing, default));
 
         Assert.Equal(CommandErrorKind.NotFound, result.Error?.Kind);
-        Assert.Equal(before, await _host.DumpAsync());
+        Assert.Equal(before, _host.Snapshot());
     }
 }

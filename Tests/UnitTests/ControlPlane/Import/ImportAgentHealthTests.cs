@@ -11,7 +11,7 @@ public sealed class ImportAgentHealthTests
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(1);
 
-    private static AgentRecord Agent(string state, DateTimeOffset? contactAt, string type = AgentTypes.Import) => new()
+    private static AgentRecord Agent(string state, DateTimeOffset? contactAt, AgentType type = AgentType.Import) => new()
     {
         Id = "6b08197522a08808fa70ac83",
         DomainId = "6b081975829546199f2d4e3b",
@@ -36,16 +36,16 @@ public sealed class ImportAgentHealthTests
         Assert.Contains("delete it", gone.Detail, StringComparison.Ordinal);
 
         // A SYNC agent in the same state is still red.
-        Assert.Equal(AgentHealthLevel.Red, AgentHealth.Evaluate(Agent(AgentStates.Inactive, Now.AddHours(-1), AgentTypes.Sync), Now, Heartbeat, null).Level);
+        Assert.Equal(AgentHealthLevel.Red, AgentHealth.Evaluate(Agent(AgentStates.Inactive, Now.AddHours(-1), AgentType.Sync), Now, Heartbeat, null).Level);
     }
 
     [Fact]
     public void Import_keys_follow_the_use_case()
     {
-        Assert.Null(ImportRules.RefuseImportKey(UseCases.TwoWaySync));
-        Assert.Null(ImportRules.RefuseImportKey(UseCases.AdAsAuthority));
-        Assert.Equal("importNotAllowed", ImportRules.RefuseImportKey(UseCases.JumpCloudAsAuthority)!.Status);
-        Assert.Equal("importNotAllowed", ImportRules.RefuseImportKey(UseCases.Unset)!.Status);
+        Assert.Null(ImportRules.RefuseImportKey(UseCase.TwoWaySync));
+        Assert.Null(ImportRules.RefuseImportKey(UseCase.AdAsAuthority));
+        Assert.Equal("importNotAllowed", ImportRules.RefuseImportKey(UseCase.JcAsAuthority)!.Status);
+        Assert.Equal("importNotAllowed", ImportRules.RefuseImportKey(UseCase.Unset)!.Status);
     }
 
     [Fact]

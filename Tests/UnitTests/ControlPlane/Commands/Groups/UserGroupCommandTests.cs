@@ -29,7 +29,7 @@ public sealed class UserGroupCommandTests : IDisposable
 
         Assert.Equal(("Compiler Team", "Language tools"), (group.Name, group.Description));
         Assert.Equal(ObjectIds.New(_host.Time)[..8], group.Id[..8]);
-        using var db = _host.NewDb();
+        using var db = _host.Db();
         Assert.Equal("Compiler Team", (await db.Groups.AsNoTracking().SingleAsync()).Name);
         Assert.Empty(db.Changes);
     }
@@ -106,7 +106,7 @@ public sealed class UserGroupCommandTests : IDisposable
         var entries = _host.Entries(CommandHost.DomainA);
         Assert.Equal($"GroupDisconnect {group.Id}", entries[0]);
         Assert.Equal([$"UserDisconnect {ada.Id}", $"UserUpsert {grace.Id}"], entries[1..].Order(StringComparer.Ordinal));
-        using var db = _host.NewDb();
+        using var db = _host.Db();
         Assert.Empty(db.Groups);
         Assert.Empty(db.GroupMembers);
         Assert.DoesNotContain(db.Associations, a => a.TargetId == group.Id);

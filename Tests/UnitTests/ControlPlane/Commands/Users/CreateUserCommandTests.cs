@@ -33,7 +33,7 @@ public sealed class CreateUserCommandTests : IDisposable
         Assert.Equal("ada.lovelace", user.Username);
         Assert.Equal(_host.Time.GetUtcNow(), user.Created);
         Assert.True(ObjectIds.IsValid(user.Id));
-        using var db = _host.NewDb();
+        using var db = _host.Db();
         var stored = await db.Users.AsNoTracking().SingleAsync(u => u.Id == user.Id);
         Assert.Equal(("ada.lovelace", "Ada", "ada@example.org", "Analyst", false), (stored.Username, stored.Firstname, stored.Email, stored.JobTitle, stored.Suspended));
         Assert.Null(stored.PasswordHash);
@@ -45,7 +45,7 @@ public sealed class CreateUserCommandTests : IDisposable
     {
         var user = Succeeded(await CreateAsync(Ada("Str0ng-Passw0rd!")));
 
-        using var db = _host.NewDb();
+        using var db = _host.Db();
         Assert.NotNull((await db.Users.AsNoTracking().SingleAsync(u => u.Id == user.Id)).PasswordHash);
         var entry = await db.PasswordVault.AsNoTracking().SingleAsync(e => e.UserId == user.Id);
         Assert.Equal((1, _host.Time.GetUtcNow()), (entry.Version, entry.UpdatedAt));

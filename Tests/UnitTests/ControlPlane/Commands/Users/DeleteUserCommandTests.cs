@@ -33,7 +33,7 @@ public sealed class DeleteUserCommandTests : IDisposable
         Assert.Equal(["grace"], _host.LastPayloadOf(CommandHost.DomainA, "MembershipSet").GetProperty("membershipSet").GetProperty("memberUsernames")
             .EnumerateArray().Select(e => e.GetString()));
         Assert.Equal([$"UserDisconnect {ada.Id}"], _host.Entries(CommandHost.DomainB)[seqB..]);
-        using var db = _host.NewDb();
+        using var db = _host.Db();
         Assert.DoesNotContain(db.Users, u => u.Id == ada.Id);
         Assert.DoesNotContain(db.GroupMembers, m => m.UserId == ada.Id);
         Assert.DoesNotContain(db.Associations, a => a.TargetId == ada.Id);

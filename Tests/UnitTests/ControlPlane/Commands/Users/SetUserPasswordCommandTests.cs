@@ -29,7 +29,7 @@ public sealed class SetUserPasswordCommandTests : IDisposable
         var set = _host.LastPayload(CommandHost.DomainA).GetProperty("passwordSet");
         Assert.Equal("2", set.GetProperty("vaultVersion").GetString());
         Assert.False(set.TryGetProperty("password", out _), "a vault reference carries no secret");
-        using var db = _host.NewDb();
+        using var db = _host.Db();
         var entry = await db.PasswordVault.AsNoTracking().SingleAsync(e => e.UserId == ada.Id);
         Assert.Equal((2, _host.Time.GetUtcNow()), (entry.Version, entry.UpdatedAt));
         Assert.Empty(_host.Entries(CommandHost.DomainB));

@@ -27,7 +27,7 @@ public sealed class UpdateUserCommandTests : IDisposable
         Assert.Equal([$"UserUpsert {ada.Id}"], _host.Entries(CommandHost.DomainA));
         Assert.Equal("King", _host.LastPayload(CommandHost.DomainA).GetProperty("userUpsert").GetProperty("lastname").GetString());
         Assert.Empty(_host.Entries(CommandHost.DomainB));
-        using var db = _host.NewDb();
+        using var db = _host.Db();
         Assert.All(db.Changes, c => Assert.Equal(_host.Time.GetUtcNow(), c.CreatedAt));
     }
 
@@ -108,7 +108,7 @@ public sealed class UpdateUserCommandTests : IDisposable
         Failed(await UpdateAsync(ada.Id, new UserInput { Firstname = "Changed", Password = "Changed1!" }), CommandErrorKind.Invalid, "password", "invalidPassword");
 
         Assert.Equal(before, _host.Snapshot());
-        using var db = _host.NewDb();
+        using var db = _host.Db();
         Assert.Equal("Ada", (await db.Users.AsNoTracking().SingleAsync(u => u.Id == ada.Id)).Firstname);
     }
 }

@@ -5,9 +5,9 @@ using Microsoft.EntityFrameworkCore;
 namespace JumpCloudAdi.ControlPlane.Commands.Domains;
 
 /// <summary>Changes a domain's DN or use case (a patch: a null field is left as it is).</summary>
-public sealed class UpdateDomain(ControlPlaneDb db, ChangeLog log, TimeProvider time)
+public sealed class UpdateDomainCommand(ControlPlaneDb db, ChangeLog log, TimeProvider time)
 {
-    public Task<CommandResult<AdDomain>> ExecuteAsync(string id, string? domain, string? useCase, CancellationToken ct) =>
+    public Task<CommandResult<AdDomain>> ExecuteAsync(string id, string? domain, UseCase? useCase, CancellationToken ct) =>
         log.RunAsync<CommandResult<AdDomain>>(async () =>
         {
             var existing = await db.Domains.FindAsync([id], ct);
@@ -16,14 +16,9 @@ public sealed class UpdateDomain(ControlPlaneDb db, ChangeLog log, TimeProvider 
                 return DomainErrors.NotFound;
             }
 
-            if (useCase is not null)
+            if (useCase is { } newUseCase)
             {
-                if (DomainErrors.CheckUseCase(useCase) is { } invalid)
-                {
-                    return invalid;
-                }
-
-                existing.UseCase = useCase;
+                existing.UseCase = newUseCase;
             }
 
             if (domain is not null)

@@ -1,11 +1,13 @@
-using JumpCloudAdi.ControlPlane.Api;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Sync;
 
 namespace JumpCloudAdi.ControlPlane.Commands.Bindings;
 
-/// <summary>Binds a user to a domain directly: the domain gets the user (and its password, where it has none yet).</summary>
-public sealed class BindUser(ControlPlaneDb db, ChangeLog log, DomainSync sync)
+/// <summary>
+/// Removes a user's direct binding to a domain: the domain disconnects the user unless a bound group still reaches it
+/// (then it gets the user's current state again, which is harmless). Unbinding what is not bound changes nothing.
+/// </summary>
+public sealed class UnbindUserCommand(ControlPlaneDb db, ChangeLog log, DomainSync sync)
 {
     public Task<CommandResult<Binding>> ExecuteAsync(string domainId, string? userId, CancellationToken ct) =>
         log.RunAsync<CommandResult<Binding>>(async () =>
@@ -22,15 +24,10 @@ public sealed class BindUser(ControlPlaneDb db, ChangeLog log, DomainSync sync)
                 return CommandError.NotFound("user");
             }
 
-            if (AdRules.CheckBindable(user) is { } problem)
-            {
-                return CommandError.Invalid(problem.Status == "missingName" ? "firstname" : "username", problem.Message, problem.Status);
-            }
-
             var before = await sync.DomainsOfUserAsync(user.Id, ct);
-            if (await db.Associations.FindAsync([domain!.Id, AssociationTypes.User, user.Id], ct) is null)
+            if (await db.Associations.FindAsync([domain!.Id, AssociationTypes.User, user.Id], ct) is { } existing)
             {
-                db.Associations.Add(new DomainAssociation { DomainId = domain.Id, TargetType = AssociationTypes.User, TargetId = user.Id });
+                db.Associations.Remove(existing);
             }
 
             await log.SaveAsync(ct);

@@ -9,7 +9,7 @@ namespace JumpCloudAdi.ControlPlane.Commands.Agents;
 /// Deletes an agent: its credential stops working, its session ends, and its lease (if it was the primary) is released
 /// so another agent takes over.
 /// </summary>
-public sealed class DeleteAgent(ControlPlaneDb db, ChangeLog log, AgentSessions sessions, ChangeNotifier notifier, AgentEvents events)
+public sealed class DeleteAgentCommand(ControlPlaneDb db, ChangeLog log, AgentSessions sessions, ChangeNotifier notifier, AgentEvents events)
 {
     public Task<CommandResult<string>> ExecuteAsync(string domainId, string agentId, CancellationToken ct) =>
         log.RunAsync<CommandResult<string>>(async () =>

@@ -9,7 +9,7 @@ namespace JumpCloudAdi.ControlPlane.Commands.Domains;
 /// Deletes a domain with its agents (their credentials stop working and their sessions end), bindings, change log and
 /// sync records. Nothing is removed from the directory itself.
 /// </summary>
-public sealed class DeleteDomain(ControlPlaneDb db, ChangeLog log, AgentSessions sessions)
+public sealed class DeleteDomainCommand(ControlPlaneDb db, ChangeLog log, AgentSessions sessions)
 {
     public Task<CommandResult<AdDomain>> ExecuteAsync(string id, CancellationToken ct) =>
         log.RunAsync<CommandResult<AdDomain>>(async () =>

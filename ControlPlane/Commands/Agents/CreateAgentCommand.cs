@@ -2,6 +2,7 @@ using JumpCloudAdi.ControlPlane.Agents;
 using JumpCloudAdi.ControlPlane.Commands.Domains;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Sync;
+using JumpCloudAdi.Shared.Vocabulary;
 using Microsoft.EntityFrameworkCore;
 
 namespace JumpCloudAdi.ControlPlane.Commands.Agents;
@@ -10,23 +11,18 @@ namespace JumpCloudAdi.ControlPlane.Commands.Agents;
 public sealed record IssuedAgent(AgentRecord Agent, string ConnectKey);
 
 /// <summary>Registers a new agent of a domain and issues its connect key.</summary>
-public sealed class CreateAgent(ControlPlaneDb db, ChangeLog log, ConnectKeyService keys)
+public sealed class CreateAgentCommand(ControlPlaneDb db, ChangeLog log, ConnectKeyService keys)
 {
-    public Task<CommandResult<IssuedAgent>> ExecuteAsync(string domainId, string? agentType, CancellationToken ct) =>
+    public Task<CommandResult<IssuedAgent>> ExecuteAsync(string domainId, AgentType? agentType, CancellationToken ct) =>
         log.RunAsync<CommandResult<IssuedAgent>>(async () =>
         {
-            if (await db.Domains.AsNoTracking().Where(d => d.Id == domainId).Select(d => d.UseCase).SingleOrDefaultAsync(ct) is not { } useCase)
+            if (await db.Domains.AsNoTracking().Where(d => d.Id == domainId).Select(d => (UseCase?)d.UseCase).SingleOrDefaultAsync(ct) is not { } useCase)
             {
                 return CommandError.NotFound(DomainErrors.What);
             }
 
-            var type = agentType ?? AgentTypes.Sync;
-            if (type is not (AgentTypes.Sync or AgentTypes.Import))
-            {
-                return CommandError.Invalid("agentType", "agentType: must be SYNC or IMPORT", "invalidAgentType");
-            }
-
-            if (type == AgentTypes.Import && Import.ImportRules.RefuseImportKey(useCase) is { } refused)
+            var type = agentType ?? AgentType.Sync;
+            if (type == AgentType.Import && Import.ImportRules.RefuseImportKey(useCase) is { } refused)
             {
                 return refused;
             }

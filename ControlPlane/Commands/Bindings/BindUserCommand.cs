@@ -1,13 +1,11 @@
+using JumpCloudAdi.ControlPlane.Api;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Sync;
 
 namespace JumpCloudAdi.ControlPlane.Commands.Bindings;
 
-/// <summary>
-/// Removes a user's direct binding to a domain: the domain disconnects the user unless a bound group still reaches it
-/// (then it gets the user's current state again, which is harmless). Unbinding what is not bound changes nothing.
-/// </summary>
-public sealed class UnbindUser(ControlPlaneDb db, ChangeLog log, DomainSync sync)
+/// <summary>Binds a user to a domain directly: the domain gets the user (and its password, where it has none yet).</summary>
+public sealed class BindUserCommand(ControlPlaneDb db, ChangeLog log, DomainSync sync)
 {
     public Task<CommandResult<Binding>> ExecuteAsync(string domainId, string? userId, CancellationToken ct) =>
         log.RunAsync<CommandResult<Binding>>(async () =>
@@ -24,10 +22,15 @@ public sealed class UnbindUser(ControlPlaneDb db, ChangeLog log, DomainSync sync
                 return CommandError.NotFound("user");
             }
 
-            var before = await sync.DomainsOfUserAsync(user.Id, ct);
-            if (await db.Associations.FindAsync([domain!.Id, AssociationTypes.User, user.Id], ct) is { } existing)
+            if (AdRules.CheckBindable(user) is { } problem)
             {
-                db.Associations.Remove(existing);
+                return CommandError.Invalid(problem.Status == "missingName" ? "firstname" : "username", problem.Message, problem.Status);
+            }
+
+            var before = await sync.DomainsOfUserAsync(user.Id, ct);
+            if (await db.Associations.FindAsync([domain!.Id, AssociationTypes.User, user.Id], ct) is null)
+            {
+                db.Associations.Add(new DomainAssociation { DomainId = domain.Id, TargetType = AssociationTypes.User, TargetId = user.Id });
             }
 
             await log.SaveAsync(ct);

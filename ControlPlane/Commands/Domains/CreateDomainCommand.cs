@@ -5,9 +5,9 @@ using Microsoft.EntityFrameworkCore;
 namespace JumpCloudAdi.ControlPlane.Commands.Domains;
 
 /// <summary>Adds an ADI domain (no agents, nothing bound: its change log starts empty).</summary>
-public sealed class CreateDomain(ControlPlaneDb db, ChangeLog log, TimeProvider time)
+public sealed class CreateDomainCommand(ControlPlaneDb db, ChangeLog log, TimeProvider time)
 {
-    public Task<CommandResult<AdDomain>> ExecuteAsync(string? domain, string? useCase, CancellationToken ct) =>
+    public Task<CommandResult<AdDomain>> ExecuteAsync(string? domain, UseCase? useCase, CancellationToken ct) =>
         log.RunAsync<CommandResult<AdDomain>>(async () =>
         {
             if (DomainErrors.Parse(domain, out var text) is { } invalid)
@@ -21,7 +21,7 @@ public sealed class CreateDomain(ControlPlaneDb db, ChangeLog log, TimeProvider 
             }
 
             var now = time.GetUtcNow();
-            var created = new AdDomain { Id = ObjectIds.New(time), Domain = text, UseCase = useCase ?? UseCases.Unset, CreatedAt = now, UpdatedAt = now };
+            var created = new AdDomain { Id = ObjectIds.New(time), Domain = text, UseCase = useCase ?? UseCase.Unset, CreatedAt = now, UpdatedAt = now };
             db.Domains.Add(created);
             try
             {

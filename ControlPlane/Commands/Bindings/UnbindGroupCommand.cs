@@ -7,7 +7,7 @@ namespace JumpCloudAdi.ControlPlane.Commands.Bindings;
 /// Unbinds a user group from a domain: the domain disconnects the group and every member it no longer reaches by
 /// another path. Unbinding a group that is not bound changes nothing.
 /// </summary>
-public sealed class UnbindGroup(ControlPlaneDb db, ChangeLog log, DomainSync sync)
+public sealed class UnbindGroupCommand(ControlPlaneDb db, ChangeLog log, DomainSync sync)
 {
     public Task<CommandResult<Binding>> ExecuteAsync(string domainId, string? groupId, CancellationToken ct) =>
         log.RunAsync<CommandResult<Binding>>(async () =>

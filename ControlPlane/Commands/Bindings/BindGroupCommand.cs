@@ -9,7 +9,7 @@ namespace JumpCloudAdi.ControlPlane.Commands.Bindings;
 /// nothing is bound. The domain is told the group first, then its users, then who is in it, so the agent can resolve
 /// every member it is told about.
 /// </summary>
-public sealed class BindGroup(ControlPlaneDb db, ChangeLog log, DomainSync sync)
+public sealed class BindGroupCommand(ControlPlaneDb db, ChangeLog log, DomainSync sync)
 {
     public Task<CommandResult<Binding>> ExecuteAsync(string domainId, string? groupId, CancellationToken ct) =>
         log.RunAsync<CommandResult<Binding>>(async () =>

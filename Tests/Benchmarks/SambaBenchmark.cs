@@ -1,0 +1,236 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using JumpCloudAdi.IntegrationTests.Infrastructure;
+using static JumpCloudAdi.Benchmarks.ProvisionBenchmark;
+
+namespace JumpCloudAdi.Benchmarks;
+
+/// <summary>
+/// The backlog drain into the Samba AD DC (the integration tests' <see cref="SambaDc"/>, fixed ports 389/636: only one
+/// may run on a machine, so wrap the run in <c>flock /tmp/jcadi-samba.lock</c>). Beside it, into a fresh DC each time:
+/// <c>ldapadd -c</c> of the same <c>user</c> entries the agent adds (no passwords), then <c>ldapmodify</c> of their
+/// <c>unicodePwd</c> (with the enable the agent makes with it); the agent's drain without passwords, and again with.
+/// </summary>
+internal static class SambaBenchmark
+{
+    private const string People = "OU=People," + SambaDc.BaseDn;
+    private const string UserFilter = "(objectClass=user)";
+    // Entries the agent enables once their password is set: a password set and not disabled.
+    private const string WithPasswordFilter = "(&(objectClass=user)(pwdLastSet>=1)(!(userAccountControl:1.2.840.113556.1.4.803:=2)))";
+    private static readonly string PidFile = Path.Combine(Path.GetTempPath(), "jcadi-samba", "run", "samba.pid");
+
+    public static async Task RunAsync(int users, bool passwords)
+    {
+        Console.WriteLine($"== samba: {users} users, each bound by its own association call before the agent starts, drained by the NativeAOT agent into a "
+            + $"fresh Samba AD DC, beside ldapadd -c of the same user entries into a fresh DC (no passwords){(passwords ? ", then the same with passwords against ldapmodify of unicodePwd" : "")}; "
+            + $"{Environment.ProcessorCount} cores (run under flock /tmp/jcadi-samba.lock: one Samba per machine)");
+        using var stop = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        var ct = stop.Token;
+        using var temp = new TempDirectory();
+
+        var binary = await PublishAgentAsync(temp.Sub("aot"), ct);
+        var people = Enumerable.Range(0, users).Select(i => new User($"sb{i:D6}", "Samba", $"User{i:D6}")).ToList();
+        var dc = new SambaDc();
+        try
+        {
+            await dc.InitializeAsync();
+
+            // Baselines, into a fresh DC: the agent's user entries, then their passwords (and the enable that comes with them).
+            var add = await ToolAsync(dc, "ldapadd", AddLdif(people), users, UserFilter, ct);
+            var password = await ToolAsync(dc, "ldapmodify", PasswordLdif(people), users, WithPasswordFilter, ct);
+
+            await dc.RebuildAsync();
+            var drain = await DrainAsync(dc, binary, people, withPasswords: false, temp.Sub("plain"), ct);
+            Print("no passwords", drain, add, users);
+            if (passwords)
+            {
+                await dc.RebuildAsync();
+                var withPasswords = await DrainAsync(dc, binary, people, withPasswords: true, temp.Sub("passwords"), ct);
+                Print("with passwords", withPasswords, new Tool("ldapadd + ldapmodify unicodePwd", add.Elapsed + password.Elapsed, add.SambaCpu + password.SambaCpu), users);
+                Console.WriteLine($"   (ldapmodify of unicodePwd alone: {password.Elapsed.TotalSeconds:0.00} s = {users / password.Elapsed.TotalSeconds:0} users/s)");
+            }
+        }
+        finally
+        {
+            await dc.DisposeAsync();
+        }
+    }
+
+    private static void Print(string what, Drain drain, Tool baseline, int users)
+    {
+        var fromLease = users / (drain.AllDone - drain.Primary).TotalSeconds;
+        var fromStart = users / drain.AllDone.TotalSeconds;
+        var rate = users / baseline.Elapsed.TotalSeconds;
+        double PerUser(double cpu) => cpu * 1000 / users;
+        Console.WriteLine($"   {what}: agent started -> primary {drain.Primary.TotalSeconds:0.00} s, all {users} users done {drain.AllDone.TotalSeconds:0.00} s: "
+            + $"{fromLease:0.0} users/s from the lease (the drain), {fromStart:0.0} users/s from process start");
+        Console.WriteLine($"   {what}: {baseline.What} of the same {users} users into a fresh DC: {baseline.Elapsed.TotalSeconds:0.00} s = {rate:0.0} users/s");
+        Console.WriteLine($"   {what}: ratio agent/baseline {fromLease / rate:0.00} (drain)   {fromStart / rate:0.00} (from process start)   (target >= 0.9)");
+        Console.WriteLine($"   {what}: CPU per user: agent {PerUser(drain.AgentCpu):0.00} ms, Samba {PerUser(drain.SambaCpu):0.00} ms (baseline's Samba {PerUser(baseline.SambaCpu):0.00} ms), "
+            + $"control plane {PerUser(drain.ControlPlaneCpu):0.00} ms (in this process, with the benchmark's polling); operations per user: not counted "
+            + $"(Samba has no cn=Monitor); lease epoch {drain.EpochAtPrimary} -> {drain.EpochAtEnd}");
+    }
+
+    private sealed record Tool(string What, TimeSpan Elapsed, double SambaCpu);
+
+    /// <summary>Runs an OpenLDAP client tool with <c>-c</c> over LDAPS as the Administrator, then checks the result.</summary>
+    private static async Task<Tool> ToolAsync(SambaDc dc, string tool, string ldif, int users, string check, CancellationToken ct)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"jcadi-bench-{Guid.NewGuid():N}.ldif");
+        await File.WriteAllTextAsync(path, ldif, ct);
+        try
+        {
+            var pid = SambaPid();
+            var cpu = ProcessStats.TreeCpuSeconds(pid);
+            var watch = Stopwatch.StartNew();
+            var result = await Processes.RunAsync(tool, ["-c", "-x", "-H", dc.LdapsUrl, "-D", SambaDc.AdminDn, "-w", SambaDc.AdminPassword, "-f", path],
+                env: LdapTools.TlsEnv(dc.CaPath), timeout: TimeSpan.FromMinutes(30));
+            var elapsed = watch.Elapsed;
+            cpu = ProcessStats.TreeCpuSeconds(pid) - cpu;
+            result.EnsureSuccess($"{tool} -c");
+            var count = await CountAsync(dc, check);
+            if (count != users)
+            {
+                throw new InvalidOperationException($"{tool} left {count} of {users} users matching {check}");
+            }
+
+            return new Tool($"{tool} -c", elapsed, cpu);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private sealed record Drain(TimeSpan Primary, TimeSpan AllDone, double AgentCpu, double SambaCpu, double ControlPlaneCpu, long EpochAtPrimary, long EpochAtEnd);
+
+    private static async Task<Drain> DrainAsync(SambaDc dc, string binary, IReadOnlyList<User> people, bool withPasswords, string directory, CancellationToken ct)
+    {
+        var users = people.Count;
+        await using var cp = await ControlPlaneHost.StartAsync(Path.Combine(directory, "cp"));
+        var domainId = await cp.CreateDomainAsync();
+        var (_, key) = await cp.CreateConnectKeyAsync(domainId);
+        using var agent = new NativeAgentProcess(binary, Path.Combine(directory, "agent"));
+        try
+        {
+            await agent.InstallAsync(cp, dc, key);
+            var ids = new string[users];
+            await ParallelAsync(users, async i => ids[i] = await cp.Client.CreateUserAsync(people[i].Username, people[i].First, people[i].Last,
+                withPasswords ? Password(i) : null), "users created", ct);
+            await ParallelAsync(users, i => cp.BindUserAsync(domainId, ids[i]), "users bound", ct);
+
+            var pid = SambaPid();
+            var sambaCpu = ProcessStats.TreeCpuSeconds(pid);
+            var selfCpu = ProcessStats.CpuSeconds(Environment.ProcessId);
+            var deadline = TimeSpan.FromSeconds(Math.Max(600, users));
+            var filter = withPasswords ? WithPasswordFilter : UserFilter;
+            var start = Stopwatch.GetTimestamp();
+            agent.Start();
+            TimeSpan? primary = null;
+            long epoch = 0;
+            while (true)
+            {
+                CheckAlive(agent);
+                var elapsed = Stopwatch.GetElapsedTime(start);
+                if (elapsed > deadline)
+                {
+                    throw new TimeoutException($"the backlog of {users} users was not drained into Samba after {elapsed.TotalSeconds:0} s");
+                }
+
+                if (primary is null && await cp.Client.PrimaryAgentAsync(domainId) is not null)
+                {
+                    primary = Stopwatch.GetElapsedTime(start);
+                    epoch = await LeaseEpochAsync(cp, domainId);
+                }
+
+                if (primary is not null && await CountAsync(dc, filter) >= users)
+                {
+                    break;
+                }
+
+                await Task.Delay(primary is null ? 50 : 250, ct);
+            }
+
+            var done = Stopwatch.GetElapsedTime(start);
+            return new Drain(primary ?? done, done, ProcessStats.CpuSeconds(agent.Pid), ProcessStats.TreeCpuSeconds(pid) - sambaCpu,
+                ProcessStats.CpuSeconds(Environment.ProcessId) - selfCpu, epoch, await LeaseEpochAsync(cp, domainId));
+        }
+        catch (Exception) when (!string.IsNullOrEmpty(agent.LogTail))
+        {
+            Console.Error.WriteLine($"   agent log (last lines):\n{agent.LogTail}");
+            throw;
+        }
+    }
+
+    /// <summary>Entries under OU=People matching <paramref name="filter"/>: DNs only, paged (Samba returns at most 1,000 a page).</summary>
+    private static async Task<int> CountAsync(SambaDc dc, string filter)
+    {
+        var result = await Processes.RunAsync("ldapsearch",
+            ["-x", "-LLL", "-H", dc.LdapsUrl, "-D", SambaDc.AdminDn, "-w", SambaDc.AdminPassword, "-E", "pr=1000/noprompt", "-b", People, "-s", "one", filter, "1.1"],
+            env: LdapTools.TlsEnv(dc.CaPath));
+        result.EnsureSuccess($"ldapsearch {filter}");
+        return result.Output.Split('\n').Count(l => l.StartsWith("dn: ", StringComparison.Ordinal));
+    }
+
+    private static int SambaPid() =>
+        int.Parse(File.ReadAllText(PidFile).Trim(), CultureInfo.InvariantCulture);
+
+    private static string Password(int i) => $"Bench!Passw0rd{i:D6}";
+
+    private static string Dn(User u) => $"CN={u.DisplayName},{People}";
+
+    /// <summary>The entries the agent's Active Directory writer adds (attributes and values; created disabled).</summary>
+    private static string AddLdif(IEnumerable<User> users)
+    {
+        var text = new StringBuilder();
+        foreach (var u in users)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"""
+                dn: {Dn(u)}
+                objectClass: top
+                objectClass: person
+                objectClass: organizationalPerson
+                objectClass: user
+                sAMAccountName: {u.Username}
+                userPrincipalName: {u.Username}@example.com
+                displayName: {u.DisplayName}
+                userAccountControl: 514
+                givenName: {u.First}
+                sn: {u.Last}
+                mail: {u.Email}
+
+
+                """);
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Each user's password (<c>unicodePwd</c>) and the enable that follows it, as the agent writes them.</summary>
+    private static string PasswordLdif(IReadOnlyList<User> users)
+    {
+        var text = new StringBuilder();
+        for (var i = 0; i < users.Count; i++)
+        {
+            var encoded = Convert.ToBase64String(Encoding.Unicode.GetBytes($"\"{Password(i)}\""));
+            text.Append(CultureInfo.InvariantCulture, $"""
+                dn: {Dn(users[i])}
+                changetype: modify
+                replace: unicodePwd
+                unicodePwd:: {encoded}
+                -
+                replace: userAccountControl
+                userAccountControl: 512
+                -
+
+
+                """);
+        }
+
+        return text.ToString();
+    }
+}
