@@ -18,6 +18,13 @@ internal static class StatusCommand
             Console.WriteLine($"Settings file:     {Path.GetFullPath(path)}");
             Console.WriteLine($"Agent id:          {settings.AgentId ?? "(not enrolled yet)"}");
             Console.WriteLine($"Domain:            {settings.Domain ?? "(not enrolled yet)"}");
+            if (settings.IsImport)
+            {
+                Console.WriteLine("Agent type:        IMPORT (reads the ADI group's members into JumpCloud; never writes to the directory)");
+                Console.WriteLine($"Import group:      {settings.ImportGroupDn}");
+                Console.WriteLine($"Poll interval:     {settings.PollSeconds} s (`run`; `import --once` makes one pass)");
+            }
+
             foreach (var (name, value) in settings.Describe())
             {
                 Console.WriteLine($"{name + ":",-32} {value}");
@@ -33,7 +40,19 @@ internal static class StatusCommand
             {
                 unhealthy = status.Unhealthy(pid => IsAgentRunning(pid, path));
                 Console.WriteLine($"Connection:        {status.State} (as of {status.UpdatedAt:O})");
-                Console.WriteLine($"Latest sync:       {status.LastBatch ?? "(none yet)"}{(status.LastBatchAt is { } at ? $" at {at:O}" : "")}");
+                if (settings.IsImport)
+                {
+                    Console.WriteLine($"Latest import:     {status.LastImport ?? "(none yet)"}{(status.LastImportAt is { } importedAt ? $" at {importedAt:O}" : "")}");
+                    if (status.LastPollAt is { } polled && polled != status.LastImportAt)
+                    {
+                        Console.WriteLine($"Latest poll:       no changes at {polled:O}");
+                    }
+                }
+                else
+                {
+                    Console.WriteLine($"Latest sync:       {status.LastBatch ?? "(none yet)"}{(status.LastBatchAt is { } at ? $" at {at:O}" : "")}");
+                }
+
                 if (status.DescribeProgress() is { } progress)
                 {
                     Console.WriteLine($"Progress:          {progress}");

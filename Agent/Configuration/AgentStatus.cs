@@ -18,6 +18,13 @@ public sealed class AgentStatus
     public string? LastReconcile { get; set; }
     public DateTimeOffset? LastReconcileAt { get; set; }
 
+    /// <summary>An IMPORT agent's last report: its summary as the control plane answered it, and when.</summary>
+    public string? LastImport { get; set; }
+    public DateTimeOffset? LastImportAt { get; set; }
+
+    /// <summary>An IMPORT agent's last read of the directory (a report sent, or nothing changed).</summary>
+    public DateTimeOffset? LastPollAt { get; set; }
+
     /// <summary>The primary's current (or last) sync run: entries applied of those the domain had queued.</summary>
     public bool ProgressRunning { get; set; }
     public long ProgressDone { get; set; }

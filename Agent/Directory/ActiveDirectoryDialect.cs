@@ -20,6 +20,8 @@ internal sealed class ActiveDirectoryDialect(DirectorySearch ldap, DirectoryScop
 
     public override DirectoryFlavor Flavor => DirectoryFlavor.ActiveDirectory;
 
+    protected override string AnchorFromValue(byte[] value) => value.Length == 16 ? new Guid(value).ToString() : "";
+
     /// <summary>
     /// Values of <c>member</c> asked for per read; null (the default) leaves it to the DC, which returns at most its
     /// MaxValRange (1500 on Windows) and names the rest as ranges. A smaller size (the agent setting
@@ -76,20 +78,21 @@ internal sealed class ActiveDirectoryDialect(DirectorySearch ldap, DirectoryScop
     {
         var displayName = DisplayName(user);
         var dn = $"CN={LdapEscape.DnValue(displayName)},{Scope.RootDn}";
+        string anchor;
         try
         {
-            Ldap.Send(NewUser(dn, user, displayName));
+            anchor = AddReadingAnchor(NewUser(dn, user, displayName));
         }
         catch (DirectoryOperationException ex) when (ex.Response?.ResultCode == ResultCode.EntryAlreadyExists)
         {
             // Another account already has this common name: keep both apart by the unique username.
             dn = $"CN={LdapEscape.DnValue($"{displayName} ({user.Username})")},{Scope.RootDn}";
-            Ldap.Send(NewUser(dn, user, displayName));
+            anchor = AddReadingAnchor(NewUser(dn, user, displayName));
         }
 
         // Enabled once its password is set: the control plane sends the user's password right after this entry when
         // it has one; until then the status says what the administrator must do.
-        return ApplyResult.Applied(ReadAnchor(dn), user.Suspended ? "" : UserWriter.PasswordPendingNote);
+        return ApplyResult.Applied(anchor, user.Suspended ? "" : UserWriter.PasswordPendingNote);
     }
 
     private AddRequest NewUser(string dn, UserUpsert user, string displayName)

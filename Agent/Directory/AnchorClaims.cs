@@ -7,17 +7,35 @@ namespace JumpCloudAdi.Agent.Directory;
 /// control plane recorded (sent with every upsert, and for the whole domain by the reconcile a new primary gets) and
 /// the ones this agent's own writes reported. The writer refuses to write an entry for an object when its anchor
 /// belongs to another one: two JumpCloud names that the directory folds to one (case) must not share an account.
-/// Compact (a GUID and a 12-byte id per entry) so a large domain costs little memory.
+/// Compact (a GUID and a 12-byte id per entry) so a large domain costs little memory. Shared by the writer's lanes (one lock).
 /// </summary>
 public sealed class AnchorClaims
 {
     private readonly Dictionary<Guid, ObjectRef> _compact = [];
     private readonly Dictionary<string, string> _other = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lock _lock = new();
 
-    public int Count => _compact.Count + _other.Count;
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _compact.Count + _other.Count;
+            }
+        }
+    }
 
     /// <summary>Records that <paramref name="anchor"/> is the entry of <paramref name="objectId"/> (and of no other object).</summary>
     public void Claim(string anchor, string objectId)
+    {
+        lock (_lock)
+        {
+            ClaimLocked(anchor, objectId);
+        }
+    }
+
+    private void ClaimLocked(string anchor, string objectId)
     {
         if (string.IsNullOrEmpty(anchor) || string.IsNullOrEmpty(objectId))
         {
@@ -36,6 +54,14 @@ public sealed class AnchorClaims
 
     /// <summary>The object another than <paramref name="objectId"/> that owns <paramref name="anchor"/>, or null.</summary>
     public string? OwnerOtherThan(string anchor, string objectId)
+    {
+        lock (_lock)
+        {
+            return OwnerOtherThanLocked(anchor, objectId);
+        }
+    }
+
+    private string? OwnerOtherThanLocked(string anchor, string objectId)
     {
         if (string.IsNullOrEmpty(anchor) || string.IsNullOrEmpty(objectId))
         {
@@ -57,6 +83,14 @@ public sealed class AnchorClaims
 
     /// <summary>The object left the domain: its entry is no longer claimed (a later object may take it over).</summary>
     public void Release(string objectId)
+    {
+        lock (_lock)
+        {
+            ReleaseLocked(objectId);
+        }
+    }
+
+    private void ReleaseLocked(string objectId)
     {
         if (string.IsNullOrEmpty(objectId))
         {

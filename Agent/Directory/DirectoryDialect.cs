@@ -52,6 +52,26 @@ internal abstract class DirectoryDialect(DirectorySearch ldap, DirectoryScope sc
         return response.Entries.Count > 0 ? AnchorOf(response.Entries[0]) : "";
     }
 
+    /// <summary>
+    /// Adds the entry and returns its anchor: from the add's own response when the directory offers the post-read
+    /// control (RFC 4527; OpenLDAP does), else read back with a second request (AD and Samba do not offer it).
+    /// </summary>
+    public string AddReadingAnchor(AddRequest add)
+    {
+        ArgumentNullException.ThrowIfNull(add);
+        var postRead = RootDse.Controls.Contains(PostReadControl.Oid);
+        if (postRead)
+        {
+            add.Controls.Add(PostReadControl.Create(AnchorAttribute));
+        }
+
+        var response = Ldap.Send(add);
+        return postRead && PostReadControl.FirstValue(response, AnchorAttribute) is { } value ? AnchorFromValue(value) : ReadAnchor(add.DistinguishedName);
+    }
+
+    /// <summary>The anchor in its text form from the raw value of <see cref="AnchorAttribute"/>.</summary>
+    protected abstract string AnchorFromValue(byte[] value);
+
     /// <summary>The anchor of <paramref name="entry"/> (now at <paramref name="dn"/>: a rename keeps it), read back only if the search did not return it.</summary>
     public string AnchorOf(SearchResultEntry entry, string dn) => AnchorOf(entry) is { Length: > 0 } anchor ? anchor : ReadAnchor(dn);
 

@@ -15,19 +15,27 @@ namespace JumpCloudAdi.Agent.Directory;
 public sealed class DirectoryWriter : IChangeWriter
 {
     private readonly DirectoryDialect _dialect;
-    private readonly AnchorClaims _claims = new();
+    private readonly AnchorClaims _claims;
+    private readonly LdapConnection _connection;
+    private readonly RootDse _rootDse;
+    private readonly AgentSettings _settings;
+    private readonly bool _encrypted;
+    private readonly PasswordOpener? _passwords;
     private readonly UserFinder _users;
     private readonly GroupGraph _groups;
     private readonly UserWriter _userWriter;
     private readonly GroupWriter _groupWriter;
 
-    private DirectoryWriter(LdapConnection connection, RootDse rootDse, AgentSettings settings, bool encrypted, PasswordOpener? passwords)
+    private DirectoryWriter(LdapConnection connection, RootDse rootDse, AgentSettings settings, bool encrypted, PasswordOpener? passwords,
+        DirectoryWriter? primary = null)
     {
+        (_connection, _rootDse, _settings, _encrypted, _passwords) = (connection, rootDse, settings, encrypted, passwords);
+        _claims = primary?._claims ?? new AnchorClaims();
         var ldap = new DirectorySearch(connection);
         var scope = DirectoryScope.From(settings);
         _dialect = DirectoryDialect.For(ldap, scope, settings, rootDse);
         var ownership = new Ownership(_dialect, _claims);
-        _users = new UserFinder(ldap, _dialect, scope);
+        _users = new UserFinder(ldap, _dialect, scope, primary?._users.Known);
         _groups = new GroupGraph(ldap, _dialect, scope);
         _userWriter = new UserWriter(ldap, _dialect, scope, settings, _users, _groups, ownership, encrypted, passwords);
         _groupWriter = new GroupWriter(ldap, _dialect, scope, settings, _users, _groups, ownership);
@@ -38,6 +46,64 @@ public sealed class DirectoryWriter : IChangeWriter
         new(connection, rootDse, settings, encrypted, passwords);
 
     public DirectoryFlavor Flavor => _dialect.Flavor;
+
+    /// <summary>
+    /// A writer on another connection to the same directory that applies entries alongside this one: it shares what
+    /// this writer looked ahead and which object each anchor belongs to. Only entries with a
+    /// <see cref="ConcurrencyKey"/> are given to a lane. Dispose the connection after the writer's last use.
+    /// </summary>
+    public DirectoryWriter Lane(LdapConnection connection) => new(connection, _rootDse, _settings, _encrypted, _passwords, this);
+
+    /// <summary>Whether entries may be written side by side on this directory (see <see cref="ConcurrencyKey"/>).</summary>
+    public bool WritesSideBySide => Flavor == DirectoryFlavor.OpenLdap;
+
+    /// <summary>
+    /// The one thing <paramref name="change"/> writes, for entries that may be written alongside others (after
+    /// <see cref="LookAhead"/>): two entries with the same key are written in order, entries with different keys touch
+    /// different directory entries. Null when the entry must be written alone, after every earlier entry and before
+    /// every later one: anything but a user's upsert or password; a user whose name is not plain ASCII (the directory
+    /// may fold it to another one by rules this side does not repeat); a rename (its old name is another entry's key);
+    /// an entry of a directory that names users by something else than the username (AD: by display name).
+    /// </summary>
+    public string? ConcurrencyKey(Change change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        if (!WritesSideBySide)
+        {
+            return null;
+        }
+
+        switch (change.KindCase)
+        {
+            case Change.KindOneofCase.UserUpsert:
+                var user = change.UserUpsert;
+                var key = Fold(user.Username);
+                if (key is null)
+                {
+                    return null;
+                }
+
+                if (!string.IsNullOrEmpty(user.Anchor))
+                {
+                    // Found by its anchor: renamed unless every name the entry has now is this one.
+                    var names = _users.KnownNamesOf(user.Anchor);
+                    if (names is null || names.Any(n => Fold(n) != key))
+                    {
+                        return null;
+                    }
+                }
+
+                return key;
+            case Change.KindOneofCase.PasswordSet:
+                return Fold(change.PasswordSet.Username);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The username in upper case when it is plain printable ASCII (case is the only folding then); null otherwise.</summary>
+    private static string? Fold(string username) =>
+        username.Length > 0 && username.All(c => c is >= ' ' and <= '~') ? username.ToUpperInvariant() : null;
 
     public ApplyResult Apply(Change change)
     {

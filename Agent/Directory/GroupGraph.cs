@@ -9,11 +9,17 @@ namespace JumpCloudAdi.Agent.Directory;
 /// </summary>
 internal sealed class GroupGraph(DirectorySearch ldap, DirectoryDialect dialect, DirectoryScope scope)
 {
+    /// <summary>What <see cref="FindGroup"/> found: the synced group, or a foreign one of that name; whether the synced group is known to be nested in the sync group.</summary>
+    public readonly record struct Found(SearchResultEntry? Managed, SearchResultEntry? Foreign, bool Nested = false)
+    {
+        public void Deconstruct(out SearchResultEntry? managed, out SearchResultEntry? foreign) => (managed, foreign) = (Managed, Foreign);
+    }
+
     /// <summary>
     /// Finds a synced group: by anchor when known, else by name among the sync group's members. A group of that name
     /// beside the sync group that is not its member is returned as <c>Foreign</c>: it is not ours.
     /// </summary>
-    public (SearchResultEntry? Managed, SearchResultEntry? Foreign) FindGroup(string anchor, string name)
+    public Found FindGroup(string anchor, string name)
     {
         if (!string.IsNullOrEmpty(anchor))
         {
@@ -21,7 +27,7 @@ internal sealed class GroupGraph(DirectorySearch ldap, DirectoryDialect dialect,
                 "cn", dialect.MemberRequest, dialect.AnchorAttribute);
             if (byAnchor is not null && !DnText.Same(byAnchor.DistinguishedName, scope.SyncGroupDn))
             {
-                return (byAnchor, null);
+                return new(byAnchor, null);
             }
         }
 
@@ -29,12 +35,12 @@ internal sealed class GroupGraph(DirectorySearch ldap, DirectoryDialect dialect,
             "cn", dialect.MemberRequest, dialect.AnchorAttribute);
         if (byName is null)
         {
-            return (null, null);
+            return new(null, null);
         }
 
         return !DnText.Same(byName.DistinguishedName, scope.SyncGroupDn) && ManagedGroupDns().Contains(byName.DistinguishedName)
-            ? (byName, null)
-            : (null, byName);
+            ? new(byName, null, Nested: true)
+            : new(null, byName);
     }
 
     /// <summary>The DNs of the synced groups (the sync group's members).</summary>

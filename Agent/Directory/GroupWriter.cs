@@ -19,7 +19,8 @@ internal sealed class GroupWriter(DirectorySearch ldap, DirectoryDialect dialect
             return ApplyResult.Failed((int)ResultCode.ConstraintViolation, "the group has no name");
         }
 
-        var (existing, foreign) = groups.FindGroup(group.Anchor, group.Name);
+        var found = groups.FindGroup(group.Anchor, group.Name);
+        var (existing, foreign) = found;
         if (foreign is not null)
         {
             return ApplyResult.Failed((int)ResultCode.EntryAlreadyExists,
@@ -31,11 +32,12 @@ internal sealed class GroupWriter(DirectorySearch ldap, DirectoryDialect dialect
             return refused;
         }
 
-        string dn;
+        string dn, anchor;
+        var nested = found.Nested;
         if (existing is null)
         {
             dn = $"CN={LdapEscape.DnValue(group.Name)},{scope.GroupContainerDn}";
-            ldap.Send(dialect.NewGroup(dn, group.Name));
+            anchor = dialect.AddReadingAnchor(dialect.NewGroup(dn, group.Name));
         }
         else
         {
@@ -43,12 +45,20 @@ internal sealed class GroupWriter(DirectorySearch ldap, DirectoryDialect dialect
             if (!string.Equals(existing.FirstValue("cn"), group.Name, StringComparison.Ordinal))
             {
                 dn = dialect.RenameGroup(dn, group.Name);
+                nested = false;
             }
+
+            // A rename keeps the anchor: the one the search returned.
+            anchor = dialect.AnchorOf(existing, dn);
         }
 
-        // Nested in the sync group, which makes it the parent of every synced group.
-        groups.AddMember(scope.SyncGroupDn, dn);
-        return ApplyResult.Applied(dialect.ReadAnchor(dn));
+        // Nested in the sync group, which makes it the parent of every synced group (found by name among its members: it is).
+        if (!nested)
+        {
+            groups.AddMember(scope.SyncGroupDn, dn);
+        }
+
+        return ApplyResult.Applied(anchor);
     }
 
     public ApplyResult Disconnect(GroupDisconnect group)
@@ -133,7 +143,8 @@ internal sealed class GroupWriter(DirectorySearch ldap, DirectoryDialect dialect
             }
         }
 
-        var anchor = dialect.ReadAnchor(group.DistinguishedName);
+        // The group was read with its anchor (a membership change does not move it).
+        var anchor = dialect.AnchorOf(group, group.DistinguishedName);
         if (missing.Count > 0)
         {
             return ApplyResult.Failed((int)ResultCode.NoSuchObject, $"members not found in {scope.RootDn}: {string.Join(", ", missing)}");

@@ -19,4 +19,10 @@ internal interface IChangeWriter
     void LookAhead(IEnumerable<Change> changes);
 
     void ForgetLookAhead();
+
+    /// <summary>
+    /// After <see cref="LookAhead"/>: what <paramref name="change"/> writes, when it may be written alongside other entries
+    /// (entries with the same key stay in order); null when it must be written alone.
+    /// </summary>
+    string? ConcurrencyKey(Change change);
 }

@@ -4,7 +4,8 @@ namespace JumpCloudAdi.Agent.Directory;
 /// What one search for many users at once told about each username and anchor asked for: the one entry it names, or
 /// that there is none. A key is only known when the answer is unambiguous: a key two entries answer, or any absence
 /// in a result holding an entry no asked key explains (the server matched by rules this side does not repeat), stays
-/// unknown and is searched for on its own. <see cref="Forget"/> drops what a write may have made wrong.
+/// unknown and is searched for on its own. <see cref="Forget"/> drops what a write may have made wrong. Safe to use
+/// from the writer's lanes at once (one lock).
 /// </summary>
 internal sealed class KnownEntries<TEntry>(Func<TEntry, string> dnOf, Func<TEntry, IEnumerable<string>> namesOf, Func<TEntry, string> anchorOf)
     where TEntry : class
@@ -12,12 +13,25 @@ internal sealed class KnownEntries<TEntry>(Func<TEntry, string> dnOf, Func<TEntr
     private readonly Dictionary<string, TEntry?> _byName = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, TEntry?> _byAnchor = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, List<(bool Anchor, string Key)>> _keysByDn = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lock _lock = new();
 
     /// <summary>True when the username's entry is known; <paramref name="entry"/> is then null if there is none.</summary>
-    public bool TryGetByName(string name, out TEntry? entry) => _byName.TryGetValue(name, out entry);
+    public bool TryGetByName(string name, out TEntry? entry)
+    {
+        lock (_lock)
+        {
+            return _byName.TryGetValue(name, out entry);
+        }
+    }
 
     /// <summary>True when the anchor's entry is known; <paramref name="entry"/> is then null if there is none.</summary>
-    public bool TryGetByAnchor(string anchor, out TEntry? entry) => _byAnchor.TryGetValue(anchor, out entry);
+    public bool TryGetByAnchor(string anchor, out TEntry? entry)
+    {
+        lock (_lock)
+        {
+            return _byAnchor.TryGetValue(anchor, out entry);
+        }
+    }
 
     /// <summary>Records the answer of one search for <paramref name="names"/> or <paramref name="anchors"/>.</summary>
     public void Record(IReadOnlyCollection<string> names, IReadOnlyCollection<string> anchors, IReadOnlyList<TEntry> entries)
@@ -46,14 +60,17 @@ internal sealed class KnownEntries<TEntry>(Func<TEntry, string> dnOf, Func<TEntr
             explained &= matched;
         }
 
-        foreach (var name in askedNames)
+        lock (_lock)
         {
-            Learn(_byName, false, name, byName, explained);
-        }
+            foreach (var name in askedNames)
+            {
+                Learn(_byName, false, name, byName, explained);
+            }
 
-        foreach (var anchor in askedAnchors)
-        {
-            Learn(_byAnchor, true, anchor, byAnchor, explained);
+            foreach (var anchor in askedAnchors)
+            {
+                Learn(_byAnchor, true, anchor, byAnchor, explained);
+            }
         }
     }
 
@@ -62,6 +79,14 @@ internal sealed class KnownEntries<TEntry>(Func<TEntry, string> dnOf, Func<TEntr
     /// entry (its old username after a rename): the next lookup of any of them searches the directory again.
     /// </summary>
     public void Forget(string name, string anchor)
+    {
+        lock (_lock)
+        {
+            ForgetLocked(name, anchor);
+        }
+    }
+
+    private void ForgetLocked(string name, string anchor)
     {
         var dns = new List<string>();
         if (!string.IsNullOrEmpty(name) && _byName.Remove(name, out var byName) && byName is not null)
@@ -88,9 +113,12 @@ internal sealed class KnownEntries<TEntry>(Func<TEntry, string> dnOf, Func<TEntr
 
     public void Clear()
     {
-        _byName.Clear();
-        _byAnchor.Clear();
-        _keysByDn.Clear();
+        lock (_lock)
+        {
+            _byName.Clear();
+            _byAnchor.Clear();
+            _keysByDn.Clear();
+        }
     }
 
     private void Learn(Dictionary<string, TEntry?> known, bool isAnchor, string key, Dictionary<string, List<TEntry>> found, bool explained)

@@ -25,6 +25,8 @@ internal sealed class OpenLdapDialect(DirectorySearch ldap, DirectoryScope scope
 
     public override DirectoryFlavor Flavor => DirectoryFlavor.OpenLdap;
 
+    protected override string AnchorFromValue(byte[] value) => Encoding.UTF8.GetString(value);
+
     public override string UserFilter => "(objectClass=inetOrgPerson)";
 
     public override string UsernameAttribute => "uid";
@@ -64,15 +66,7 @@ internal sealed class OpenLdapDialect(DirectorySearch ldap, DirectoryScope scope
             }
         }
 
-        // With the post-read control the add's response carries the new entryUUID; without it, read it back.
-        var postRead = RootDse.Controls.Contains(PostReadControl.Oid);
-        if (postRead)
-        {
-            add.Controls.Add(PostReadControl.Create("entryUUID"));
-        }
-
-        var response = Ldap.Send(add);
-        var anchor = postRead && PostReadControl.FirstValue(response, "entryUUID") is { } uuid ? Encoding.UTF8.GetString(uuid) : ReadAnchor(dn);
+        var anchor = AddReadingAnchor(add);
         return ApplyResult.Applied(anchor, note);
     }
 

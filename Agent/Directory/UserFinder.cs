@@ -17,13 +17,24 @@ internal sealed class UserFinder
     private readonly DirectoryScope _scope;
     private readonly KnownEntries<SearchResultEntry> _known;
 
-    public UserFinder(DirectorySearch ldap, DirectoryDialect dialect, DirectoryScope scope)
+    /// <param name="known">What another finder looks ahead for the batch (a lane of the writer shares it); null: its own.</param>
+    public UserFinder(DirectorySearch ldap, DirectoryDialect dialect, DirectoryScope scope, KnownEntries<SearchResultEntry>? known = null)
     {
         _ldap = ldap;
         _dialect = dialect;
         _scope = scope;
-        _known = NewKnownEntries();
+        _known = known ?? NewKnownEntries();
     }
+
+    /// <summary>What this finder learnt ahead, to share with a lane.</summary>
+    public KnownEntries<SearchResultEntry> Known => _known;
+
+    /// <summary>
+    /// The usernames the look-ahead found on the entry with <paramref name="anchor"/>; null when that is not known
+    /// (not looked ahead, forgotten since, or no such entry).
+    /// </summary>
+    public IEnumerable<string>? KnownNamesOf(string anchor) =>
+        _known.TryGetByAnchor(anchor, out var entry) && entry is not null ? entry.AllValues(_dialect.UsernameAttribute) : null;
 
     public KnownEntries<SearchResultEntry> NewKnownEntries() =>
         new(e => e.DistinguishedName, e => e.AllValues(_dialect.UsernameAttribute), _dialect.AnchorOf);

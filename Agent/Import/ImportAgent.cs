@@ -25,6 +25,7 @@ public sealed class ImportAgent(string configPath, AgentSettings settings, ILogg
 
     private static readonly TimeSpan _heartbeat = TimeSpan.FromSeconds(1);
     private readonly ImportDelta _delta = new();
+    private readonly AgentStatus _status = new();
 
     /// <summary><c>import --once</c>: one full pass, its summary written to <paramref name="output"/>.</summary>
     public async Task<ImportSummary> RunOnceAsync(TextWriter output, CancellationToken ct)
@@ -40,6 +41,8 @@ public sealed class ImportAgent(string configPath, AgentSettings settings, ILogg
         var (report, _, _) = _delta.Build(snapshot);
         report.Once = true;
         var summary = await SendAsync(new AgentGateway.AgentGatewayClient(channel), WithOptions(report), ct);
+        Imported(Describe(summary, report));
+        Report("finished (import --once)", pid: 0);
         await output.WriteLineAsync(Describe(summary, report));
         foreach (var skip in summary.Skipped)
         {
@@ -69,6 +72,7 @@ public sealed class ImportAgent(string configPath, AgentSettings settings, ILogg
                 using var session = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 var connection = SessionAsync(client, session.Token);
                 AgentLog.Connected(logger, settings.ControlPlaneUrl, settings.LdapUrl, rootDse.Flavor.ToString());
+                Report("connected (import agent)");
                 try
                 {
                     while (!ct.IsCancellationRequested && !connection.IsCompleted)
@@ -85,11 +89,15 @@ public sealed class ImportAgent(string configPath, AgentSettings settings, ILogg
                             var summary = await SendAsync(client, WithOptions(report), ct);
                             _delta.Accepted(users, groups);
                             ImportLog.Reported(logger, Describe(summary, report));
+                            Imported(Describe(summary, report));
                         }
                         else
                         {
                             _delta.Accepted(users, groups);
                         }
+
+                        _status.LastPollAt = DateTimeOffset.UtcNow;
+                        Report("connected (import agent)");
 
                         backoff.Reset();
                         await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(settings.PollSeconds), ct), connection);
@@ -125,9 +133,37 @@ public sealed class ImportAgent(string configPath, AgentSettings settings, ILogg
                 // A report that did not arrive may or may not have been applied: the next one is a full pass.
                 _delta.Reset();
                 var delay = backoff.Next();
-                AgentLog.Reconnecting(logger, ex is RpcException rpc ? $"control plane: {rpc.StatusCode} {rpc.Status.Detail}" : ex.Message, (long)delay.TotalMilliseconds);
+                var why = ex is RpcException rpc ? $"control plane: {rpc.StatusCode} {rpc.Status.Detail}" : ex.Message;
+                AgentLog.Reconnecting(logger, why, (long)delay.TotalMilliseconds);
+                Report("reconnecting", why);
                 await Task.Delay(delay, ct);
             }
+        }
+    }
+
+    private void Imported(string summary)
+    {
+        _status.LastImport = summary;
+        _status.LastImportAt = DateTimeOffset.UtcNow;
+        _status.LastPollAt = _status.LastImportAt;
+    }
+
+    /// <summary>Writes the status file <c>status</c> reads (informational: a failure to write never stops importing).</summary>
+    private void Report(string state, string? error = null, int? pid = null)
+    {
+        _status.State = state;
+        _status.Pid = pid ?? Environment.ProcessId;
+        _status.UpdatedAt = DateTimeOffset.UtcNow;
+        _status.LastError = error ?? _status.LastError;
+        try
+        {
+            _status.Write(configPath);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
         }
     }
 

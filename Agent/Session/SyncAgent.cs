@@ -60,6 +60,7 @@ public sealed class SyncAgent
 
             var writer = DirectoryWriter.Create(directory.Connection, directory.RootDse, _settings, directory.Encrypted,
                 new PasswordOpener(_settings.AgentId!, _settings.AgentPrivateKey));
+            using var lanes = OpenLanes(writer);
             using var channel = ControlPlaneChannel.Create(_settings);
             var client = new AgentGateway.AgentGatewayClient(channel);
             var headers = new Metadata
@@ -69,7 +70,8 @@ public sealed class SyncAgent
             };
             var hello = new Hello { Hostname = Environment.MachineName, HostType = HostType(), Version = Version };
             hello.Settings.Add(_settings.Describe());
-            var session = new ControlPlaneSession(_lease, _resend, new BatchApplier(writer, _lease, _resend, _status, _logger), _status, _time, _logger);
+            var applier = new BatchApplier(writer, _lease, _resend, _status, _logger, lanes.Writers);
+            var session = new ControlPlaneSession(_lease, _resend, applier, _status, _time, _logger);
             await session.RunAsync(t => client.Connect(headers, cancellationToken: t), hello,
                 () => AgentLog.Connected(_logger, _settings.ControlPlaneUrl, _settings.LdapUrl, writer.Flavor.ToString()),
                 loop.Backoff.Reset, token);
@@ -102,6 +104,42 @@ public sealed class SyncAgent
             ldap.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Connections beside the first one on which entries are written side by side (<see cref="SideBySide"/> writes in
+    /// flight in all), where the directory allows it (OpenLDAP); none otherwise.
+    /// </summary>
+    private Lanes OpenLanes(DirectoryWriter writer)
+    {
+        var lanes = new Lanes();
+        try
+        {
+            for (var i = 1; writer.WritesSideBySide && i < SideBySide; i++)
+            {
+                var connection = new LdapConnector(_settings, StateDirectory(_configPath)).Connect();
+                lanes.Connections.Add(connection);
+                lanes.Writers.Add(writer.Lane(connection));
+            }
+
+            return lanes;
+        }
+        catch
+        {
+            lanes.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>How many writes are in flight at most (one per connection).</summary>
+    internal const int SideBySide = 2;
+
+    private sealed class Lanes : IDisposable
+    {
+        public List<System.DirectoryServices.Protocols.LdapConnection> Connections { get; } = [];
+        public List<IChangeWriter> Writers { get; } = [];
+
+        public void Dispose() => Connections.ForEach(c => c.Dispose());
     }
 
     private sealed record OpenDirectoryConnection(System.DirectoryServices.Protocols.LdapConnection Connection, RootDse RootDse, bool Encrypted) : IDisposable

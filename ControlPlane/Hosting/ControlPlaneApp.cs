@@ -121,7 +121,7 @@ public static class ControlPlaneApp
         builder.Services.TryAddSingleton(PasswordKeyProviders.Create);
         builder.Services.TryAddScoped<PasswordVault>();
         builder.Services.TryAddScoped<Reconciler>();
-        builder.Services.TryAddScoped<JumpCloudAdi.ControlPlane.Import.IImportWriter, JumpCloudAdi.ControlPlane.Import.DbImportWriter>();
+        builder.Services.TryAddScoped<JumpCloudAdi.ControlPlane.Import.ImportCommands>();
         builder.Services.TryAddScoped<JumpCloudAdi.ControlPlane.Import.ImportProcessor>();
         builder.Services.TryAddScoped<ConnectKeyService>();
         builder.Services.AddUserAndGroupCommands();

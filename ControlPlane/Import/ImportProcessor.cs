@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Google.Protobuf;
+using JumpCloudAdi.ControlPlane.Commands.Groups;
+using JumpCloudAdi.ControlPlane.Commands.Users;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Sync;
 using JumpCloudAdi.Protocol;
@@ -13,74 +15,98 @@ namespace JumpCloudAdi.ControlPlane.Import;
 /// over (an existing user of the same username) or dissociated (deleted or unbound, per the agent's setting); groups
 /// nested in the ADI group become user groups with their members; a user that cannot be imported is skipped with the
 /// reason. The run's summary is stored (<see cref="ImportRun"/>) and returned.
+/// Every user, group and membership write goes through the same commands as the REST API (their checks, their change
+/// entries), joined to the run's transaction (<see cref="ChangeLog.RunAsync"/>): a command that refuses leaves nothing
+/// and its user is skipped with its reason. No loops: while the run applies, the entries those commands would append
+/// to the import's own domain about users imported from it are not appended (the directory already holds what they
+/// say; a sync agent must not write them back), and the anchor of each imported user (<see cref="ImportedObject"/>)
+/// is the one a sync agent of that domain is told to find its account by.
 /// </summary>
-public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, IImportWriter writer, TimeProvider time)
+public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, TimeProvider time, ImportCommands commands)
 {
     public const string SourceType = "ActiveDirectory";
     public const string DissociateRemove = "remove";
     public const string DissociateUnbind = "unbind";
     public const string TakeoverSkip = "skip";
 
-    public Task<ImportSummary> ApplyAsync(string domainId, string agentId, ImportReport report, CancellationToken ct) =>
-        log.RunAsync(async () =>
+    public async Task<ImportSummary> ApplyAsync(string domainId, string agentId, ImportReport report, CancellationToken ct)
+    {
+        try
         {
-            var run = new Run(report) { DomainId = domainId };
-            var now = time.GetUtcNow();
-            var imported = await db.ImportedObjects.Where(o => o.DomainId == domainId).ToListAsync(ct);
-            var users = imported.Where(o => o.Kind == ImportedObjectKinds.User).ToDictionary(o => o.Anchor, StringComparer.Ordinal);
-            var groups = imported.Where(o => o.Kind == ImportedObjectKinds.Group).ToDictionary(o => o.Anchor, StringComparer.Ordinal);
-            var newUsers = new HashSet<string>(StringComparer.Ordinal);
+            return await log.RunAsync(() => ApplyOnceAsync(domainId, agentId, report, ct), ct);
+        }
+        finally
+        {
+            log.Suppress = null;
+        }
+    }
 
-            // Users first (groups refer to them), then who left, then the groups and their members.
-            var leaving = new HashSet<string>(report.RemovedUserAnchors, StringComparer.Ordinal);
-            foreach (var reported in report.Users)
+    private async Task<ImportSummary> ApplyOnceAsync(string domainId, string agentId, ImportReport report, CancellationToken ct)
+    {
+        var run = new Run(report) { DomainId = domainId };
+        var now = time.GetUtcNow();
+        var imported = await db.ImportedObjects.Where(o => o.DomainId == domainId).ToListAsync(ct);
+        var users = imported.Where(o => o.Kind == ImportedObjectKinds.User).ToDictionary(o => o.Anchor, StringComparer.Ordinal);
+        var groups = imported.Where(o => o.Kind == ImportedObjectKinds.Group).ToDictionary(o => o.Anchor, StringComparer.Ordinal);
+        var newUsers = new HashSet<string>(StringComparer.Ordinal);
+        run.FromDirectory.UnionWith(users.Values.Select(u => u.ObjectId));
+        log.Suppress = (domain, change) => domain == domainId && UserOf(change) is { } id && run.FromDirectory.Contains(id);
+
+        // Users first (groups refer to them), then who left, then the groups and their members.
+        var leaving = new HashSet<string>(report.RemovedUserAnchors, StringComparer.Ordinal);
+        foreach (var reported in report.Users)
+        {
+            if (reported.Disabled)
             {
-                if (reported.Disabled)
+                if (!users.ContainsKey(reported.Anchor))
                 {
-                    if (!users.ContainsKey(reported.Anchor))
-                    {
-                        run.Skip(reported, "disabled in Active Directory");
-                    }
-
-                    leaving.Add(reported.Anchor);
-                    continue;
+                    run.Skip(reported, "disabled in Active Directory");
                 }
 
-                if (await ImportUserAsync(reported, users, run, now, ct) is { } created)
-                {
-                    newUsers.Add(created);
-                }
+                leaving.Add(reported.Anchor);
+                continue;
             }
 
-            if (report.Full)
+            if (await ImportUserAsync(reported, users, run, now, ct) is { } created)
             {
-                var listed = report.Users.Where(u => !u.Disabled).Select(u => u.Anchor).ToHashSet(StringComparer.Ordinal);
-                leaving.UnionWith(users.Keys.Where(a => !listed.Contains(a)));
+                newUsers.Add(created);
             }
+        }
 
-            var left = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var anchor in leaving.Order(StringComparer.Ordinal))
+        if (report.Full)
+        {
+            var listed = report.Users.Where(u => !u.Disabled).Select(u => u.Anchor).ToHashSet(StringComparer.Ordinal);
+            leaving.UnionWith(users.Keys.Where(a => !listed.Contains(a)));
+        }
+
+        var left = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var anchor in leaving.Order(StringComparer.Ordinal))
+        {
+            if (users.Remove(anchor, out var mapping))
             {
-                if (users.Remove(anchor, out var mapping))
-                {
-                    left.Add(mapping.ObjectId);
-                    await DissociateUserAsync(mapping, report.Options?.UserDissociationAction, run, ct);
-                }
+                left.Add(mapping.ObjectId);
+                await DissociateUserAsync(mapping, report.Options?.UserDissociationAction, run, ct);
             }
+        }
 
-            await ImportGroupsAsync(domainId, report, users, groups, newUsers, leaving, left, run, now, ct);
+        await ImportGroupsAsync(domainId, report, users, groups, newUsers, leaving, left, run, now, ct);
 
-            var entry = run.ToEntity(domainId, agentId, now);
-            db.ImportRuns.Add(entry);
-            await log.CommitAsync(ct);
-            return run.ToSummary(entry.Id);
-        }, ct);
+        var entry = run.ToEntity(domainId, agentId, now);
+        db.ImportRuns.Add(entry);
+        await log.CommitAsync(ct);
+        return run.ToSummary(entry.Id);
+    }
+
+    /// <summary>The user an entry is about (its upsert, disconnection or password), or null for a group's.</summary>
+    private static string? UserOf(Change change) => change.KindCase switch
+    {
+        Change.KindOneofCase.UserUpsert or Change.KindOneofCase.UserDisconnect or Change.KindOneofCase.PasswordSet => History.ChangeObjects.IdOf(change),
+        _ => null,
+    };
 
     /// <summary>Creates, updates or takes over one reported user; the id of a user created or taken over this run.</summary>
     private async Task<string?> ImportUserAsync(ImportedUser reported, Dictionary<string, ImportedObject> users, Run run, DateTimeOffset now, CancellationToken ct)
     {
-        var username = reported.Username.Trim();
-        var email = reported.Email.Trim();
         var missing = new List<string>(2);
         if (string.IsNullOrWhiteSpace(reported.Firstname))
         {
@@ -98,13 +124,13 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, IImportWri
             return null;
         }
 
-        if (username.Length == 0)
+        if (reported.Username.Trim().Length == 0)
         {
             run.Skip(reported, "no username (the mapped attribute is empty)");
             return null;
         }
 
-        if (email.Length == 0)
+        if (reported.Email.Trim().Length == 0)
         {
             run.Skip(reported, "no email address (mail): JumpCloud requires one");
             return null;
@@ -125,11 +151,12 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, IImportWri
         var takeover = false;
         if (user is null)
         {
-            var usernameKey = IdentityKey.Of(username);
+            var usernameKey = IdentityKey.Of(reported.Username.Trim());
             user = await db.Users.SingleOrDefaultAsync(u => u.UsernameKey == usernameKey, ct);
             if (user is not null)
             {
-                if (await db.ImportedObjects.AnyAsync(o => o.ObjectId == user.Id && o.Kind == ImportedObjectKinds.User && o.Anchor != reported.Anchor, ct))
+                var userId = user.Id;
+                if (await db.ImportedObjects.AnyAsync(o => o.ObjectId == userId && o.Kind == ImportedObjectKinds.User && o.Anchor != reported.Anchor, ct))
                 {
                     run.Skip(reported, $"the JumpCloud user '{user.Username}' is already imported from another directory entry");
                     return null;
@@ -145,44 +172,36 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, IImportWri
             }
         }
 
-        var emailKey = IdentityKey.Of(email);
-        var exceptId = user?.Id;
-        if (await db.Users.Where(u => u.EmailKey == emailKey && u.Id != exceptId).Select(u => u.Username).FirstOrDefaultAsync(ct) is { } owner)
+        // From here on the user is the directory's: what the commands append about it to this domain is not sent.
+        if (user is not null)
         {
-            run.Skip(reported, $"the email address {email} belongs to the JumpCloud user '{owner}'");
+            run.FromDirectory.Add(user.Id);
+        }
+
+        var input = InputOf(reported, run.Additional, users, user?.Id);
+        var result = user is null
+            ? await commands.CreateUser.ExecuteAsync(input, ct)
+            : await commands.UpdateUser.ExecuteAsync(user.Id, input, ct);
+        if (result.Error is { } refused)
+        {
+            run.Skip(reported, refused.Message);
             return null;
         }
 
-        if (user is not null && user.UsernameKey != IdentityKey.Of(username))
-        {
-            var usernameKey = IdentityKey.Of(username);
-            var userId = user.Id;
-            if (await db.Users.Where(u => u.UsernameKey == usernameKey && u.Id != userId).Select(u => u.Username).FirstOrDefaultAsync(ct) is { } taken)
-            {
-                run.Skip(reported, $"renamed to '{username}' in the directory, but the JumpCloud user '{taken}' already has that username");
-                return null;
-            }
-        }
-
         var isNew = user is null;
-        user ??= new SystemUser { Id = ObjectIds.New(time), Username = username, Email = email, Created = now };
-        Apply(reported, user, run.Additional, users);
+        user = result.Value!;
+        run.FromDirectory.Add(user.Id);
         if (isNew)
         {
-            await writer.CreateUserAsync(user, ct);
             run.Created++;
+        }
+        else if (takeover)
+        {
+            run.TakenOver++;
         }
         else
         {
-            await writer.UpdateUserAsync(user, ct);
-            if (takeover)
-            {
-                run.TakenOver++;
-            }
-            else
-            {
-                run.Updated++;
-            }
+            run.Updated++;
         }
 
         if (mapping is null)
@@ -196,39 +215,50 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, IImportWri
         mapping.Dn = reported.Dn;
         mapping.Digest = digest;
         mapping.ImportedAt = now;
+
+        // Saved by its command: no longer tracked, so each later save of the run does not look at every user again.
+        db.Entry(user).State = EntityState.Detached;
         return isNew || takeover ? user.Id : null;
     }
 
-    private static void Apply(ImportedUser reported, SystemUser user, bool additional, Dictionary<string, ImportedObject> users)
+    /// <summary>
+    /// What the create or update command is given for a reported user: the names, the externally-managed marks and,
+    /// with additional attributes, the profile (an empty value clears the field, as a REST update's would).
+    /// </summary>
+    private static UserInput InputOf(ImportedUser reported, bool additional, Dictionary<string, ImportedObject> users, string? userId)
     {
-        user.Username = reported.Username.Trim();
-        user.Email = reported.Email.Trim();
-        user.Firstname = reported.Firstname.Trim();
-        user.Lastname = reported.Lastname.Trim();
-        user.ExternallyManaged = true;
-        user.ProfileJson = (UserProfile.Read(user.ProfileJson) with { ExternalDn = reported.Dn, ExternalSourceType = SourceType }).ToJson();
+        var input = new UserInput
+        {
+            Username = reported.Username.Trim(),
+            Email = reported.Email.Trim(),
+            Firstname = reported.Firstname.Trim(),
+            Lastname = reported.Lastname.Trim(),
+            ExternallyManaged = true,
+            ExternalDn = reported.Dn,
+            ExternalSourceType = SourceType,
+        };
         if (!additional)
         {
-            return;
+            return input;
         }
 
-        user.Displayname = Optional(reported.Displayname);
-        user.Description = Optional(reported.Description);
-        user.JobTitle = Optional(reported.JobTitle);
-        user.Department = Optional(reported.Department);
-        user.Company = Optional(reported.Company);
-        user.Location = Optional(reported.Location);
-        user.EmployeeType = Optional(reported.EmployeeType);
-        user.Manager = reported.ManagerAnchor.Length > 0 && users.TryGetValue(reported.ManagerAnchor, out var manager) && manager.ObjectId != user.Id
-            ? manager.ObjectId
-            : null;
-        var profile = UserProfile.Read(user.ProfileJson) with
+        var manager = reported.ManagerAnchor.Length > 0 && users.TryGetValue(reported.ManagerAnchor, out var found) && found.ObjectId != userId
+            ? found.ObjectId
+            : "";
+        return input with
         {
+            Displayname = reported.Displayname.Trim(),
+            Description = reported.Description.Trim(),
+            JobTitle = reported.JobTitle.Trim(),
+            Department = reported.Department.Trim(),
+            Company = reported.Company.Trim(),
+            Location = reported.Location.Trim(),
+            EmployeeType = reported.EmployeeType.Trim(),
+            Manager = manager,
             PhoneNumbers = reported.PhoneNumbers.Select(p => new UserPhoneNumber(null, p.Type, p.Number)).ToList(),
             Addresses = reported.Addresses.Select(a => new UserAddress(null, a.Type, Optional(a.PoBox), null, Optional(a.StreetAddress),
                 Optional(a.Locality), Optional(a.Region), Optional(a.PostalCode), Optional(a.Country))).ToList(),
         };
-        user.ProfileJson = profile.ToJson();
     }
 
     private async Task DissociateUserAsync(ImportedObject mapping, string? action, Run run, CancellationToken ct)
@@ -239,16 +269,15 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, IImportWri
             return; // deleted in JumpCloud meanwhile
         }
 
-        if (action == DissociateUnbind)
-        {
+        run.FromDirectory.Add(user.Id);
+        var result = action == DissociateUnbind
             // Kept in JumpCloud, no longer managed from the directory.
-            user.ExternallyManaged = false;
-            user.ProfileJson = (UserProfile.Read(user.ProfileJson) with { ExternalDn = null, ExternalSourceType = null }).ToJson();
-            await writer.UpdateUserAsync(user, ct);
-        }
-        else
+            ? await commands.UpdateUser.ExecuteAsync(user.Id, new UserInput { ExternallyManaged = false, ExternalDn = "", ExternalSourceType = "" }, ct)
+            : await commands.DeleteUser.ExecuteAsync(user.Id, ct);
+        if (result.Error is { } refused)
         {
-            await writer.DeleteUserAsync(user, ct);
+            run.Skip(mapping.Dn, user.Username, refused.Message);
+            return;
         }
 
         run.Dissociated++;
@@ -270,9 +299,9 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, IImportWri
             if (groups.Remove(anchor, out var mapping))
             {
                 db.ImportedObjects.Remove(mapping);
-                if (report.Options?.UserDissociationAction != DissociateUnbind && await db.Groups.FindAsync([mapping.ObjectId], ct) is { } gone)
+                if (report.Options?.UserDissociationAction != DissociateUnbind
+                    && (await commands.DeleteGroup.ExecuteAsync(mapping.ObjectId, ct)).Succeeded)
                 {
-                    await writer.DeleteGroupAsync(gone, ct);
                     run.GroupsRemoved++;
                 }
             }
@@ -293,6 +322,7 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, IImportWri
         // Users imported from any domain are the directory's to place; the others were added in JumpCloud and stay.
         var importedIds = (await db.ImportedObjects.Where(o => o.Kind == ImportedObjectKinds.User).Select(o => o.ObjectId).ToListAsync(ct))
             .Concat(users.Values.Select(u => u.ObjectId)).Concat(leftIds).ToHashSet(StringComparer.Ordinal);
+        var dnOf = users.Values.GroupBy(u => u.ObjectId).ToDictionary(g => g.Key, g => g.First().Dn, StringComparer.Ordinal);
         foreach (var anchor in touched.Order(StringComparer.Ordinal))
         {
             reportedGroups.TryGetValue(anchor, out var reported);
@@ -310,11 +340,23 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, IImportWri
             }
 
             // The directory's members that are imported users, and whoever was added in JumpCloud and is not imported.
-            var fromDirectory = Members(mapping).Select(a => users.GetValueOrDefault(a)?.ObjectId).OfType<string>();
             var gid = group.Id;
-            var jumpCloudOnly = (await db.GroupMembers.Where(m => m.GroupId == gid).Select(m => m.UserId).ToListAsync(ct))
-                .Where(id => !importedIds.Contains(id));
-            await writer.SetMembersAsync(group, fromDirectory.Concat(jumpCloudOnly).ToHashSet(StringComparer.Ordinal), ct);
+            var current = await db.GroupMembers.Where(m => m.GroupId == gid).Select(m => m.UserId).ToListAsync(ct);
+            var wanted = Members(mapping).Select(a => users.GetValueOrDefault(a)?.ObjectId).OfType<string>()
+                .Concat(current.Where(id => !importedIds.Contains(id))).ToHashSet(StringComparer.Ordinal);
+            foreach (var userId in current.Where(id => !wanted.Contains(id)).Order(StringComparer.Ordinal).ToList())
+            {
+                await commands.RemoveMember.ExecuteAsync(gid, userId, ct);
+            }
+
+            foreach (var userId in wanted.Except(current).Order(StringComparer.Ordinal).ToList())
+            {
+                if ((await commands.AddMember.ExecuteAsync(gid, userId, ct)).Error is { } refused)
+                {
+                    var username = (await db.Users.FindAsync([userId], ct))?.Username ?? userId;
+                    run.Skip(dnOf.GetValueOrDefault(userId, ""), username, $"not added to the user group '{group.Name}': {refused.Message}");
+                }
+            }
         }
     }
 
@@ -327,6 +369,7 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, IImportWri
             return group;
         }
 
+        var description = reported.Description.Trim();
         var nameKey = IdentityKey.Of(name);
         var gid = group?.Id;
         var sameName = await db.Groups.SingleOrDefaultAsync(g => g.NameKey == nameKey && g.Id != gid, ct);
@@ -343,17 +386,29 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, IImportWri
             }
             else
             {
-                group = new UserGroup { Id = ObjectIds.New(time), Name = name, Description = Optional(reported.Description) };
-                await writer.CreateGroupAsync(group, ct);
+                var created = await commands.CreateGroup.ExecuteAsync(new GroupInput(name, Optional(description)), ct);
+                if (created.Error is { } refused)
+                {
+                    run.Skip(reported.Dn, name, $"the group is not imported: {refused.Message}");
+                    return null;
+                }
+
+                group = created.Value!;
                 run.GroupsCreated++;
             }
         }
-        else if (sameName is null && (group.Name != name || group.Description != Optional(reported.Description)))
+        else if (sameName is null && (group.Name != name || (group.Description ?? "") != description))
         {
-            group.Name = name;
-            group.Description = Optional(reported.Description);
-            await writer.UpdateGroupAsync(group, ct);
-            run.GroupsUpdated++;
+            var updated = await commands.UpdateGroup.ExecuteAsync(group.Id, new GroupInput(name, description), ct);
+            if (updated.Error is { } refused)
+            {
+                run.Skip(reported.Dn, name, $"the group is not updated: {refused.Message}");
+            }
+            else
+            {
+                group = updated.Value!;
+                run.GroupsUpdated++;
+            }
         }
 
         if (mapping is null)
@@ -398,7 +453,12 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, IImportWri
         public int GroupsRemoved { get; set; }
         public List<ImportSkipDto> Skipped { get; } = [];
 
-        public void Skip(ImportedUser user, string reason) => Skipped.Add(new ImportSkipDto(user.Dn, user.Username, reason));
+        /// <summary>The JumpCloud users imported from this domain, whose entries to it the run does not append.</summary>
+        public HashSet<string> FromDirectory { get; } = new(StringComparer.Ordinal);
+
+        public void Skip(ImportedUser user, string reason) => Skip(user.Dn, user.Username, reason);
+
+        public void Skip(string dn, string username, string reason) => Skipped.Add(new ImportSkipDto(dn, username, reason));
 
         public ImportRun ToEntity(string domainId, string agentId, DateTimeOffset at) => new()
         {

@@ -14,6 +14,8 @@ namespace JumpCloudAdi.ControlPlane.Sync;
 /// In a dry run (<see cref="DryRunner"/>) the same operation runs inside a transaction that is always rolled back: a
 /// "commit" only saves (so later queries of the operation see its changes) and records the entries it appended in
 /// <see cref="Preview"/>; nothing is committed, no agent is woken and no after-commit action runs.
+/// An operation run inside another one of the same scope (a command an import run calls) joins its transaction
+/// (<see cref="RunAsync"/>): its commit only saves, and its entries and after-commit actions wait for the outer commit.
 /// </summary>
 public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimeProvider time, ControlPlaneMetrics metrics)
 {
@@ -28,6 +30,8 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
     private readonly List<ChangeEntry> _rows = [];
     private IDbContextTransaction? _transaction;
     private bool _dryCommitted;
+    private int _depth; // operations running: 1 inside RunAsync, more for the joined ones
+    private bool _joinCommitted;
 
     /// <summary>True while a dry run is on (see <see cref="DryRunner"/>): nothing this scope does is committed.</summary>
     public bool DryRun { get; private set; }
@@ -47,11 +51,22 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
     }
 
     /// <summary>
+    /// While set, entries it answers true for (domain, change) are not appended: an import run's own domain already
+    /// holds what they would say about the users it imports (<see cref="Import.ImportProcessor"/>).
+    /// </summary>
+    public Func<string, Change, bool>? Suppress { get; set; }
+
+    /// <summary>
     /// Appends <paramref name="change"/> to the log of one domain: numbered now, written with the next save or commit
     /// (all appended entries together, see <see cref="ChangeRows"/>).
     /// </summary>
     public async Task AppendAsync(string domainId, Change change, CancellationToken ct)
     {
+        if (Suppress?.Invoke(domainId, change) == true)
+        {
+            return;
+        }
+
         var domain = await db.Domains.FindAsync([domainId], ct)
             ?? throw new InvalidOperationException($"Domain {domainId} does not exist.");
         if (_locked.Add(domainId))
@@ -114,6 +129,13 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
     public async Task CommitAsync(CancellationToken ct)
     {
         await SaveAsync(ct);
+        if (_depth > 1)
+        {
+            // A joined operation: the outer one commits (or not) what it saved, and then wakes and acts for both.
+            _joinCommitted = true;
+            return;
+        }
+
         if (DryRun)
         {
             // Saved inside the outer transaction, which is rolled back; only the preview is kept.
@@ -151,9 +173,15 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
     /// Runs a whole read-modify-commit operation in one transaction, starting over on a write conflict (two replicas
     /// raced for the same domain's next sequence number). Nothing of a failed or uncommitted attempt is kept. In a dry
     /// run each attempt is a savepoint of the outer transaction instead.
+    /// Called while another operation of this scope runs, it joins that one's transaction (<see cref="JoinAsync"/>).
     /// </summary>
     public async Task<T> RunAsync<T>(Func<Task<T>> operation, CancellationToken ct)
     {
+        if (_depth > 0)
+        {
+            return await JoinAsync(operation, ct);
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             _dryCommitted = false;
@@ -168,6 +196,7 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
 
             try
             {
+                _depth = 1;
                 return await operation();
             }
             catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
@@ -175,6 +204,7 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
             }
             finally
             {
+                _depth = 0;
                 if (_transaction is not null)
                 {
                     await _transaction.RollbackAsync(CancellationToken.None);
@@ -193,6 +223,84 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
                 _pending.Clear();
                 _rows.Clear();
                 db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="operation"/> inside the running operation's transaction, from a savepoint. Its commit only
+    /// saves: its entries count, its domains are woken and its after-commit actions run when the outer operation
+    /// commits, and not at all if that one does not. If it ends without committing (a command that refuses), it leaves
+    /// nothing: the savepoint is rolled back, and what it added, changed or appended is dropped from this scope too,
+    /// so the outer operation goes on as before it. An exception goes to the outer operation, which keeps nothing
+    /// (a write conflict starts the whole outer operation over).
+    /// </summary>
+    private async Task<T> JoinAsync<T>(Func<Task<T>> operation, CancellationToken ct)
+    {
+        // What the outer operation did so far is saved first: the savepoint keeps it whatever this one does.
+        await SaveAsync(ct);
+        var transaction = db.Database.CurrentTransaction
+            ?? throw new InvalidOperationException("A joined operation needs the outer operation's transaction.");
+        var savepoint = $"jcadi_join_{_depth}";
+        await transaction.CreateSavepointAsync(savepoint, ct);
+        var (touched, locked, afterCommit, pending, outerCommitted) =
+            (new Dictionary<string, int>(_touched), _locked.ToHashSet(), _afterCommit.Count, _pending.Count, _joinCommitted);
+        var saved = false;
+        void OnSaved(object? sender, SavedChangesEventArgs e) => saved = true;
+        db.SavedChanges += OnSaved;
+        _depth++;
+        _joinCommitted = false;
+        try
+        {
+            var result = await operation();
+            if (!_joinCommitted)
+            {
+                await transaction.RollbackToSavepointAsync(savepoint, CancellationToken.None);
+                await ForgetTrackedChangesAsync(savedSince: saved);
+                _touched.Clear();
+                foreach (var (domainId, count) in touched)
+                {
+                    _touched[domainId] = count;
+                }
+
+                _locked.IntersectWith(locked); // a lock taken after the savepoint went with it (PostgreSQL)
+                _afterCommit.RemoveRange(afterCommit, _afterCommit.Count - afterCommit);
+                _pending.RemoveRange(pending, _pending.Count - pending);
+                _rows.Clear(); // none were waiting at the savepoint
+            }
+
+            await transaction.ReleaseSavepointAsync(savepoint, CancellationToken.None);
+            return result;
+        }
+        finally
+        {
+            db.SavedChanges -= OnSaved;
+            _depth--;
+            _joinCommitted = outerCommitted;
+        }
+    }
+
+    /// <summary>
+    /// After a rollback to a savepoint taken with nothing unsaved: the tracked entities go back to the rows as they are
+    /// again. Added ones are dropped; changed ones get their original values back, or, if something was saved since
+    /// the savepoint (so the original values are what the rollback undid), are read again.
+    /// </summary>
+    private async Task ForgetTrackedChangesAsync(bool savedSince)
+    {
+        foreach (var entry in db.ChangeTracker.Entries().ToList())
+        {
+            if (entry.State == EntityState.Added)
+            {
+                entry.State = EntityState.Detached;
+            }
+            else if (savedSince)
+            {
+                await entry.ReloadAsync(CancellationToken.None); // detached if its row is gone
+            }
+            else if (entry.State is EntityState.Modified or EntityState.Deleted)
+            {
+                entry.CurrentValues.SetValues(entry.OriginalValues);
+                entry.State = EntityState.Unchanged;
             }
         }
     }

@@ -28,6 +28,9 @@ switch (command)
     case "samba":
         await SambaBenchmark.RunAsync(options.Int("users", 500), options.String("passwords") != "no");
         return 0;
+    case "import":
+        await ImportBenchmark.RunAsync(options.Int("users", 2000), options.Int("samba-users", options.Int("users", 2000)));
+        return 0;
     case "footprint":
         await FootprintBenchmark.RunAsync(options.Int("users", 2000), options.Int("seconds", 60), options.String("binary"));
         return 0;
@@ -52,6 +55,9 @@ switch (command)
               samba [--users 500] [--passwords yes|no]  the same drain into a fresh Samba AD DC beside ldapadd -c of the same user
                                                     entries (no passwords), then with passwords beside ldapadd + ldapmodify of
                                                     unicodePwd; run it under flock /tmp/jcadi-samba.lock (one Samba per machine)
+              import [--users 2000] [--samba-users N]  N users in the ADI group of a private slapd, and of the Samba AD DC (default N;
+                                                    0 skips it), seeded with ldapadd, imported by one `import --once`: users/s from the
+                                                    agent's start to the control plane holding all; run it under flock /tmp/jcadi-samba.lock
               footprint [--users 2000] [--seconds 60] [--binary PATH]  the NativeAOT agent's VmRSS and Private_Dirty (by mapping kind)
                                                     idle, after N users, after N s of steady writing; no ldapadd baseline
               all                                   latency, failover and fleet with their defaults

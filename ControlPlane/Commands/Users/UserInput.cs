@@ -46,6 +46,14 @@ public sealed record UserInput
     public bool? EnableUserPortalMultifactor { get; init; }
     [JsonPropertyName("externally_managed")]
     public bool? ExternallyManaged { get; init; }
+
+    /// <summary>v1 <c>external_dn</c>: the directory entry an import brought the user from ("" clears it). Only the import sets it.</summary>
+    [JsonPropertyName("external_dn")]
+    public string? ExternalDn { get; init; }
+
+    /// <summary>v1 <c>external_source_type</c> (<c>ActiveDirectory</c>; "" clears it). Only the import sets it.</summary>
+    [JsonPropertyName("external_source_type")]
+    public string? ExternalSourceType { get; init; }
     public IReadOnlyList<UserAddress>? Addresses { get; init; }
     public IReadOnlyList<UserPhoneNumber>? PhoneNumbers { get; init; }
     public IReadOnlyList<UserAttribute>? Attributes { get; init; }
@@ -53,7 +61,8 @@ public sealed record UserInput
 
     /// <summary>True when one of the JSON-column fields was given.</summary>
     [JsonIgnore]
-    public bool HasProfile => Addresses is not null || PhoneNumbers is not null || Attributes is not null || RecoveryEmail is not null;
+    public bool HasProfile => Addresses is not null || PhoneNumbers is not null || Attributes is not null || RecoveryEmail is not null
+        || ExternalDn is not null || ExternalSourceType is not null;
 
     /// <summary>JumpCloud's status word for a bad field: <c>invalidJobTitle</c>, <c>invalidAddresses</c> for <c>addresses[0].type</c>.</summary>
     public static string StatusOf(string field)
@@ -133,6 +142,7 @@ public sealed record UserInput
             ("middlename", Middlename), ("displayname", Displayname), ("jobTitle", JobTitle), ("employeeIdentifier", EmployeeIdentifier),
             ("department", Department), ("costCenter", CostCenter), ("company", Company), ("employeeType", EmployeeType),
             ("description", Description), ("location", Location), ("alternateEmail", AlternateEmail), ("manager", Manager),
+            ("external_dn", ExternalDn), ("external_source_type", ExternalSourceType),
         ];
         foreach (var field in fields)
         {
@@ -195,6 +205,8 @@ public sealed record UserInput
                 RecoveryEmail = RecoveryEmail is null ? profile.RecoveryEmail
                     : string.IsNullOrWhiteSpace(RecoveryEmail.Address) ? null
                     : new UserRecoveryEmail(RecoveryEmail.Address.Trim(), Verified: false),
+                ExternalDn = Set(ExternalDn, profile.ExternalDn),
+                ExternalSourceType = Set(ExternalSourceType, profile.ExternalSourceType),
             };
             user.ProfileJson = profile.ToJson();
         }

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using JumpCloudAdi.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace JumpCloudAdi.IntegrationTests.Import;
 
@@ -149,6 +151,14 @@ public sealed class OpenLdapImportTests(SlapdServer slapd) : IClassFixture<Slapd
         Assert.Equal(s.NoFirst, skipped["username"]!.GetValue<string>());
         Assert.Contains("no first name", skipped["reason"]!.GetValue<string>(), StringComparison.Ordinal);
 
+        // status after a one-time run: its summary, and not healthy (nothing keeps running).
+        var once = await AgentProcess.CliAsync("status", "--config", h.Agent.ConfigPath);
+        Assert.Equal(1, once.ExitCode);
+        Assert.Contains("Agent type:        IMPORT", once.Output, StringComparison.Ordinal);
+        Assert.Contains("Connection:        finished (import --once)", once.Output, StringComparison.Ordinal);
+        Assert.Contains("Latest import:     import run", once.Output, StringComparison.Ordinal);
+        Assert.Contains("3 created", once.Output, StringComparison.Ordinal);
+
         // A second run changes nothing.
         (await h.ImportOnceAsync()).EnsureSuccess("second import --once");
         var second = (await h.ImportsAsync())[0]!;
@@ -188,6 +198,20 @@ public sealed class OpenLdapImportTests(SlapdServer slapd) : IClassFixture<Slapd
         h.Agent.Start();
         await Processes.WaitUntilAsync(async () => await h.UserAsync(s.Bob) is not null, TimeSpan.FromSeconds(60), () => $"bob imported (agent log: {h.Agent.Log})");
         var bobId = (await h.UserAsync(s.Bob))!["_id"]!.GetValue<string>();
+
+        // status says what it is, what it reads, how often, and how its last report went; healthy while connected.
+        Processes.Result? status = null;
+        await Processes.WaitUntilAsync(async () =>
+        {
+            status = await AgentProcess.CliAsync("status", "--config", h.Agent.ConfigPath);
+            return status.ExitCode == 0 && status.Output.Contains("Latest import:     import run", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(30), () => $"status of the running import agent: {status?.Output}");
+        Assert.Contains("Agent type:        IMPORT", status!.Output, StringComparison.Ordinal);
+        Assert.Contains($"Import group:      {s.AdiDn}", status.Output, StringComparison.Ordinal);
+        Assert.Contains("Poll interval:     1 s", status.Output, StringComparison.Ordinal);
+        Assert.Contains("Connection:        connected (import agent)", status.Output, StringComparison.Ordinal);
+        Assert.Contains("3 created", status.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Latest sync:", status.Output, StringComparison.Ordinal);
         var agents = await h.ControlPlane.AgentsAsync(h.DomainId);
         Assert.Equal("active", agents.Single()!["state"]!.GetValue<string>());
         Assert.Equal("IMPORT", agents.Single()!["agentType"]!.GetValue<string>());
@@ -238,6 +262,62 @@ public sealed class OpenLdapImportTests(SlapdServer slapd) : IClassFixture<Slapd
         var kept = await h.UserByIdAsync(ada) ?? throw new Xunit.Sdk.XunitException("an unbound user must be kept");
         Assert.False(kept["externally_managed"]!.GetValue<bool>());
         Assert.Null(kept["external_dn"]);
+    }
+
+    [Fact]
+    public async Task An_imported_user_bound_back_for_sync_is_adopted_as_its_one_entry_by_anchor_and_later_imports_are_not_written_back()
+    {
+        var s = await AddScenarioAsync();
+        await using var h = await ImportHarness.StartAsync(slapd, s.AdiDn);
+        (await h.ImportOnceAsync()).EnsureSuccess("import --once");
+        var adaId = (await h.UserAsync(s.Ada))!["_id"]!.GetValue<string>();
+        var imported = Assert.Single(await slapd.SearchAsync(SlapdServer.Suffix, $"(uid={s.Ada})", "entryUUID", "cn"));
+
+        // Bound back to the domain it came from, a sync agent of that domain writes it.
+        await h.ControlPlane.BindUserAsync(h.DomainId, adaId);
+        var key = await h.ControlPlane.MustAsync(HttpMethod.Post, $"/api/v2/activedirectories/{h.DomainId}/agents", new { agentType = "SYNC" }, 201);
+        using var temp = new TempDirectory();
+        using var sync = new AgentProcess(temp.Sub("sync"));
+        await sync.InstallAsync(h.ControlPlane, slapd, key["connectKey"]!.GetValue<string>());
+        sync.Start();
+        await WaitAppliedAsync(h, adaId, sync);
+        // The new primary's reconcile (queued beside the stream) has reached the user too: nothing older is in flight.
+        await Processes.WaitUntilAsync(async () => (await StatusAsync(h, adaId, s => s.Message))?.StartsWith("reconcile:", StringComparison.Ordinal) == true,
+            TimeSpan.FromSeconds(60), () => $"the primary's reconcile applied to the user (agent log: {sync.Log})");
+
+        // One entry, the same DN, adopted by its anchor (recorded by the sync agent's own outcome).
+        var adopted = Assert.Single(await slapd.SearchAsync(SlapdServer.Suffix, $"(uid={s.Ada})", "entryUUID", "cn", "entryCSN"));
+        Assert.Equal(imported.Dn, adopted.Dn);
+        Assert.Equal(imported.First("entryUUID"), adopted.First("entryUUID"));
+        Assert.Equal(imported.First("entryUUID"), await StatusAsync(h, adaId, s => s.Anchor));
+
+        // A change in the directory reaches JumpCloud at the next import and is not written back to the entry.
+        await slapd.ModifyAsync($"""
+            dn: uid={s.Ada},{People}
+            changetype: modify
+            replace: sn
+            sn: Lovelace-King
+            """);
+        var changed = Assert.Single(await slapd.SearchAsync(SlapdServer.Suffix, $"(uid={s.Ada})", "entryCSN", "cn"));
+        (await h.ImportOnceAsync()).EnsureSuccess("second import --once");
+        Assert.Equal("Lovelace-King", (await h.UserByIdAsync(adaId))!["lastname"]!.GetValue<string>());
+        // A user bound afterwards is applied after anything the import could have queued before it.
+        var marker = await h.ControlPlane.CreateUserAsync(Unique("marker"), "Mark", "Er");
+        await h.ControlPlane.BindUserAsync(h.DomainId, marker);
+        await WaitAppliedAsync(h, marker, sync);
+        var after = Assert.Single(await slapd.SearchAsync(SlapdServer.Suffix, $"(uid={s.Ada})", "entryCSN", "cn"));
+        Assert.Equal((changed.First("entryCSN"), "Ada Lovelace"), (after.First("entryCSN"), after.First("cn")));
+    }
+
+    private static async Task WaitAppliedAsync(ImportHarness h, string userId, AgentProcess sync) =>
+        await Processes.WaitUntilAsync(async () => await StatusAsync(h, userId, s => s.Outcome == ControlPlane.Data.SyncOutcomeKind.Applied ? "applied" : null) == "applied",
+            TimeSpan.FromSeconds(60), () => $"user {userId} applied by the sync agent (agent log: {sync.Log})");
+
+    private static async Task<string?> StatusAsync(ImportHarness h, string userId, Func<ControlPlane.Data.SyncStatusRecord, string?> field)
+    {
+        await using var db = await h.ControlPlane.Services.GetRequiredService<IDbContextFactory<ControlPlane.Data.ControlPlaneDb>>().CreateDbContextAsync();
+        var status = await db.SyncStatuses.AsNoTracking().SingleOrDefaultAsync(x => x.DomainId == h.DomainId && x.ObjectId == userId);
+        return status is null ? null : field(status);
     }
 
     [Fact]

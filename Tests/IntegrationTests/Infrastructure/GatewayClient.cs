@@ -24,6 +24,10 @@ public sealed class GatewayClient : IDisposable
         Marshallers.Create(m => Google.Protobuf.MessageExtensions.ToByteArray(m), ReconcileRequest.Parser.ParseFrom),
         Marshallers.Create(m => Google.Protobuf.MessageExtensions.ToByteArray(m), ReconcileResponse.Parser.ParseFrom));
 
+    private static readonly Method<ImportReport, ImportSummary> _reportImport = new(MethodType.Unary, Service, "ReportImport",
+        Marshallers.Create(m => Google.Protobuf.MessageExtensions.ToByteArray(m), ImportReport.Parser.ParseFrom),
+        Marshallers.Create(m => Google.Protobuf.MessageExtensions.ToByteArray(m), ImportSummary.Parser.ParseFrom));
+
     private readonly GrpcChannel _channel;
 
     public GatewayClient(ControlPlaneHost controlPlane)
@@ -53,6 +57,13 @@ public sealed class GatewayClient : IDisposable
     {
         var headers = new Metadata { { "x-agent-id", agentId }, { "x-agent-credential", credential } };
         return _channel.CreateCallInvoker().AsyncUnaryCall(_reconcile, null, new CallOptions(headers, DateTime.UtcNow.AddSeconds(30)), new ReconcileRequest()).ResponseAsync;
+    }
+
+    /// <summary>Sends an import report as an IMPORT agent's <c>import</c> command does.</summary>
+    public Task<ImportSummary> ReportImportAsync(string agentId, string credential, ImportReport report)
+    {
+        var headers = new Metadata { { "x-agent-id", agentId }, { "x-agent-credential", credential } };
+        return _channel.CreateCallInvoker().AsyncUnaryCall(_reportImport, null, new CallOptions(headers, DateTime.UtcNow.AddSeconds(60)), report).ResponseAsync;
     }
 
     public void Dispose() => _channel.Dispose();

@@ -141,6 +141,19 @@ public sealed class SlapdServer : IDirectoryServer, IAsyncLifetime
 
     public Task<bool> CanBindAsync(string who, string password) => LdapTools.CanBindAsync(LdapsUrl, CaPath, who, password);
 
+    /// <summary>
+    /// The operations slapd has completed so far, by kind (<c>Add</c>, <c>Search</c>, <c>Modify</c>, ...), from its
+    /// monitor backend (<c>cn=Operations,cn=Monitor</c>; only with <see cref="Monitor"/>). Reading them is itself one
+    /// search (counted in the next read) and one bind.
+    /// </summary>
+    public async Task<Dictionary<string, long>> OperationsAsync()
+    {
+        var entries = await LdapTools.SearchAsync(LdapsUrl, CaPath, AdminDn, AdminPassword, "cn=Operations,cn=Monitor", "(objectClass=*)", "one",
+            ["cn", "monitorOpCompleted"]);
+        return entries.ToDictionary(e => e.First("cn")!, e => long.Parse(e.First("monitorOpCompleted")!, System.Globalization.CultureInfo.InvariantCulture),
+            StringComparer.OrdinalIgnoreCase);
+    }
+
     public Task DisposeAsync()
     {
         Processes.Stop(_process);

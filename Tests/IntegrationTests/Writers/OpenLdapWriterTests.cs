@@ -29,17 +29,18 @@ public sealed class OpenLdapWriterTests(SlapdServer slapd) : IClassFixture<Slapd
         _state.Dispose();
     }
 
-    private DirectoryWriter Open(Action<AgentSettings>? configure = null, PasswordOpener? passwords = null)
+    private DirectoryWriter Open(Action<AgentSettings>? configure = null, PasswordOpener? passwords = null, SlapdServer? server = null)
     {
+        var directory = server ?? slapd;
         var settings = new AgentSettings
         {
             ControlPlaneUrl = "https://control-plane.invalid",
-            LdapUrl = slapd.LdapsUrl,
-            LdapCaPem = File.ReadAllText(slapd.CaPath),
-            BindUser = slapd.BindUser,
-            BindPassword = slapd.BindPassword,
-            RootUserDn = slapd.RootUserDn,
-            SyncGroupDn = slapd.SyncGroupDn,
+            LdapUrl = directory.LdapsUrl,
+            LdapCaPem = File.ReadAllText(directory.CaPath),
+            BindUser = directory.BindUser,
+            BindPassword = directory.BindPassword,
+            RootUserDn = directory.RootUserDn,
+            SyncGroupDn = directory.SyncGroupDn,
         };
         configure?.Invoke(settings);
         var connector = new LdapConnector(settings, _state.Path);
@@ -201,5 +202,90 @@ public sealed class OpenLdapWriterTests(SlapdServer slapd) : IClassFixture<Slapd
         Assert.True(await slapd.CanBindAsync($"uid={name},{People}", Password));
         var kept = writer.Apply(new Change { PasswordSet = new PasswordSet { UserId = id, Username = name, OnlyIfUnset = true } });
         Assert.Equal(UserWriter.PasswordKeptNote, kept.Message);
+    }
+
+    /// <summary>What slapd did (operations completed, by kind) while <paramref name="work"/> ran, less what reading the counters costs.</summary>
+    private static async Task<Dictionary<string, long>> OperationsDuring(SlapdServer slapd, Action work)
+    {
+        var idle0 = await slapd.OperationsAsync();
+        var idle1 = await slapd.OperationsAsync();
+        work();
+        var after = await slapd.OperationsAsync();
+        return after.ToDictionary(kv => kv.Key, kv => kv.Value - idle1.GetValueOrDefault(kv.Key) - (idle1.GetValueOrDefault(kv.Key) - idle0.GetValueOrDefault(kv.Key)),
+            StringComparer.OrdinalIgnoreCase);
+    }
+
+    private static void ApplyBatch(DirectoryWriter writer, IReadOnlyList<Change> batch)
+    {
+        writer.LookAhead(batch);
+        try
+        {
+            foreach (var change in batch)
+            {
+                var result = writer.Apply(change);
+                Assert.True(result.Outcome == Outcome.Applied, $"change {change.Seq}: {result.Outcome} {result.Code} {result.Message}");
+                Assert.NotEmpty(result.Anchor);
+            }
+        }
+        finally
+        {
+            writer.ForgetLookAhead();
+        }
+    }
+
+    [Fact]
+    public async Task A_batch_costs_slapd_what_ldapadd_would_plus_a_few_searches_and_a_replay_of_what_is_in_place_writes_nothing()
+    {
+        // A slapd of its own with the monitor backend, whose counters nothing else moves meanwhile.
+        var monitored = new SlapdServer { Monitor = true };
+        await monitored.InitializeAsync();
+        try
+        {
+            await CountOperationsAsync(monitored);
+        }
+        finally
+        {
+            await monitored.DisposeAsync();
+        }
+    }
+
+    private async Task CountOperationsAsync(SlapdServer slapd)
+    {
+        var writer = Open(server: slapd);
+        const int Users = 60;
+        var (groupId, group) = ("g-" + Guid.NewGuid().ToString("N"), Unique("ops"));
+        var people = Enumerable.Range(0, Users).Select(i => ("u-" + Guid.NewGuid().ToString("N"), Unique($"op{i}"))).ToList();
+        var created = people.Select((p, i) => User(p.Item1, p.Item2)).ToList();
+        var members = new MembershipSet { GroupId = groupId, GroupName = group };
+        members.MemberUsernames.Add(people.Select(p => p.Item2));
+        List<Change> Batch(IEnumerable<Change> users) =>
+            [.. users, new Change { GroupUpsert = new GroupUpsert { GroupId = groupId, Name = group } }, new Change { MembershipSet = members }];
+
+        // New users: one add each (the post-read control returns the entryUUID), as ldapadd; the group: one add, its nesting and its
+        // members one modify each; searches: one for all the batch's users, one for the new group's name, three for the
+        // membership (the group, the sync group's members, the members' entries), none per user.
+        var ops = await OperationsDuring(slapd, () => ApplyBatch(writer, Batch(created)));
+        Assert.Equal(Users + 1, ops["Add"]);
+        Assert.Equal(2, ops["Modify"]);
+        Assert.Equal(0, ops["Modrdn"] + ops["Delete"] + ops["Extended"] + ops["Compare"]);
+        Assert.Equal(5, ops["Search"]);
+
+        // The same desired state again, with the anchors the control plane would now send: nothing differs, nothing is written
+        // (the group found by name among the sync group's members is not nested again); one more search: the sync group's members.
+        var anchors = (await slapd.SearchAsync(People, "(uid=op*)", "uid", "entryUUID")).ToDictionary(e => e.First("uid")!, e => e.First("entryUUID")!);
+        var replay = people.Select(p => User(p.Item1, p.Item2, anchor: anchors[p.Item2])).ToList();
+        ops = await OperationsDuring(slapd, () => ApplyBatch(writer, Batch(replay)));
+        Assert.Equal(0, ops["Add"] + ops["Modify"] + ops["Modrdn"] + ops["Delete"]);
+        Assert.Equal(6, ops["Search"]);
+
+        // A new last name for every user (and so a new cn and displayName): one modify each, nothing else.
+        var renamed = people.Select(p => User(p.Item1, p.Item2, last: "Byron", anchor: anchors[p.Item2])).ToList();
+        ops = await OperationsDuring(slapd, () => ApplyBatch(writer, Batch(renamed)));
+        Assert.Equal(Users, ops["Modify"]);
+        Assert.Equal(0, ops["Add"] + ops["Modrdn"] + ops["Delete"]);
+        Assert.Equal(6, ops["Search"]);
+        var entry = (await slapd.SearchAsync(People, $"(uid={people[0].Item2})", "sn", "mail")).Single();
+        Assert.Equal("Byron", entry!.First("sn"));
+        Assert.Equal($"{people[0].Item2}@example.com", entry.First("mail"));
     }
 }

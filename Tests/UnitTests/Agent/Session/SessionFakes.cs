@@ -8,18 +8,61 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace JumpCloudAdi.UnitTests.Agent.Session;
 
-/// <summary>A directory that records what it was asked to write; <see cref="OnApply"/> runs before each write.</summary>
+/// <summary>
+/// A directory that records what it was asked to write (from any lane: <see cref="Applied"/> is shared by the lanes
+/// made with <see cref="Lane"/>); <see cref="OnApply"/> runs before each write; <see cref="KeyOf"/> says which
+/// entries may be written side by side (none by default).
+/// </summary>
 internal sealed class FakeChangeWriter : IChangeWriter
 {
+    private readonly FakeChangeWriter? _primary;
+
+    public FakeChangeWriter()
+    {
+    }
+
+    private FakeChangeWriter(FakeChangeWriter primary, int lane)
+    {
+        _primary = primary;
+        Applied = primary.Applied;
+        Writes = primary.Writes;
+        Number = lane;
+    }
+
+    /// <summary>0 for the writer itself, 1.. for its lanes.</summary>
+    public int Number { get; }
+
     public List<long> Applied { get; } = [];
-    public Action<Change>? OnApply { get; set; }
+
+    /// <summary>Every write with the lane that made it, in the order they started.</summary>
+    public List<(long Seq, int Lane)> Writes { get; } = [];
+
+    private Action<Change>? _onApply;
+
+    public Action<Change>? OnApply { get => (_primary ?? this)._onApply; set => _onApply = value; }
+
+    public Func<Change, string?>? KeyOf { get; set; }
+
+    /// <summary>A writer beside this one that shares what it records.</summary>
+    public FakeChangeWriter Lane(int number) => new(this, number);
 
     public ApplyResult Apply(Change change)
     {
+        lock (Applied)
+        {
+            Writes.Add((change.Seq, Number));
+        }
+
         OnApply?.Invoke(change);
-        Applied.Add(change.Seq);
+        lock (Applied)
+        {
+            Applied.Add(change.Seq);
+        }
+
         return ApplyResult.Applied($"anchor-{change.Seq}");
     }
+
+    public string? ConcurrencyKey(Change change) => (_primary ?? this).KeyOf?.Invoke(change);
 
     public string? Fingerprint(Change change) => null;
 
