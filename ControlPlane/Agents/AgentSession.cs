@@ -36,14 +36,35 @@ internal sealed class AgentSession(
     IOptions<AgentsOptions> options,
     ILogger<AgentSession> logger)
 {
-    private const int BatchSize = 500;
+    // Batches are sized by the agent's measured apply rate (entries acknowledged per second while it had work): about
+    // BatchWork of its work each, between MinBatchSize and MaxBatchSize entries and at most MaxBatchBytes of stored
+    // payload (well below gRPC's 4 MiB message limit); about WindowWork of its work is kept in flight (at least two
+    // batches, at most MaxInFlight entries), so the next batch is there when the agent finishes the current one.
+    private const int MinBatchSize = 16;
+    private const int FirstBatchSize = 100;
+    private const int MaxBatchSize = 500;
+    private const int MaxBatchBytes = 1 << 20;
     private const int MaxInFlight = 2000;
+    private static readonly TimeSpan _batchWork = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan _windowWork = TimeSpan.FromSeconds(1);
 
     private static readonly JsonParser _parser = new(JsonParser.Settings.Default);
 
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly TimeSpan _heartbeat = TimeSpan.FromSeconds(options.Value.HeartbeatSeconds);
+
+    // What acknowledged entries leave to record (sync statuses, history, erasing sealed passwords): written by the
+    // reader, recorded by one task of the session, several acks at a time, so an ack moves the cursor (and lets the
+    // next batch go out) without waiting for those writes. Bounded: a recorder that falls far behind slows the acks.
+    private readonly Channel<List<(EntryResult Result, string ObjectId)>> _outcomes =
+        Channel.CreateBounded<List<(EntryResult Result, string ObjectId)>>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
+
+    // The agent's apply rate, entries per second (smoothed; 0 until measured), from acks that arrived while more was in
+    // flight. Written by the reader, read by the pump.
+    private double _applyRate;
+    private long _busyAckAt; // timestamp of the last ack after which entries were still in flight; 0 when none was
+    private Task _reconcile = Task.CompletedTask;
 
     // Lease state: written by the pump, read by the reader (acks carry their epoch and are checked in the database).
     private long _epoch;
@@ -83,6 +104,7 @@ internal sealed class AgentSession(
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var registration = sessions.Register(agent.Id, stop);
         var reader = Task.Run(() => ReadAsync(stop.Token), CancellationToken.None);
+        var recorder = Task.Run(RecordOutcomesAsync, CancellationToken.None);
         try
         {
             await PumpAsync(reader, stop.Token);
@@ -105,6 +127,10 @@ internal sealed class AgentSession(
             {
             }
 
+            // What was acknowledged is recorded before the session ends.
+            _outcomes.Writer.TryComplete();
+            await recorder;
+            await _reconcile;
             await EndAsync();
         }
     }
@@ -208,16 +234,33 @@ internal sealed class AgentSession(
         Volatile.Write(ref _epoch, epoch.Value);
         renewer.Track(agent.Id, DomainId, epoch.Value, OnRenewal);
 
-        // A new primary starts with a reconcile: whatever drifted while nobody (or another agent) wrote is repaired.
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<Commands.Domains.ReconcileDomainCommand>().ExecuteAsync(DomainId, ct);
-        }
-
         AgentGatewayLog.LeaseGranted(logger, agent.Id, DomainId, epoch.Value);
         metrics.PrimaryChanged(DomainId);
         events.Primary(DomainId);
         await WriteAsync(new ControlMessage { Lease = LeaseMessage(true, epoch.Value) }, ct);
+
+        // A new primary starts with a reconcile: whatever drifted while nobody (or another agent) wrote is repaired. Its
+        // entries come after everything already in the log, so the pump streams the backlog meanwhile and sends them
+        // once they are committed (the commit wakes it).
+        _reconcile = ReconcileAsync(_reconcile, ct);
+    }
+
+    private async Task ReconcileAsync(Task previous, CancellationToken ct)
+    {
+        await Task.Yield();
+        await previous; // one at a time (a lease lost and granted again while the first still ran)
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<Commands.Domains.ReconcileDomainCommand>().ExecuteAsync(DomainId, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
+        {
+            AgentGatewayLog.ReconcileFailed(logger, ex, DomainId, agent.Id);
+        }
     }
 
     private void OnRenewal(bool renewed)
@@ -262,17 +305,20 @@ internal sealed class AgentSession(
 
         // After an ack the cursor may have moved past what this session sent (another replica, a restart).
         _sentUpTo = Math.Max(_sentUpTo, Volatile.Read(ref _ackedUpTo));
-        while (_sentUpTo - Volatile.Read(ref _ackedUpTo) < MaxInFlight)
+        var (size, window) = Sizes(Volatile.Read(ref _applyRate));
+        while (_sentUpTo - Volatile.Read(ref _ackedUpTo) < window)
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var from = _sentUpTo;
             var entries = await db.Changes.AsNoTracking()
                 .Where(c => c.DomainId == DomainId && c.Seq > from)
-                .OrderBy(c => c.Seq).Take(BatchSize).ToListAsync(ct);
+                .OrderBy(c => c.Seq).Take(size).ToListAsync(ct);
             if (entries.Count == 0)
             {
                 return;
             }
+
+            TrimToBytes(entries);
 
             var batch = new ChangeBatch { Epoch = epoch, LastSeq = await db.Domains.Where(d => d.Id == DomainId).Select(d => d.LastSeq).SingleAsync(ct) };
             batch.Changes.AddRange(entries.Select(e => _parser.Parse<Change>(e.Payload)));
@@ -301,6 +347,55 @@ internal sealed class AgentSession(
             _sentUpTo = entries[^1].Seq;
             AgentGatewayLog.BatchSent(logger, entries[0].Seq, _sentUpTo, DomainId, agent.Id);
         }
+    }
+
+    /// <summary>The batch size and the in-flight window for an agent applying <paramref name="rate"/> entries a second (0: not measured yet).</summary>
+    internal static (int BatchSize, int Window) Sizes(double rate)
+    {
+        if (rate <= 0)
+        {
+            return (FirstBatchSize, MaxInFlight);
+        }
+
+        var size = (int)Math.Clamp(rate * _batchWork.TotalSeconds, MinBatchSize, MaxBatchSize);
+        return (size, (int)Math.Clamp(rate * _windowWork.TotalSeconds, 2 * size, MaxInFlight));
+    }
+
+    /// <summary>Drops the entries past <see cref="MaxBatchBytes"/> of stored payload (the first entry always stays).</summary>
+    internal static void TrimToBytes(List<ChangeEntry> entries)
+    {
+        long bytes = 0;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            bytes += entries[i].Payload.Length;
+            if (bytes > MaxBatchBytes && i > 0)
+            {
+                entries.RemoveRange(i, entries.Count - i);
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Counts an ack of <paramref name="count"/> entries towards the apply rate: measured over the time since the previous
+    /// ack only if entries were still in flight then (the agent was busy all along, not waiting for the next batch).
+    /// </summary>
+    private void MeasureApplyRate(int count)
+    {
+        var now = time.GetTimestamp();
+        var busySince = Volatile.Read(ref _busyAckAt);
+        if (busySince != 0)
+        {
+            var seconds = time.GetElapsedTime(busySince, now).TotalSeconds;
+            if (seconds > 0)
+            {
+                var sample = count / seconds;
+                var rate = Volatile.Read(ref _applyRate);
+                Volatile.Write(ref _applyRate, rate <= 0 ? sample : (0.7 * rate) + (0.3 * sample));
+            }
+        }
+
+        Volatile.Write(ref _busyAckAt, Volatile.Read(ref _sentUpTo) > Volatile.Read(ref _ackedUpTo) ? now : 0);
     }
 
     /// <summary>Tells the agent which directory entry each object was last seen as, so renames never duplicate.</summary>
@@ -428,6 +523,7 @@ internal sealed class AgentSession(
         }
 
         InterlockedMax(ref _ackedUpTo, maxSeq);
+        MeasureApplyRate(results.Count);
         metrics.Acknowledged(DomainId, results.Count);
         ChangeTracing.Acknowledged(traced, ack.Results);
         foreach (var (result, _) in results)
@@ -436,8 +532,41 @@ internal sealed class AgentSession(
         }
 
         RequestResend(ack);
-        // The cursor moved: the pump may send the next batch while the outcomes below are still being recorded.
+        // The cursor moved: the pump may send the next batch while the recorder writes what the outcomes leave.
         Wake();
+        await _outcomes.Writer.WriteAsync(results, ct);
+    }
+
+    /// <summary>Records acknowledged outcomes as they come, all those waiting at once, until the session ends.</summary>
+    private async Task RecordOutcomesAsync()
+    {
+        var reader = _outcomes.Reader;
+        while (await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            var results = new List<(EntryResult Result, string ObjectId)>();
+            while (results.Count < MaxInFlight && reader.TryRead(out var more))
+            {
+                results.AddRange(more);
+            }
+
+            try
+            {
+                await RecordAsync(results, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
+            {
+                AgentGatewayLog.OutcomesNotRecorded(logger, ex, agent.Id);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Erases the sealed passwords of acknowledged password sets, records each object's latest outcome as its sync status
+    /// and every outcome in the history, in one unit of work.
+    /// </summary>
+    private async Task RecordAsync(List<(EntryResult Result, string ObjectId)> results, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
         await EraseSealedPasswordsAsync(db, results.Select(r => r.Result.Seq).ToList(), ct);
         var now = time.GetUtcNow();
         var latest = results.Where(r => r.ObjectId.Length > 0).GroupBy(r => r.ObjectId).Select(g => g.MaxBy(r => r.Result.Seq)).ToList();

@@ -71,10 +71,11 @@ public sealed class ImportReportTests(ApiHost host) : IClassFixture<ApiHost>
         await using var sync = await RawAgent.EnrollAsync(gateway, syncKey["connectKey"]!.GetValue<string>(), "sync-host");
         await sync.ConnectAsync("sync-host");
         await sync.WaitForLeaseAsync(TimeSpan.FromSeconds(30));
-        await Processes.WaitUntilAsync(() => Task.FromResult(sync.Changes.Any(c => c.KindCase == Change.KindOneofCase.UserUpsert && c.UserUpsert.UserId == userId)),
-            TimeSpan.FromSeconds(30), "the sync agent was sent the bound user");
-        var upsert = sync.Changes.First(c => c.KindCase == Change.KindOneofCase.UserUpsert && c.UserUpsert.UserId == userId);
-        Assert.Equal(reported.Anchor, upsert.UserUpsert.Anchor);
+        // The new primary's reconcile is appended in one transaction: once one of its entries arrived, all are in the log.
+        await Processes.WaitUntilAsync(() => Task.FromResult(sync.Changes.Any(c => c.Reconcile && c.KindCase == Change.KindOneofCase.UserUpsert && c.UserUpsert.UserId == userId)),
+            TimeSpan.FromSeconds(30), "the sync agent was sent the bound user (its binding and the primary's reconcile)");
+        Assert.All(sync.Changes.Where(c => c.KindCase == Change.KindOneofCase.UserUpsert && c.UserUpsert.UserId == userId),
+            upsert => Assert.Equal(reported.Anchor, upsert.UserUpsert.Anchor));
 
         // A change in the directory updates the user; its own domain gets nothing back, the other domain the update.
         var (ownBefore, otherBefore) = (await KindsAsync(domainId), await KindsAsync(otherDomain));
