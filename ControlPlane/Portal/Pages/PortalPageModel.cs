@@ -54,6 +54,30 @@ public abstract class PortalPageModel : PageModel
         return Done(notice, here);
     }
 
+    /// <summary>The confirmation step of a destructive action (<c>Shared/_ChangePreview.cshtml</c>): what it would send, nothing done yet.</summary>
+    public ChangePreviewPrompt? Confirm { get; protected set; }
+
+    /// <summary>
+    /// Runs <paramref name="command"/> as a dry run (<see cref="Sync.DryRunner"/>): refused, the refusal is shown at
+    /// <paramref name="here"/>; otherwise <see cref="Confirm"/> is the prompt <paramref name="prompt"/> makes of its
+    /// result and preview, on the page as <paramref name="load"/> loads it.
+    /// </summary>
+    protected async Task<IActionResult> PreviewAsync<T>(Sync.DryRunner dryRun, Func<Task<CommandResult<T>>> command,
+        Func<T, Sync.ChangePreview, ChangePreviewPrompt> prompt, string here, Func<Task<bool>> load, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(dryRun);
+        ArgumentNullException.ThrowIfNull(prompt);
+        ArgumentNullException.ThrowIfNull(load);
+        var (result, preview) = await dryRun.RunAsync(command, ct);
+        if (!result.Succeeded)
+        {
+            return this.Failed(result.Error!, here);
+        }
+
+        Confirm = prompt(result.Value!, preview);
+        return await load() ? Page() : NotFound();
+    }
+
     public override void OnPageHandlerExecuting(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

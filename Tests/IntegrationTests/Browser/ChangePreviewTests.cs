@@ -89,50 +89,21 @@ public sealed class ChangePreviewTests(PortalFixture portal)
         await cp.BindGroupAsync(domainId, group);
         var page = await portal.SignedInPageAsync();
 
-        // Remove a member: previewed, cancelled (still a member, nothing appended), then confirmed.
+        // Remove a member, from the group's page and from the user's: previewed, cancelled (still a member, nothing
+        // appended), then confirmed (exactly the entries shown).
         await page.GotoAsync($"/groups/{group}");
-        await page.GetByRole(AriaRole.Button, new() { Name = $"Remove ada{suffix}" }).ClickAsync();
-        var preview = page.Locator("#change-preview");
-        await Expect(preview.GetByRole(AriaRole.Heading, new() { Level = 2 })).ToHaveTextAsync($"Remove ada{suffix} from Members{suffix}?");
-        var shown = await ShownKindsAsync(preview, domainId);
-        Assert.Contains("UserDisconnect", shown);
-        var lastSeq = await LastSeqAsync(domainId);
-        await preview.GetByRole(AriaRole.Link, new() { Name = "Cancel" }).ClickAsync();
-        await Expect(page.Locator("#change-preview")).ToHaveCountAsync(0);
-        Assert.True(await MemberAsync(group, ada));
-        Assert.Equal(lastSeq, await LastSeqAsync(domainId));
-        await page.GetByRole(AriaRole.Button, new() { Name = $"Remove ada{suffix}" }).ClickAsync();
-        await page.Locator("#change-preview").GetByRole(AriaRole.Button, new() { Name = "Remove member" }).ClickAsync();
-        await Expect(page.Locator(".notice.success")).ToContainTextAsync("Member removed.");
-        Assert.False(await MemberAsync(group, ada));
-        Assert.Equal(shown, await KindsSinceAsync(domainId, lastSeq));
-
-        // Remove from group on the user's page: the same preview, cancelled, then confirmed.
+        await RemoveMemberAsync(page, $"Remove ada{suffix}", $"Remove ada{suffix} from Members{suffix}?", "Member removed.", group, ada, domainId);
         await page.GotoAsync($"/users/{grace}");
-        await page.GetByRole(AriaRole.Button, new() { Name = $"Remove from Members{suffix}" }).ClickAsync();
-        preview = page.Locator("#change-preview");
-        await Expect(preview.GetByRole(AriaRole.Heading, new() { Level = 2 })).ToHaveTextAsync($"Remove grace{suffix} from Members{suffix}?");
-        shown = await ShownKindsAsync(preview, domainId);
-        Assert.Contains("UserDisconnect", shown);
-        lastSeq = await LastSeqAsync(domainId);
-        await preview.GetByRole(AriaRole.Link, new() { Name = "Cancel" }).ClickAsync();
-        await Expect(page.Locator("#change-preview")).ToHaveCountAsync(0);
-        Assert.True(await MemberAsync(group, grace));
-        Assert.Equal(lastSeq, await LastSeqAsync(domainId));
-        await page.GetByRole(AriaRole.Button, new() { Name = $"Remove from Members{suffix}" }).ClickAsync();
-        await page.Locator("#change-preview").GetByRole(AriaRole.Button, new() { Name = "Remove member" }).ClickAsync();
-        await Expect(page.Locator(".notice.success")).ToContainTextAsync("Removed from the group.");
-        Assert.False(await MemberAsync(group, grace));
-        Assert.Equal(shown, await KindsSinceAsync(domainId, lastSeq));
+        await RemoveMemberAsync(page, $"Remove from Members{suffix}", $"Remove grace{suffix} from Members{suffix}?", "Removed from the group.", group, grace, domainId);
 
         // Delete a user: the preview lists its disconnection; confirming deletes it and appends exactly that.
         await page.GotoAsync($"/users/{alan}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
-        preview = page.Locator("#change-preview");
+        var preview = page.Locator("#change-preview");
         await Expect(preview.GetByRole(AriaRole.Heading, new() { Level = 2 })).ToHaveTextAsync($"Delete the user alan{suffix}?");
-        shown = await ShownKindsAsync(preview, domainId);
+        var shown = await ShownKindsAsync(preview, domainId);
         Assert.Contains("UserDisconnect", shown);
-        lastSeq = await LastSeqAsync(domainId);
+        var lastSeq = await LastSeqAsync(domainId);
         await PortalFixture.ScreenshotAsync(page, "32-delete-user-preview");
         Assert.True(await UserExistsAsync(alan));
         await preview.GetByRole(AriaRole.Button, new() { Name = "Delete user" }).ClickAsync();
@@ -152,6 +123,26 @@ public sealed class ChangePreviewTests(PortalFixture portal)
         await Expect(page.Locator(".notice.success")).ToContainTextAsync($"User group Members{suffix} deleted.");
         Assert.Equal(shown, await KindsSinceAsync(domainId, lastSeq));
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>Removes <paramref name="userId"/> from <paramref name="groupId"/> with the page's button: preview, Cancel, then confirm.</summary>
+    private async Task RemoveMemberAsync(IPage page, string button, string question, string notice, string groupId, string userId, string domainId)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync();
+        var preview = page.Locator("#change-preview");
+        await Expect(preview.GetByRole(AriaRole.Heading, new() { Level = 2 })).ToHaveTextAsync(question);
+        var shown = await ShownKindsAsync(preview, domainId);
+        Assert.Contains("UserDisconnect", shown);
+        var lastSeq = await LastSeqAsync(domainId);
+        await preview.GetByRole(AriaRole.Link, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(page.Locator("#change-preview")).ToHaveCountAsync(0);
+        Assert.True(await MemberAsync(groupId, userId));
+        Assert.Equal(lastSeq, await LastSeqAsync(domainId));
+        await page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync();
+        await page.Locator("#change-preview").GetByRole(AriaRole.Button, new() { Name = "Remove member" }).ClickAsync();
+        await Expect(page.Locator(".notice.success")).ToContainTextAsync(notice);
+        Assert.False(await MemberAsync(groupId, userId));
+        Assert.Equal(shown, await KindsSinceAsync(domainId, lastSeq));
     }
 
     /// <summary>The change kinds a preview lists for one domain, in order.</summary>

@@ -30,9 +30,6 @@ public sealed class DomainModel(PortalReader reader, ControlPlaneDb db, ILogger<
     /// <summary>The current or last sync run (reconcile, initial sync), when large enough to show; updated live.</summary>
     public ProgressView? Progress => reader.Progress(Domain.Id);
 
-    /// <summary>Set in the response to "Delete domain" or "Unbind": what it would do, to confirm or cancel.</summary>
-    public ChangePreviewPrompt? Confirm { get; private set; }
-
     /// <summary>Set only in the response to "Add agent": the connect key is shown this once and never stored.</summary>
     public NewConnectKey? NewKey { get; private set; }
 

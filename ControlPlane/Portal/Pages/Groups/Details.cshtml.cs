@@ -45,40 +45,23 @@ public sealed class DetailsModel(ControlPlaneDb db, DirectoryReach reach, Portal
         return await LoadAsync(id, ct) ? Page() : NotFound();
     }
 
-    /// <summary>The confirmation step of "Delete" or "Remove": what each bound domain's agent would be told, nothing done yet.</summary>
-    public ChangePreviewPrompt? Confirm { get; private set; }
-
-    public async Task<IActionResult> OnPostPreviewDeleteAsync(string id, [FromServices] DeleteUserGroupCommand delete, [FromServices] DryRunner dryRun,
+    public Task<IActionResult> OnPostPreviewDeleteAsync(string id, [FromServices] DeleteUserGroupCommand delete, [FromServices] DryRunner dryRun,
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(delete);
-        ArgumentNullException.ThrowIfNull(dryRun);
-        var (result, preview) = await dryRun.RunAsync(() => delete.ExecuteAsync(id, ct), ct);
-        if (result.Value is not { } group)
-        {
-            return this.Failed(result.Error!, Here(id));
-        }
-
-        Confirm = new ChangePreviewPrompt($"Delete the user group {group.Name}?",
+        return PreviewAsync(dryRun, () => delete.ExecuteAsync(id, ct), (group, preview) => new ChangePreviewPrompt($"Delete the user group {group.Name}?",
             "The group is removed from JumpCloud; each bound domain disconnects it, and each member that no other binding keeps there.",
-            preview, "Delete", new Dictionary<string, string> { ["id"] = id }, new Dictionary<string, string>(), "Delete group", Here(id));
-        return await LoadAsync(id, ct) ? Page() : NotFound();
+            preview, "Delete", new Dictionary<string, string> { ["id"] = id }, new Dictionary<string, string>(), "Delete group", Here(id)),
+            Here(id), () => LoadAsync(id, ct), ct);
     }
 
-    public async Task<IActionResult> OnPostPreviewRemoveMemberAsync(string id, string userId, [FromServices] RemoveGroupMemberCommand remove,
+    public Task<IActionResult> OnPostPreviewRemoveMemberAsync(string id, string userId, [FromServices] RemoveGroupMemberCommand remove,
         [FromServices] DryRunner dryRun, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(remove);
-        ArgumentNullException.ThrowIfNull(dryRun);
-        var (result, preview) = await dryRun.RunAsync(() => remove.ExecuteAsync(id, userId, ct), ct);
-        if (result.Value is not { } change)
-        {
-            return this.Failed(result.Error!, Here(id));
-        }
-
-        Confirm = ChangePreviewPrompt.RemoveMember(change, preview, "RemoveMember",
-            new Dictionary<string, string> { ["id"] = id }, new Dictionary<string, string> { ["userId"] = userId }, Here(id));
-        return await LoadAsync(id, ct) ? Page() : NotFound();
+        return PreviewAsync(dryRun, () => remove.ExecuteAsync(id, userId, ct), (change, preview) => ChangePreviewPrompt.RemoveMember(change, preview,
+            "RemoveMember", new Dictionary<string, string> { ["id"] = id }, new Dictionary<string, string> { ["userId"] = userId }, Here(id)),
+            Here(id), () => LoadAsync(id, ct), ct);
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(string id, [FromServices] DeleteUserGroupCommand delete, CancellationToken ct)

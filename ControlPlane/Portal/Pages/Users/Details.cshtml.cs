@@ -86,24 +86,14 @@ public sealed class DetailsModel(ControlPlaneDb db, PortalReader reader, Directo
         return await LoadAsync(id, ct) ? Page() : NotFound();
     }
 
-    /// <summary>The confirmation step of "Delete" or "Remove from group": what each bound domain's agent would be told, nothing done yet.</summary>
-    public ChangePreviewPrompt? Confirm { get; private set; }
-
-    public async Task<IActionResult> OnPostPreviewDeleteAsync(string id, [FromServices] DeleteUserCommand delete, [FromServices] DryRunner dryRun,
+    public Task<IActionResult> OnPostPreviewDeleteAsync(string id, [FromServices] DeleteUserCommand delete, [FromServices] DryRunner dryRun,
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(delete);
-        ArgumentNullException.ThrowIfNull(dryRun);
-        var (result, preview) = await dryRun.RunAsync(() => delete.ExecuteAsync(id, ct), ct);
-        if (result.Value is not { } user)
-        {
-            return this.Failed(result.Error!, Here(id));
-        }
-
-        Confirm = new ChangePreviewPrompt($"Delete the user {user.Username}?",
+        return PreviewAsync(dryRun, () => delete.ExecuteAsync(id, ct), (user, preview) => new ChangePreviewPrompt($"Delete the user {user.Username}?",
             "The user is removed from JumpCloud with its groups' memberships and its stored password; each bound domain disconnects the account (its agent disables or deletes it as its disconnection setting says).",
-            preview, "Delete", new Dictionary<string, string> { ["id"] = id }, new Dictionary<string, string>(), "Delete user", Here(id));
-        return await LoadAsync(id, ct) ? Page() : NotFound();
+            preview, "Delete", new Dictionary<string, string> { ["id"] = id }, new Dictionary<string, string>(), "Delete user", Here(id)),
+            Here(id), () => LoadAsync(id, ct), ct);
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(string id, [FromServices] DeleteUserCommand delete, CancellationToken ct)
@@ -130,20 +120,13 @@ public sealed class DetailsModel(ControlPlaneDb db, PortalReader reader, Directo
         RelateAsync(Here(id), groupId, "Choose a user group.", async chosen => (await add.ExecuteAsync(chosen, id, ct)).Error,
             $"added user {id} to group {groupId}", "Added to the group.");
 
-    public async Task<IActionResult> OnPostPreviewLeaveAsync(string id, string groupId, [FromServices] RemoveGroupMemberCommand remove,
+    public Task<IActionResult> OnPostPreviewLeaveAsync(string id, string groupId, [FromServices] RemoveGroupMemberCommand remove,
         [FromServices] DryRunner dryRun, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(remove);
-        ArgumentNullException.ThrowIfNull(dryRun);
-        var (result, preview) = await dryRun.RunAsync(() => remove.ExecuteAsync(groupId, id, ct), ct);
-        if (result.Value is not { } change)
-        {
-            return this.Failed(result.Error!, Here(id));
-        }
-
-        Confirm = ChangePreviewPrompt.RemoveMember(change, preview, "Leave",
-            new Dictionary<string, string> { ["id"] = id }, new Dictionary<string, string> { ["groupId"] = groupId }, Here(id));
-        return await LoadAsync(id, ct) ? Page() : NotFound();
+        return PreviewAsync(dryRun, () => remove.ExecuteAsync(groupId, id, ct), (change, preview) => ChangePreviewPrompt.RemoveMember(change, preview,
+            "Leave", new Dictionary<string, string> { ["id"] = id }, new Dictionary<string, string> { ["groupId"] = groupId }, Here(id)),
+            Here(id), () => LoadAsync(id, ct), ct);
     }
 
     public Task<IActionResult> OnPostLeaveAsync(string id, string groupId, [FromServices] RemoveGroupMemberCommand remove, CancellationToken ct) =>
