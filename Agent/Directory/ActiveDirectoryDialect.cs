@@ -114,15 +114,20 @@ internal sealed class ActiveDirectoryDialect(DirectorySearch ldap, DirectoryScop
     {
         var dn = existing.DistinguishedName;
         var displayName = DisplayName(user);
-        if (!string.Equals(existing.FirstValue("cn"), displayName, StringComparison.Ordinal))
+        var keepName = KeepsName(user, existing);
+        if (!keepName && !string.Equals(existing.FirstValue("cn"), displayName, StringComparison.Ordinal))
         {
             dn = Rename(dn, displayName, user.Username);
         }
 
         var modify = new ModifyRequest(dn);
-        SetIfDifferent(modify, existing, "sAMAccountName", user.Username);
-        SetIfDifferent(modify, existing, "userPrincipalName", Upn(user));
-        SetIfDifferent(modify, existing, "displayName", displayName);
+        if (!keepName)
+        {
+            SetIfDifferent(modify, existing, "sAMAccountName", user.Username);
+            SetIfDifferent(modify, existing, "userPrincipalName", Upn(user));
+            SetIfDifferent(modify, existing, "displayName", displayName);
+        }
+
         SetIfDifferent(modify, existing, "givenName", user.Firstname);
         SetIfDifferent(modify, existing, "sn", user.Lastname);
         SetIfDifferent(modify, existing, "mail", user.Email);

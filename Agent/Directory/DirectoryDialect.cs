@@ -81,6 +81,13 @@ internal abstract class DirectoryDialect(DirectorySearch ldap, DirectoryScope sc
 
     public abstract ApplyResult UpdateUser(UserUpsert user, SearchResultEntry existing);
 
+    /// <summary>
+    /// Whether an update keeps the entry's name (RDN/DN, username attribute, UPN, display name): the control plane says
+    /// the user was imported from this directory and the entry is the one with the anchor it sent.
+    /// </summary>
+    protected bool KeepsName(UserUpsert user, SearchResultEntry existing) =>
+        user.KeepName && user.Anchor.Length > 0 && string.Equals(AnchorOf(existing), user.Anchor, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Makes the account unusable without deleting it (user_disconnection_action disable).</summary>
     public abstract void DisableAccount(SearchResultEntry user);
 

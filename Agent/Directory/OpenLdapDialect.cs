@@ -73,7 +73,8 @@ internal sealed class OpenLdapDialect(DirectorySearch ldap, DirectoryScope scope
     public override ApplyResult UpdateUser(UserUpsert user, SearchResultEntry existing)
     {
         var dn = existing.DistinguishedName;
-        if (!string.Equals(existing.FirstValue("uid"), user.Username, StringComparison.Ordinal))
+        var keepName = KeepsName(user, existing);
+        if (!keepName && !string.Equals(existing.FirstValue("uid"), user.Username, StringComparison.Ordinal))
         {
             var rdn = $"uid={LdapEscape.DnValue(user.Username)}";
             var parent = DnText.ParentOf(dn);
@@ -83,9 +84,13 @@ internal sealed class OpenLdapDialect(DirectorySearch ldap, DirectoryScope scope
 
         var displayName = DisplayName(user);
         var modify = new ModifyRequest(dn);
-        SetIfDifferent(modify, existing, "cn", displayName);
+        if (!keepName)
+        {
+            SetIfDifferent(modify, existing, "cn", displayName);
+            SetIfDifferent(modify, existing, "displayName", displayName);
+        }
+
         SetIfDifferent(modify, existing, "sn", NonEmpty(user.Lastname, user.Username));
-        SetIfDifferent(modify, existing, "displayName", displayName);
         SetIfDifferent(modify, existing, "givenName", user.Firstname);
         SetIfDifferent(modify, existing, "mail", user.Email);
 

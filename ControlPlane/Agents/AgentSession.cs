@@ -410,19 +410,28 @@ internal sealed class AgentSession(
         var anchors = await db.SyncStatuses.AsNoTracking()
             .Where(s => s.DomainId == DomainId && ids.Contains(s.ObjectId) && s.Anchor != null)
             .ToDictionaryAsync(s => s.ObjectId, s => s.Anchor!, ct);
-        // A user imported from this domain's directory and not written here yet: the entry it was imported from.
-        var unknown = ids.Where(id => !anchors.ContainsKey(id)).ToList();
-        foreach (var imported in unknown.Count == 0 ? [] : await db.ImportedObjects.AsNoTracking()
-            .Where(o => o.DomainId == DomainId && o.Kind == ImportedObjectKinds.User && unknown.Contains(o.ObjectId)).ToListAsync(ct))
+        // A user imported from this domain's directory: not written here yet, the entry it was imported from; its entry
+        // keeps the name it has there (no rename, no new UPN: the directory, not JumpCloud, names it).
+        var userIds = batch.Changes.Where(c => c.KindCase == Change.KindOneofCase.UserUpsert).Select(c => c.ObjectId).Distinct().ToList();
+        var imported = userIds.Count == 0 ? [] : await db.ImportedObjects.AsNoTracking()
+            .Where(o => o.DomainId == DomainId && o.Kind == ImportedObjectKinds.User && userIds.Contains(o.ObjectId))
+            .Select(o => new { o.ObjectId, o.Anchor }).ToListAsync(ct);
+        foreach (var o in imported)
         {
-            anchors.TryAdd(imported.ObjectId, imported.Anchor);
+            anchors.TryAdd(o.ObjectId, o.Anchor);
         }
 
+        var keepName = imported.Select(o => o.ObjectId).ToHashSet(StringComparer.Ordinal);
         foreach (var change in batch.Changes)
         {
             if (change.HasAnchor && anchors.TryGetValue(change.ObjectId, out var anchor))
             {
                 change.Anchor = anchor;
+            }
+
+            if (change.KindCase == Change.KindOneofCase.UserUpsert && keepName.Contains(change.ObjectId))
+            {
+                change.UserUpsert.KeepName = true;
             }
         }
     }

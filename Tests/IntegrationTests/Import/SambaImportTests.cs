@@ -121,6 +121,71 @@ public sealed class SambaImportTests(SambaDc samba)
     }
 
     [Fact]
+    public async Task An_imported_user_bound_back_for_sync_on_Samba_is_adopted_by_anchor_and_keeps_its_DN_UPN_and_display_name()
+    {
+        // Named by AD its own way: a CN that is not "First Last", a UPN that is not sAMAccountName@realm.
+        var (ada, adi) = (Unique("ada"), Unique("ADI"));
+        var cn = $"Lovelace\\, Ada {ada}";
+        var upn = $"countess.{ada}@example.com";
+        await samba.ModifyAsync($"""
+            dn: CN={cn},{People}
+            changetype: add
+            objectClass: user
+            sAMAccountName: {ada}
+            userPrincipalName: {upn}
+            givenName: Ada
+            sn: Lovelace
+            displayName: Countess of Lovelace
+            mail: {ada}@example.com
+            userAccountControl: 544
+
+            dn: CN={adi},{Groups}
+            changetype: add
+            objectClass: group
+            sAMAccountName: {adi}
+            groupType: -2147483646
+            member: CN={cn},{People}
+
+            """);
+        await using var h = await ImportHarness.StartAsync(samba, $"CN={adi};OU=Groups;DC=example;DC=com");
+        (await h.ImportOnceAsync()).EnsureSuccess("import --once");
+        var adaId = (await h.UserAsync(ada) ?? throw new Xunit.Sdk.XunitException("ada was not imported"))["_id"]!.GetValue<string>();
+        var imported = Assert.Single(await samba.SearchAsync(People, $"(sAMAccountName={ada})", "cn", "userPrincipalName", "displayName"));
+        var factory = h.ControlPlane.Services.GetRequiredService<IDbContextFactory<ControlPlaneDb>>();
+        string importedAnchor;
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            importedAnchor = (await db.ImportedObjects.AsNoTracking().SingleAsync(o => o.DomainId == h.DomainId && o.ObjectId == adaId)).Anchor;
+        }
+
+        // Bound back to the domain it came from, a running sync agent of that domain writes it.
+        await h.ControlPlane.BindUserAsync(h.DomainId, adaId);
+        var key = await h.ControlPlane.MustAsync(HttpMethod.Post, $"/api/v2/activedirectories/{h.DomainId}/agents", new { agentType = "SYNC" }, 201);
+        using var temp = new TempDirectory();
+        using var sync = new AgentProcess(temp.Sub("sync"));
+        await sync.InstallAsync(h.ControlPlane, samba, key["connectKey"]!.GetValue<string>());
+        sync.Start();
+        await Processes.WaitUntilAsync(async () => (await StatusAsync(factory, h.DomainId, adaId))?.Outcome == SyncOutcomeKind.Applied,
+            TimeSpan.FromSeconds(60), () => $"the user applied by the sync agent (agent log: {sync.Log})");
+        // The new primary's reconcile has reached the user too: every write the agent would make to it is made.
+        await Processes.WaitUntilAsync(async () => (await StatusAsync(factory, h.DomainId, adaId))?.Message.StartsWith("reconcile:", StringComparison.Ordinal) == true,
+            TimeSpan.FromSeconds(60), () => $"the primary's reconcile applied to the user (agent log: {sync.Log})");
+
+        // One entry, matched by the imported anchor, not renamed, its UPN and display name as AD had them.
+        var adopted = Assert.Single(await samba.SearchAsync(People, $"(|(sAMAccountName={ada})(userPrincipalName={ada}@example.com))", "cn", "userPrincipalName", "displayName", "mail"));
+        Assert.Equal(imported.Dn, adopted.Dn);
+        Assert.Equal(upn, adopted.First("userPrincipalName"));
+        Assert.Equal("Countess of Lovelace", adopted.First("displayName"));
+        Assert.Equal(importedAnchor, (await StatusAsync(factory, h.DomainId, adaId))!.Anchor);
+    }
+
+    private static async Task<SyncStatusRecord?> StatusAsync(IDbContextFactory<ControlPlaneDb> factory, string domainId, string userId)
+    {
+        await using var db = await factory.CreateDbContextAsync();
+        return await db.SyncStatuses.AsNoTracking().SingleOrDefaultAsync(x => x.DomainId == domainId && x.ObjectId == userId);
+    }
+
+    [Fact]
     public async Task A_Domain_Admin_import_account_is_refused_before_enrollment()
     {
         var adi = Unique("ADI");
