@@ -64,7 +64,6 @@ internal sealed class AgentSession(
     // flight. Written by the reader, read by the pump.
     private double _applyRate;
     private long _busyAckAt; // timestamp of the last ack after which entries were still in flight; 0 when none was
-    private Task _reconcile = Task.CompletedTask;
 
     // Lease state: written by the pump, read by the reader (acks carry their epoch and are checked in the database).
     private long _epoch;
@@ -130,7 +129,6 @@ internal sealed class AgentSession(
             // What was acknowledged is recorded before the session ends.
             _outcomes.Writer.TryComplete();
             await recorder;
-            await _reconcile;
             await EndAsync();
         }
     }
@@ -234,33 +232,16 @@ internal sealed class AgentSession(
         Volatile.Write(ref _epoch, epoch.Value);
         renewer.Track(agent.Id, DomainId, epoch.Value, OnRenewal);
 
+        // A new primary starts with a reconcile: whatever drifted while nobody (or another agent) wrote is repaired.
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Commands.Domains.ReconcileDomainCommand>().ExecuteAsync(DomainId, ct);
+        }
+
         AgentGatewayLog.LeaseGranted(logger, agent.Id, DomainId, epoch.Value);
         metrics.PrimaryChanged(DomainId);
         events.Primary(DomainId);
         await WriteAsync(new ControlMessage { Lease = LeaseMessage(true, epoch.Value) }, ct);
-
-        // A new primary starts with a reconcile: whatever drifted while nobody (or another agent) wrote is repaired. Its
-        // entries come after everything already in the log, so the pump streams the backlog meanwhile and sends them
-        // once they are committed (the commit wakes it).
-        _reconcile = ReconcileAsync(_reconcile, ct);
-    }
-
-    private async Task ReconcileAsync(Task previous, CancellationToken ct)
-    {
-        await Task.Yield();
-        await previous; // one at a time (a lease lost and granted again while the first still ran)
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<Commands.Domains.ReconcileDomainCommand>().ExecuteAsync(DomainId, ct);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-        }
-        catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
-        {
-            AgentGatewayLog.ReconcileFailed(logger, ex, DomainId, agent.Id);
-        }
     }
 
     private void OnRenewal(bool renewed)

@@ -69,6 +69,15 @@ public sealed class ForgedAckTests(SlapdServer slapd) : IClassFixture<SlapdServe
             return domain.AckedSeq == domain.LastSeq;
         }, TimeSpan.FromSeconds(30), "the primary's acks reached the last entry");
 
+        // The outcomes are recorded beside the ack path (the cursor does not wait for them): until every user has its
+        // status and no sealed password is left in the log.
+        await Processes.WaitUntilAsync(async () =>
+        {
+            await using var db = await DbAsync(cp);
+            return await db.SyncStatuses.CountAsync(s => s.DomainId == domainId) == userIds.Count
+                && !await db.Changes.AnyAsync(c => c.DomainId == domainId && c.Kind == "PasswordSet" && c.Payload.Contains("\"password\":"));
+        }, TimeSpan.FromSeconds(30), "the acknowledged outcomes recorded");
+
         await using (var db = await DbAsync(cp))
         {
             var statuses = await db.SyncStatuses.Where(s => s.DomainId == domainId).ToListAsync();
