@@ -42,7 +42,9 @@ public static class ControlPlaneDatabase
         switch (provider)
         {
             case DatabaseProvider.Sqlite:
-                services.AddDbContextFactory<ControlPlaneDb>(o => o.UseSqlite(connectionString, s => s.CommandTimeout(timeout).UseParameterizedCollectionMode(collections)));
+                var busyTimeout = new SqliteBusyTimeout(_commandTimeout);
+                services.AddDbContextFactory<ControlPlaneDb>(o => o.UseSqlite(connectionString, s => s.CommandTimeout(timeout).UseParameterizedCollectionMode(collections))
+                    .AddInterceptors(busyTimeout));
                 break;
             case DatabaseProvider.Postgres:
                 services.AddDbContextFactory<PostgresControlPlaneDb>(o => o.UseNpgsql(connectionString, s => s.CommandTimeout(timeout).UseParameterizedCollectionMode(collections)));

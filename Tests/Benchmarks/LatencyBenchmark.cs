@@ -24,6 +24,6 @@ internal static class LatencyBenchmark
             }
         }
 
-        Console.WriteLine($"   API call -> visible in LDAP: {Percentiles.Summary(results)}   (target p99 < 250 ms)");
+        Console.WriteLine($"   API call -> visible in LDAP: {Percentiles.Summary(results)}   (target p99 < 50 ms)");
     }
 }
