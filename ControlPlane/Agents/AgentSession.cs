@@ -551,8 +551,8 @@ internal sealed class AgentSession(
     }
 
     /// <summary>
-    /// Erases the sealed passwords of acknowledged password sets, records each object's latest outcome as its sync status
-    /// and every outcome in the history, in one unit of work.
+    /// Erases the sealed passwords of acknowledged password sets (a statement of its own, first), then records each
+    /// object's latest outcome as its sync status and every outcome in the history, saved together by one save.
     /// </summary>
     private async Task RecordAsync(List<(EntryResult Result, string ObjectId)> results, CancellationToken ct)
     {
@@ -585,10 +585,10 @@ internal sealed class AgentSession(
             }
         }
 
-        await db.SaveChangesAsync(ct);
         var outcomes = results.Select(r => new SyncOutcome(DomainId, agent.Id, r.Result.Seq, r.ObjectId,
             OutcomeKind(r.Result.Outcome), r.Result.Code, r.Result.Message, now)).ToList();
-        await History.SyncHistory.RecordAsync(db, outcomes, ct);
+        await History.SyncHistory.RecordAsync(db, outcomes, ct); // saves the statuses with the history entries
+        await db.SaveChangesAsync(ct); // nothing left, unless no outcome named an object
         events.Outcomes(outcomes);
     }
 

@@ -13,19 +13,22 @@ internal sealed class SqliteBusyTimeout(TimeSpan timeout) : DbConnectionIntercep
 {
     private readonly string _pragma = $"PRAGMA busy_timeout = {(long)timeout.TotalMilliseconds};";
 
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        using var command = Pragma(connection);
+        command.ExecuteNonQuery();
+    }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = _pragma;
+        await using var command = Pragma(connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private void Apply(DbConnection connection)
+    private DbCommand Pragma(DbConnection connection)
     {
-        using var command = connection.CreateCommand();
+        var command = connection.CreateCommand();
         command.CommandText = _pragma;
-        command.ExecuteNonQuery();
+        return command;
     }
 }

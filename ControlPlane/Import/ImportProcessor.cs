@@ -43,7 +43,7 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, TimeProvid
 
     private async Task<ImportSummary> ApplyOnceAsync(string domainId, string agentId, ImportReport report, CancellationToken ct)
     {
-        var run = new Run(report) { DomainId = domainId };
+        var run = new Run(report, domainId, agentId);
         var now = time.GetUtcNow();
         var imported = await db.ImportedObjects.Where(o => o.DomainId == domainId).ToListAsync(ct);
         var users = imported.Where(o => o.Kind == ImportedObjectKinds.User).ToDictionary(o => o.Anchor, StringComparer.Ordinal);
@@ -91,10 +91,9 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, TimeProvid
 
         await ImportGroupsAsync(domainId, report, users, groups, newUsers, leaving, left, run, now, ct);
 
-        var entry = run.ToEntity(domainId, agentId, now);
-        db.ImportRuns.Add(entry);
+        db.ImportRuns.Add(run.ToEntity(now));
         await log.CommitAsync(ct);
-        return run.ToSummary(entry.Id);
+        return run.ToSummary();
     }
 
     /// <summary>The user an entry is about (its upsert, disconnection or password), or null for a group's.</summary>
@@ -143,7 +142,7 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, TimeProvid
             user = await db.Users.FindAsync([mapping.ObjectId], ct);
             if (user is not null && mapping.Digest == digest && user.ExternallyManaged)
             {
-                run.Unchanged++;
+                run.Counts.Unchanged++;
                 return null;
             }
         }
@@ -193,20 +192,20 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, TimeProvid
         run.FromDirectory.Add(user.Id);
         if (isNew)
         {
-            run.Created++;
+            run.Counts.Created++;
         }
         else if (takeover)
         {
-            run.TakenOver++;
+            run.Counts.TakenOver++;
         }
         else
         {
-            run.Updated++;
+            run.Counts.Updated++;
         }
 
         if (mapping is null)
         {
-            mapping = new ImportedObject { DomainId = run.DomainId ?? "", Kind = ImportedObjectKinds.User, Anchor = reported.Anchor, ObjectId = user.Id };
+            mapping = new ImportedObject { DomainId = run.DomainId, Kind = ImportedObjectKinds.User, Anchor = reported.Anchor, ObjectId = user.Id };
             users[reported.Anchor] = mapping;
             db.ImportedObjects.Add(mapping);
         }
@@ -280,7 +279,7 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, TimeProvid
             return;
         }
 
-        run.Dissociated++;
+        run.Counts.Dissociated++;
     }
 
     private async Task ImportGroupsAsync(string domainId, ImportReport report, Dictionary<string, ImportedObject> users,
@@ -302,7 +301,7 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, TimeProvid
                 if (report.Options?.UserDissociationAction != DissociateUnbind
                     && (await commands.DeleteGroup.ExecuteAsync(mapping.ObjectId, ct)).Succeeded)
                 {
-                    run.GroupsRemoved++;
+                    run.Counts.GroupsRemoved++;
                 }
             }
         }
@@ -394,7 +393,7 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, TimeProvid
                 }
 
                 group = created.Value!;
-                run.GroupsCreated++;
+                run.Counts.GroupsCreated++;
             }
         }
         else if (sameName is null && (group.Name != name || (group.Description ?? "") != description))
@@ -407,7 +406,7 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, TimeProvid
             else
             {
                 group = updated.Value!;
-                run.GroupsUpdated++;
+                run.Counts.GroupsUpdated++;
             }
         }
 
@@ -437,20 +436,13 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, TimeProvid
         return Convert.ToHexString(hash, 0, 16);
     }
 
-    /// <summary>The counters of one run.</summary>
-    private sealed class Run(ImportReport report)
+    /// <summary>One run: its counters are those of the <see cref="ImportRun"/> row it saves.</summary>
+    private sealed class Run(ImportReport report, string domainId, string agentId)
     {
-        public string? DomainId { get; set; }
+        public string DomainId { get; } = domainId;
         public bool Additional { get; } = report.Options?.SyncAdditionalAttributes ?? true;
         public string TakeoverAction { get; } = report.Options?.UserTakeoverAction ?? "takeover";
-        public int Created { get; set; }
-        public int Updated { get; set; }
-        public int TakenOver { get; set; }
-        public int Unchanged { get; set; }
-        public int Dissociated { get; set; }
-        public int GroupsCreated { get; set; }
-        public int GroupsUpdated { get; set; }
-        public int GroupsRemoved { get; set; }
+        public ImportRun Counts { get; } = new() { DomainId = domainId, AgentId = agentId, Full = report.Full, Once = report.Once };
         public List<ImportSkipDto> Skipped { get; } = [];
 
         /// <summary>The JumpCloud users imported from this domain, whose entries to it the run does not append.</summary>
@@ -460,37 +452,26 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, TimeProvid
 
         public void Skip(string dn, string username, string reason) => Skipped.Add(new ImportSkipDto(dn, username, reason));
 
-        public ImportRun ToEntity(string domainId, string agentId, DateTimeOffset at) => new()
+        public ImportRun ToEntity(DateTimeOffset at)
         {
-            DomainId = domainId,
-            AgentId = agentId,
-            At = at,
-            Full = report.Full,
-            Once = report.Once,
-            Created = Created,
-            Updated = Updated,
-            TakenOver = TakenOver,
-            Unchanged = Unchanged,
-            Dissociated = Dissociated,
-            GroupsCreated = GroupsCreated,
-            GroupsUpdated = GroupsUpdated,
-            GroupsRemoved = GroupsRemoved,
-            SkippedJson = ImportApi.SkippedToJson(Skipped),
-        };
+            Counts.At = at;
+            Counts.SkippedJson = ImportApi.SkippedToJson(Skipped);
+            return Counts;
+        }
 
-        public ImportSummary ToSummary(long runId)
+        public ImportSummary ToSummary()
         {
             var summary = new ImportSummary
             {
-                RunId = runId,
-                Created = Created,
-                Updated = Updated,
-                TakenOver = TakenOver,
-                Unchanged = Unchanged,
-                Dissociated = Dissociated,
-                GroupsCreated = GroupsCreated,
-                GroupsUpdated = GroupsUpdated,
-                GroupsRemoved = GroupsRemoved,
+                RunId = Counts.Id,
+                Created = Counts.Created,
+                Updated = Counts.Updated,
+                TakenOver = Counts.TakenOver,
+                Unchanged = Counts.Unchanged,
+                Dissociated = Counts.Dissociated,
+                GroupsCreated = Counts.GroupsCreated,
+                GroupsUpdated = Counts.GroupsUpdated,
+                GroupsRemoved = Counts.GroupsRemoved,
             };
             summary.Skipped.AddRange(Skipped.Select(s => new ImportSkip { Dn = s.Dn, Username = s.Username, Reason = s.Reason }));
             return summary;

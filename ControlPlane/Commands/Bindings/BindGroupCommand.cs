@@ -14,16 +14,10 @@ public sealed class BindGroupCommand(ControlPlaneDb db, ChangeLog log, DomainSyn
     public Task<CommandResult<Binding>> ExecuteAsync(string domainId, string? groupId, CancellationToken ct) =>
         log.RunAsync<CommandResult<Binding>>(async () =>
         {
-            var (domain, error) = await BindingChecks.DomainAsync(db, domainId, groupId, ct);
+            var (domain, group, error) = await BindingChecks.TargetAsync(db, db.Groups, "user group", domainId, groupId, ct);
             if (error is not null)
             {
                 return error;
-            }
-
-            var group = await db.Groups.FindAsync([groupId], ct);
-            if (group is null)
-            {
-                return CommandError.NotFound("user group");
             }
 
             var members = await sync.MembersAsync(group.Id, ct);
@@ -36,7 +30,7 @@ public sealed class BindGroupCommand(ControlPlaneDb db, ChangeLog log, DomainSyn
             }
 
             var before = await sync.DomainsOfUsersAsync(members.ConvertAll(m => m.Id), ct);
-            if (await db.Associations.FindAsync([domain!.Id, AssociationTypes.UserGroup, group.Id], ct) is null)
+            if (await db.Associations.FindAsync([domain.Id, AssociationTypes.UserGroup, group.Id], ct) is null)
             {
                 db.Associations.Add(new DomainAssociation { DomainId = domain.Id, TargetType = AssociationTypes.UserGroup, TargetId = group.Id });
             }

@@ -10,16 +10,10 @@ public sealed class BindUserCommand(ControlPlaneDb db, ChangeLog log, DomainSync
     public Task<CommandResult<Binding>> ExecuteAsync(string domainId, string? userId, CancellationToken ct) =>
         log.RunAsync<CommandResult<Binding>>(async () =>
         {
-            var (domain, error) = await BindingChecks.DomainAsync(db, domainId, userId, ct);
+            var (domain, user, error) = await BindingChecks.TargetAsync(db, db.Users, "user", domainId, userId, ct);
             if (error is not null)
             {
                 return error;
-            }
-
-            var user = await db.Users.FindAsync([userId], ct);
-            if (user is null)
-            {
-                return CommandError.NotFound("user");
             }
 
             if (AdRules.CheckBindable(user) is { } problem)
@@ -28,7 +22,7 @@ public sealed class BindUserCommand(ControlPlaneDb db, ChangeLog log, DomainSync
             }
 
             var before = await sync.DomainsOfUserAsync(user.Id, ct);
-            if (await db.Associations.FindAsync([domain!.Id, AssociationTypes.User, user.Id], ct) is null)
+            if (await db.Associations.FindAsync([domain.Id, AssociationTypes.User, user.Id], ct) is null)
             {
                 db.Associations.Add(new DomainAssociation { DomainId = domain.Id, TargetType = AssociationTypes.User, TargetId = user.Id });
             }

@@ -1,5 +1,6 @@
 using JumpCloudAdi.ControlPlane.Commands.Domains;
 using JumpCloudAdi.ControlPlane.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace JumpCloudAdi.ControlPlane.Commands.Bindings;
 
@@ -19,5 +20,23 @@ internal static class BindingChecks
 
         var domain = await db.Domains.FindAsync([domainId], ct);
         return domain is null ? (null, CommandError.NotFound(DomainErrors.What)) : (domain, null);
+    }
+
+    /// <summary>
+    /// The checks of <see cref="DomainAsync"/>, then the target (<paramref name="what"/>, for the 404) must exist. The
+    /// domain and the target are set exactly when there is no error.
+    /// </summary>
+    public static async Task<(AdDomain Domain, T Target, CommandError? Error)> TargetAsync<T>(ControlPlaneDb db, DbSet<T> targets, string what,
+        string domainId, string? targetId, CancellationToken ct)
+        where T : class
+    {
+        var (domain, error) = await DomainAsync(db, domainId, targetId, ct);
+        if (error is not null)
+        {
+            return (null!, null!, error);
+        }
+
+        var target = await targets.FindAsync([targetId], ct);
+        return target is null ? (null!, null!, CommandError.NotFound(what)) : (domain!, target, null);
     }
 }

@@ -12,19 +12,13 @@ public sealed class UnbindGroupCommand(ControlPlaneDb db, ChangeLog log, DomainS
     public Task<CommandResult<Binding>> ExecuteAsync(string domainId, string? groupId, CancellationToken ct) =>
         log.RunAsync<CommandResult<Binding>>(async () =>
         {
-            var (domain, error) = await BindingChecks.DomainAsync(db, domainId, groupId, ct);
+            var (domain, group, error) = await BindingChecks.TargetAsync(db, db.Groups, "user group", domainId, groupId, ct);
             if (error is not null)
             {
                 return error;
             }
 
-            var group = await db.Groups.FindAsync([groupId], ct);
-            if (group is null)
-            {
-                return CommandError.NotFound("user group");
-            }
-
-            var binding = new Binding(domain!.Id, AssociationTypes.UserGroup, group.Id);
+            var binding = new Binding(domain.Id, AssociationTypes.UserGroup, group.Id);
             if (await db.Associations.FindAsync([domain.Id, AssociationTypes.UserGroup, group.Id], ct) is not { } existing)
             {
                 return binding;

@@ -12,20 +12,14 @@ public sealed class UnbindUserCommand(ControlPlaneDb db, ChangeLog log, DomainSy
     public Task<CommandResult<Binding>> ExecuteAsync(string domainId, string? userId, CancellationToken ct) =>
         log.RunAsync<CommandResult<Binding>>(async () =>
         {
-            var (domain, error) = await BindingChecks.DomainAsync(db, domainId, userId, ct);
+            var (domain, user, error) = await BindingChecks.TargetAsync(db, db.Users, "user", domainId, userId, ct);
             if (error is not null)
             {
                 return error;
             }
 
-            var user = await db.Users.FindAsync([userId], ct);
-            if (user is null)
-            {
-                return CommandError.NotFound("user");
-            }
-
             var before = await sync.DomainsOfUserAsync(user.Id, ct);
-            if (await db.Associations.FindAsync([domain!.Id, AssociationTypes.User, user.Id], ct) is { } existing)
+            if (await db.Associations.FindAsync([domain.Id, AssociationTypes.User, user.Id], ct) is { } existing)
             {
                 db.Associations.Remove(existing);
             }
