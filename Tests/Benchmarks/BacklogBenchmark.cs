@@ -107,6 +107,8 @@ internal static class BacklogBenchmark
         var adds0 = ops0.Counts["Add"];
         var slapdCpu = ProcessStats.CpuSeconds(slapdPid);
         var selfCpu = ProcessStats.CpuSeconds(Environment.ProcessId);
+        var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var jitTime = System.Runtime.JitInfo.GetCompilationTime();
         var deadline = TimeSpan.FromSeconds(Math.Max(300, users / 10.0));
         var start = Stopwatch.GetTimestamp();
         agent.Start();
@@ -150,6 +152,7 @@ internal static class BacklogBenchmark
         var agentCpu = ProcessStats.CpuSeconds(agent.Pid);
         slapdCpu = ProcessStats.CpuSeconds(slapdPid) - slapdCpu;
         selfCpu = ProcessStats.CpuSeconds(Environment.ProcessId) - selfCpu;
+        Console.WriteLine($"   JIT in the control plane's process during the drain: {System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods} methods, {(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds:0} ms");
         var ops1 = observer.Mark();
         return new Drain(primary ?? allVisible, firstAdd ?? allVisible, allVisible, agentCpu, slapdCpu, selfCpu,
             ops1.Counts.Since(ops0.Counts, ops1.Mark - ops0.Mark), peakRss, peakPrivate, epoch, await LeaseEpochAsync(cp, domainId));
