@@ -43,7 +43,7 @@ public sealed class AddGroupMemberCommand(ControlPlaneDb db, ChangeLog log, Doma
             var users = await db.Users.Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, StringComparer.Ordinal, ct);
             var missing = ids.Where(id => !users.ContainsKey(id)).Select(id => new MemberRefusal(id, CommandError.NotFound("user")));
             var outcome = await AddAsync(group, [.. ids.Where(users.ContainsKey).Select(id => users[id])], ct);
-            return new MembersChange(group, outcome.Added, [.. missing, .. outcome.Refused]);
+            return new MembersChange(group, outcome.Added, [.. missing.Concat(outcome.Refused).OrderBy(r => ids.IndexOf(r.UserId))]); // in the order asked
         }, ct);
 
     private async Task<(int Added, List<MemberRefusal> Refused)> AddAsync(UserGroup group, IReadOnlyList<SystemUser> users, CancellationToken ct)
