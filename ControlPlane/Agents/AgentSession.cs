@@ -72,6 +72,10 @@ internal sealed class AgentSession(
     private long _resendFrom; // set by the reader when the agent asks for a resend, consumed by the pump
     private int _renewal; // 0 none pending, 1 renewed, -1 lost: set by the renewer, consumed by the pump
 
+    // The new primary's reconcile, while it waits for the backlog found at the grant to be sent: the LastSeq then (0:
+    // none waiting). Only the pump touches it.
+    private long _reconcileAfter;
+
     // The entries this session sent in its current epoch and that are not acknowledged yet, with what recording their
     // outcome needs (taken from the stored entry): an ack may only report on these. Written by the pump before each batch
     // goes out, read and trimmed by the reader; guarded by the lock. At most MaxInFlight (+ one batch) entries.
@@ -190,7 +194,13 @@ internal sealed class AgentSession(
 
             if (Volatile.Read(ref _epoch) != 0)
             {
-                await SendPendingAsync(ct);
+                var drained = await SendPendingAsync(ct);
+                if (_reconcileAfter > 0 && (drained || _sentUpTo >= _reconcileAfter) && Volatile.Read(ref _epoch) != 0)
+                {
+                    // The whole backlog is in flight: the snapshot goes in behind it (its commit wakes this pump again).
+                    _reconcileAfter = 0;
+                    await ReconcileAsync(ct);
+                }
             }
 
             using var tick = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -225,7 +235,8 @@ internal sealed class AgentSession(
             return;
         }
 
-        var acked = await db.Domains.Where(d => d.Id == DomainId).Select(d => d.AckedSeq).SingleAsync(ct);
+        var cursor = await db.Domains.Where(d => d.Id == DomainId).Select(d => new { d.AckedSeq, d.LastSeq }).SingleAsync(ct);
+        var acked = cursor.AckedSeq;
         Volatile.Write(ref _ackedUpTo, acked);
         _sentUpTo = acked;
         lock (_sentLock)
@@ -238,16 +249,33 @@ internal sealed class AgentSession(
         Volatile.Write(ref _epoch, epoch.Value);
         renewer.Track(agent.Id, DomainId, epoch.Value, OnRenewal);
 
-        // A new primary starts with a reconcile: whatever drifted while nobody (or another agent) wrote is repaired.
-        await using (var scope = scopes.CreateAsyncScope())
+        // A new primary reconciles: whatever drifted while nobody (or another agent) wrote is repaired. The snapshot is
+        // appended once the backlog found now is all sent (at once when there is none), not before the first batch:
+        // - its entries follow that backlog in the log either way (they are numbered after LastSeq), so the agent applies
+        //   the same entries in the same order as if it had been appended now; only the desired state it carries is read
+        //   later, and so is more current (a change committed meanwhile has its own entries, before the snapshot's);
+        // - appending it (a whole domain: ~0.5 s for 10,000 users) would otherwise keep the backlog from the agent that
+        //   long; once the backlog is in flight the agent has up to a window of work while it is written;
+        // - a session that loses the lease (or ends) before that never appends it: the next primary's grant does.
+        // Nothing is lost or doubled: the log and the acknowledged cursor work as for any other entries, and a snapshot
+        // still pending (unacknowledged, e.g. the previous primary's) coalesces this one as before.
+        _reconcileAfter = cursor.LastSeq > acked ? cursor.LastSeq : 0;
+        if (_reconcileAfter == 0)
         {
-            await scope.ServiceProvider.GetRequiredService<Commands.Domains.ReconcileDomainCommand>().ExecuteAsync(DomainId, ct);
+            await ReconcileAsync(ct);
         }
 
         AgentGatewayLog.LeaseGranted(logger, agent.Id, DomainId, epoch.Value);
         metrics.PrimaryChanged(DomainId);
         events.Primary(DomainId);
         await WriteAsync(new ControlMessage { Lease = LeaseMessage(true, epoch.Value) }, ct);
+    }
+
+    /// <summary>Queues the domain's snapshot (<see cref="Reconciler"/>; coalesced with one still pending).</summary>
+    private async Task ReconcileAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<Commands.Domains.ReconcileDomainCommand>().ExecuteAsync(DomainId, ct);
     }
 
     private void OnRenewal(bool renewed)
@@ -269,6 +297,7 @@ internal sealed class AgentSession(
         {
             AgentGatewayLog.LeaseLost(logger, agent.Id, DomainId, epoch);
             Volatile.Write(ref _epoch, 0);
+            _reconcileAfter = 0; // the next primary reconciles
             lock (_sentLock)
             {
                 _sent.Clear();
@@ -281,7 +310,8 @@ internal sealed class AgentSession(
         }
     }
 
-    private async Task SendPendingAsync(CancellationToken ct)
+    /// <summary>Sends batches while the window has room; true when it found nothing more to send.</summary>
+    private async Task<bool> SendPendingAsync(CancellationToken ct)
     {
         var epoch = Volatile.Read(ref _epoch);
         var resendFrom = Interlocked.Exchange(ref _resendFrom, 0);
@@ -302,7 +332,7 @@ internal sealed class AgentSession(
                 .OrderBy(c => c.Seq).Take(size).ToListAsync(ct);
             if (entries.Count == 0)
             {
-                return;
+                return true;
             }
 
             TrimToBytes(entries);
@@ -326,7 +356,7 @@ internal sealed class AgentSession(
             {
                 if (_sentEpoch != epoch)
                 {
-                    return; // the lease was lost meanwhile
+                    return false; // the lease was lost meanwhile
                 }
 
                 for (var i = 0; i < batch.Changes.Count; i++)
@@ -344,6 +374,8 @@ internal sealed class AgentSession(
             _sentUpTo = entries[^1].Seq;
             AgentGatewayLog.BatchSent(logger, entries[0].Seq, _sentUpTo, DomainId, agent.Id);
         }
+
+        return false;
     }
 
     /// <summary>The batch size and the in-flight window for an agent applying <paramref name="rate"/> entries a second (0: not measured yet).</summary>
