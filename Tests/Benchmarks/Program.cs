@@ -1,15 +1,11 @@
 using JumpCloudAdi.Benchmarks;
-using JumpCloudAdi.ControlPlane.Hosting;
 
 // Benchmarks print figures; they are not pass/fail tests. See README "Benchmarks".
 var command = args.FirstOrDefault() ?? "help";
 var options = Options.Parse(args.Skip(1).ToArray());
+PublishedControlPlane.Configure(options.String("controlplane-env"));
 switch (command)
 {
-    case "serve-controlplane":
-        // Internal: the control plane as a separate process, so its memory and CPU are measured alone.
-        await ControlPlaneApp.Build(args[1..]).RunAsync();
-        return 0;
     case "latency":
         await LatencyBenchmark.RunAsync(options.Int("samples", 200));
         return 0;
@@ -61,6 +57,9 @@ switch (command)
               footprint [--users 2000] [--seconds 60] [--binary PATH]  the NativeAOT agent's VmRSS and Private_Dirty (by mapping kind)
                                                     idle, after N users, after N s of steady writing; no ldapadd baseline
               all                                   latency, failover and fleet with their defaults
+            Every mode but import publishes the control plane (dotnet publish -c Release -r linux-x64, once per run) and runs it as its own
+            process with its own runtimeconfig; --controlplane-env NAME=VALUE[,NAME=VALUE] sets runtime variables of that process only
+            (e.g. DOTNET_TieredPGO=0,DOTNET_gcServer=0).
             Run: dotnet run --project Tests/Benchmarks -c Release -- <command> [options]
             """);
         return command == "help" ? 0 : 2;
