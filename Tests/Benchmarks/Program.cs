@@ -3,7 +3,7 @@ using JumpCloudAdi.Benchmarks;
 // Benchmarks print figures; they are not pass/fail tests. See README "Benchmarks".
 var command = args.FirstOrDefault() ?? "help";
 var options = Options.Parse(args.Skip(1).ToArray());
-PublishedControlPlane.Configure(options.String("controlplane-env"));
+PublishedControlPlane.Configure(options.String("controlplane-env"), options.String("controlplane"));
 switch (command)
 {
     case "latency":
@@ -59,7 +59,7 @@ switch (command)
               all                                   latency, failover and fleet with their defaults
             Every mode but import publishes the control plane (dotnet publish -c Release -r linux-x64, once per run) and runs it as its own
             process with its own runtimeconfig; --controlplane-env NAME=VALUE[,NAME=VALUE] sets runtime variables of that process only
-            (e.g. DOTNET_TieredPGO=0,DOTNET_gcServer=0).
+            (e.g. DOTNET_TieredPGO=0,DOTNET_gcServer=0); --controlplane PATH/JumpCloudAdi.ControlPlane.dll runs one published before.
             Run: dotnet run --project Tests/Benchmarks -c Release -- <command> [options]
             """);
         return command == "help" ? 0 : 2;

@@ -48,8 +48,17 @@ internal sealed class PublishedControlPlane : IAsyncDisposable
     public static string Describe() =>
         ExtraEnvironment.Count == 0 ? "published control plane process, its own runtimeconfig" : $"published control plane process with {string.Join(" ", ExtraEnvironment.Select(kv => $"{kv.Key}={kv.Value}"))}";
 
-    public static void Configure(string? list)
+    /// <summary>
+    /// <c>--controlplane-env NAME=VALUE,...</c> and <c>--controlplane PATH</c> (an already published
+    /// <c>JumpCloudAdi.ControlPlane.dll</c>, to vary runtime settings over several runs without publishing again).
+    /// </summary>
+    public static void Configure(string? list, string? published)
     {
+        if (published is not null)
+        {
+            _given = File.Exists(published) ? Path.GetFullPath(published) : throw new FileNotFoundException("--controlplane: no such file", published);
+        }
+
         foreach (var pair in (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
@@ -64,6 +73,7 @@ internal sealed class PublishedControlPlane : IAsyncDisposable
 
     private static readonly TempDirectory PublishFolder = new();
     private static string? _published;
+    private static string? _given;
 
     /// <summary>Publishes the control plane once per benchmark run (into a folder removed when the run ends) and returns its main assembly.</summary>
     public static async Task<string> PublishAsync(CancellationToken ct)
@@ -71,6 +81,12 @@ internal sealed class PublishedControlPlane : IAsyncDisposable
         if (_published is not null)
         {
             return _published;
+        }
+
+        if (_given is not null)
+        {
+            Console.WriteLine($"   the control plane published before (--controlplane): {_given} ({await SettingsAsync(_given, ct)})");
+            return _published = _given;
         }
 
         AppDomain.CurrentDomain.ProcessExit += (_, _) => PublishFolder.Dispose();
@@ -87,18 +103,24 @@ internal sealed class PublishedControlPlane : IAsyncDisposable
             timeout: TimeSpan.FromMinutes(20));
         result.EnsureSuccess("dotnet publish (control plane)");
         var dll = Path.Combine(output, "JumpCloudAdi.ControlPlane.dll");
-        var runtimeConfig = Path.Combine(output, "JumpCloudAdi.ControlPlane.runtimeconfig.json");
+        Console.WriteLine($"   published in {watch.Elapsed.TotalSeconds:0} s: {dll} ({await SettingsAsync(dll, ct)})");
+        _published = dll;
+        return dll;
+    }
+
+    /// <summary>"ReadyToRun; runtimeconfig: System.GC.Server=true, ...": how the published control plane will run.</summary>
+    private static async Task<string> SettingsAsync(string dll, CancellationToken ct)
+    {
+        var runtimeConfig = Path.ChangeExtension(dll, ".runtimeconfig.json");
         if (!File.Exists(dll) || !File.Exists(runtimeConfig))
         {
-            throw new FileNotFoundException("the control plane publish produced no JumpCloudAdi.ControlPlane.dll with its runtimeconfig", dll);
+            throw new FileNotFoundException("no JumpCloudAdi.ControlPlane.dll with its runtimeconfig", dll);
         }
 
         var options = JsonNode.Parse(await File.ReadAllTextAsync(runtimeConfig, ct))!["runtimeOptions"]?["configProperties"]?.AsObject();
         var settings = options is null ? "" : string.Join(", ", options.Where(p => p.Key.StartsWith("System.GC.", StringComparison.Ordinal)
             || p.Key.StartsWith("System.Runtime.Tiered", StringComparison.Ordinal)).Select(p => $"{p.Key}={p.Value}"));
-        Console.WriteLine($"   published in {watch.Elapsed.TotalSeconds:0} s: {dll} ({(IsReadyToRun(dll) ? "ReadyToRun" : "IL only")}; runtimeconfig: {settings})");
-        _published = dll;
-        return dll;
+        return $"{(IsReadyToRun(dll) ? "ReadyToRun" : "IL only")}; runtimeconfig: {settings}";
     }
 
     /// <summary>True when the assembly carries precompiled (ReadyToRun) code: its CLI header has a managed native header.</summary>
