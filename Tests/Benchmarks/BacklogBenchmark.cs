@@ -15,7 +15,7 @@ internal static class BacklogBenchmark
 {
     private const string People = "ou=People," + SlapdServer.Suffix;
 
-    public static async Task RunAsync(int users)
+    public static async Task RunAsync(int users, bool warm)
     {
         Console.WriteLine($"== backlog: {users} users, each bound by its own association call before the agent starts; then the NativeAOT agent "
             + $"drains the backlog into a fresh private slapd, beside ldapadd -c of the same entries into an identical fresh slapd; {PublishedControlPlane.Describe()}; {Environment.ProcessorCount} cores");
@@ -60,7 +60,7 @@ internal static class BacklogBenchmark
                 + $"{users} x POST /api/v2/activedirectories/{{id}}/associations (type user) in {bindTime.TotalSeconds:0.0} s ({users / bindTime.TotalSeconds:0} /s, "
                 + $"control plane CPU {bindCpu * 1000 / users:0.00} ms per call)");
 
-            var drain = await DrainAsync(cp, domainId, agent, slapd, slapdPid, users, ct);
+            var drain = await DrainAsync(cp, domainId, agent, slapd, slapdPid, users, users, ct);
             var fromLease = users / (drain.AllVisible - drain.Primary).TotalSeconds;
             var fromStart = users / drain.AllVisible.TotalSeconds;
             Console.WriteLine($"   agent process started -> primary (lease granted, seen by the API) {drain.Primary.TotalSeconds:0.00} s, first user added "
@@ -75,6 +75,19 @@ internal static class BacklogBenchmark
                 + $"ldapadd {ldaps.Ops.PerUser(users)}");
             Console.WriteLine($"   agent memory peak while draining: VmRSS {MiB(drain.PeakRssKiB)} MiB, private {MiB(drain.PeakPrivateKiB)} MiB; "
                 + $"lease epoch {drain.EpochAtPrimary} at the grant, {drain.EpochAtEnd} at the end ({(drain.EpochAtEnd == drain.EpochAtPrimary ? "the lease was held throughout" : "the lease was LOST and granted again")})");
+            if (warm)
+            {
+                // The same backlog again on the same control plane process (its code warm), the agent stopped meanwhile.
+                agent.Dispose();
+                var more = Enumerable.Range(0, users).Select(i => new User($"bw{i:D6}", "Warm", $"Log{i:D6}")).ToList();
+                await ParallelAsync(users, async i => ids[i] = await cp.CreateUserAsync(more[i].Username, more[i].First, more[i].Last), "users created", ct);
+                await ParallelAsync(users, i => cp.BindUserAsync(domainId, ids[i]), "users bound", ct);
+                var again = await DrainAsync(cp, domainId, agent, slapd, slapdPid, users, 2 * users, ct);
+                var warmRate = users / (again.AllVisible - again.Primary).TotalSeconds;
+                Console.WriteLine($"   warm control plane (a second backlog of {users} on the same process, agent restarted): {warmRate:0} users/s from the lease "
+                    + $"({warmRate / ldaps.Rate:0.00} of ldapadd); CPU per user agent {PerUser(again.AgentCpu):0.000} ms, slapd {PerUser(again.SlapdCpu):0.000} ms, "
+                    + $"control plane {PerUser(again.ControlPlaneCpu):0.000} ms; operations {again.Ops.PerUser(users)}");
+            }
         }
         catch (Exception)
         {
@@ -116,7 +129,7 @@ internal static class BacklogBenchmark
     /// CPU from the drain.
     /// </summary>
     private static async Task<Drain> DrainAsync(PublishedControlPlane cp, string domainId, NativeAgentProcess agent, SlapdServer slapd, int slapdPid, int users,
-        CancellationToken ct)
+        int total, CancellationToken ct)
     {
         using var observer = new LdapObserver(slapd);
         var ops0 = observer.Mark();
@@ -161,7 +174,7 @@ internal static class BacklogBenchmark
                 peakPrivate = Math.Max(peakPrivate, priv);
             }
 
-            if (adds >= users && observer.Count(People, "(objectClass=inetOrgPerson)") >= users)
+            if (adds >= users && observer.Count(People, "(objectClass=inetOrgPerson)") >= total)
             {
                 break;
             }

@@ -19,7 +19,7 @@ switch (command)
         await ProvisionBenchmark.RunAsync(options.Int("users", 10_000), options.Int("seconds", 60));
         return 0;
     case "backlog":
-        await BacklogBenchmark.RunAsync(options.Int("users", 2000));
+        await BacklogBenchmark.RunAsync(options.Int("users", 2000), options.String("warm") == "yes");
         return 0;
     case "samba":
         await SambaBenchmark.RunAsync(options.Int("users", 500), options.String("passwords") != "no");
@@ -45,9 +45,10 @@ switch (command)
               provision [--users 10000] [--seconds 60]  N users + one N-member group through the control plane into a private
                                                     slapd by the NativeAOT agent, users/s beside ldapadd -c (ratio) and what limits
                                                     it; the agent's file size, VmRSS and private memory after N s of steady writing
-              backlog [--users 2000]                N users each bound by its own association call before the NativeAOT agent
+              backlog [--users 2000] [--warm yes]   N users each bound by its own association call before the NativeAOT agent
                                                     starts, then the drain into a fresh slapd: users/s beside ldapadd -c (ratio),
-                                                    CPU per user (agent, slapd, control plane), operations per user (cn=Monitor)
+                                                    CPU per user (agent, slapd, control plane), operations per user (cn=Monitor);
+                                                    --warm yes: then a second backlog of N drained by the same control plane process
               samba [--users 500] [--passwords yes|no]  the same drain into a fresh Samba AD DC beside ldapadd -c of the same user
                                                     entries (no passwords), then with passwords beside ldapadd + ldapmodify of
                                                     unicodePwd; run it under flock /tmp/jcadi-samba.lock (one Samba per machine)
