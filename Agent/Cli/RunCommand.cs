@@ -77,7 +77,7 @@ internal static class RunCommand
             }
             else
             {
-                await new SyncAgent(path, settings, logger, notifier).RunAsync(stop.Token);
+                await new SyncAgent(path, settings, logger, notifier, caughtUp: () => trimmer.CaughtUp()).RunAsync(stop.Token);
             }
 
             notifier.Stopping();

@@ -11,7 +11,12 @@ namespace JumpCloudAdi.Agent.Session;
 /// leases as they arrive (even while a long batch is being written: renewals keep it valid) and applies batches in
 /// order on their own task, sending each ack. Ends by throwing when the stream or the directory goes away.
 /// </summary>
-internal sealed class ControlPlaneSession(LeaseClock lease, ResendGate resend, BatchApplier applier, StatusReporter status, TimeProvider time, ILogger logger)
+/// <param name="caughtUp">
+/// Called (on the applying task, after the ack is sent) when a batch was written whole up to the domain's last
+/// sequence number as it was when the batch was sent, and no other batch is waiting: the agent has caught up.
+/// </param>
+internal sealed class ControlPlaneSession(LeaseClock lease, ResendGate resend, BatchApplier applier, StatusReporter status, TimeProvider time, ILogger logger,
+    Action? caughtUp = null)
 {
     private readonly SemaphoreSlim _sendLock = new(1, 1);
 
@@ -102,6 +107,10 @@ internal sealed class ControlPlaneSession(LeaseClock lease, ResendGate resend, B
                 if (applier.Apply(batch) is { } ack)
                 {
                     await SendAsync(call, new AgentMessage { Ack = ack }, session.Token);
+                    if (caughtUp is not null && CaughtUp(batch, ack) && !batches.TryPeek(out _))
+                    {
+                        caughtUp();
+                    }
                 }
             }
         }
@@ -111,6 +120,10 @@ internal sealed class ControlPlaneSession(LeaseClock lease, ResendGate resend, B
             throw;
         }
     }
+
+    /// <summary>Whether <paramref name="ack"/> covers all of <paramref name="batch"/> and the batch reached the domain's last sequence number.</summary>
+    internal static bool CaughtUp(ChangeBatch batch, Ack ack) =>
+        ack.ResendFrom == 0 && batch.Changes.Count > 0 && ack.Results.Count == batch.Changes.Count && batch.Changes[^1].Seq >= batch.LastSeq;
 
     private async Task HeartbeatAsync(AsyncDuplexStreamingCall<AgentMessage, ControlMessage> call, CancellationToken ct)
     {

@@ -8,6 +8,9 @@ namespace JumpCloudAdi.Agent.Session;
 /// <see cref="Period"/>, one aggressive full collection compacts the managed heap and decommits its free space, and
 /// on Linux <c>malloc_trim</c> returns glibc's free pages (OpenSSL and libldap buffers). An idle agent is not
 /// trimmed again; a busy one is not interrupted. A collection of the agent's few MiB of heap takes milliseconds.
+/// The session also says when the agent has caught up (applied everything the control plane had when it sent the
+/// last batch, and nothing more is queued): after a burst of at least <see cref="CaughtUpBytes"/> that trims at once,
+/// instead of up to two periods later.
 /// </summary>
 internal sealed partial class MemoryTrimmer : IDisposable
 {
@@ -15,13 +18,25 @@ internal sealed partial class MemoryTrimmer : IDisposable
     private const long QuietBytes = 1024 * 1024;
     private const long BurstBytes = 1024 * 1024;
 
+    /// <summary>
+    /// What a burst must have allocated for catching up to trim at once: more than steady streaming allocates between
+    /// two periods, so that a trickle of single changes (each one catches up) is still trimmed by the timer alone.
+    /// </summary>
+    internal const long CaughtUpBytes = 4 * 1024 * 1024;
+
+    private readonly Lock _lock = new();
+    private readonly Func<long> _allocated;
+
     private readonly ITimer _timer;
     private long _lastAllocated;
     private long _trimmedAt;
 
     /// <param name="allocated">Reads the bytes allocated since the process started (<see cref="GC.GetTotalAllocatedBytes"/>).</param>
-    internal MemoryTrimmer(TimeSpan period, TimeProvider time, Func<long> allocated) =>
+    internal MemoryTrimmer(TimeSpan period, TimeProvider time, Func<long> allocated)
+    {
+        _allocated = allocated;
         _timer = time.CreateTimer(_ => Check(allocated()), null, period, period);
+    }
 
     /// <summary>Starts checking every <see cref="Period"/> of <paramref name="time"/> until disposed.</summary>
     public static MemoryTrimmer Start(TimeProvider time) => new(Period, time, () => GC.GetTotalAllocatedBytes());
@@ -31,16 +46,39 @@ internal sealed partial class MemoryTrimmer : IDisposable
     /// <summary>One check, given the bytes allocated since the process started; true when it trimmed.</summary>
     internal bool Check(long allocated)
     {
-        var quiet = allocated - _lastAllocated < QuietBytes;
-        _lastAllocated = allocated;
-        if (!quiet || allocated - _trimmedAt < BurstBytes)
+        lock (_lock)
         {
-            return false;
-        }
+            var quiet = allocated - _lastAllocated < QuietBytes;
+            _lastAllocated = allocated;
+            if (!quiet || allocated - _trimmedAt < BurstBytes)
+            {
+                return false;
+            }
 
-        Trim();
-        _trimmedAt = allocated;
-        return true;
+            Trim();
+            _trimmedAt = allocated;
+            return true;
+        }
+    }
+
+    /// <summary>The agent has caught up with the control plane (see the class remarks); true when it trimmed.</summary>
+    public bool CaughtUp() => CaughtUp(_allocated());
+
+    /// <summary>Catching up, given the bytes allocated since the process started; true when it trimmed.</summary>
+    internal bool CaughtUp(long allocated)
+    {
+        lock (_lock)
+        {
+            if (allocated - _trimmedAt < CaughtUpBytes)
+            {
+                return false;
+            }
+
+            Trim();
+            // The timer's next check sees no new burst (and no busy period) since this trim.
+            (_trimmedAt, _lastAllocated) = (allocated, allocated);
+            return true;
+        }
     }
 
     private static void Trim()

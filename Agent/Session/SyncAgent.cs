@@ -30,9 +30,13 @@ public sealed class SyncAgent
     private readonly LeaseClock _lease;
     private readonly ResendGate _resend = new();
     private readonly StatusReporter _status;
+    private readonly Action? _caughtUp;
 
-    public SyncAgent(string configPath, AgentSettings settings, ILogger logger, IServiceNotifier? notifier = null, TimeProvider? time = null)
+    /// <param name="caughtUp">Called when the agent has applied everything the control plane had (see <see cref="ControlPlaneSession"/>).</param>
+    public SyncAgent(string configPath, AgentSettings settings, ILogger logger, IServiceNotifier? notifier = null, TimeProvider? time = null,
+        Action? caughtUp = null)
     {
+        _caughtUp = caughtUp;
         _configPath = configPath;
         _settings = settings;
         _logger = logger;
@@ -71,7 +75,7 @@ public sealed class SyncAgent
             var hello = new Hello { Hostname = Environment.MachineName, HostType = HostType(), Version = Version };
             hello.Settings.Add(_settings.Describe());
             var applier = new BatchApplier(writer, _lease, _resend, _status, _logger, lanes.Writers);
-            var session = new ControlPlaneSession(_lease, _resend, applier, _status, _time, _logger);
+            var session = new ControlPlaneSession(_lease, _resend, applier, _status, _time, _logger, _caughtUp);
             await session.RunAsync(t => client.Connect(headers, cancellationToken: t), hello,
                 () => AgentLog.Connected(_logger, _settings.ControlPlaneUrl, _settings.LdapUrl, writer.Flavor.ToString()),
                 loop.Backoff.Reset, token);

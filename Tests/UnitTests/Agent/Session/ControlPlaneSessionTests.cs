@@ -11,7 +11,7 @@ public sealed class ControlPlaneSessionTests : IDisposable
 
     public void Dispose() => _parts.Dispose();
 
-    private Task Run(Action? received = null) => Task.Run(() => _parts.Session().RunAsync(_stream.Call,
+    private Task Run(Action? received = null, Action? caughtUp = null) => Task.Run(() => _parts.Session(caughtUp).RunAsync(_stream.Call,
         new Hello { Hostname = "host1", Version = "1.0" }, () => { }, received ?? (() => { }), CancellationToken.None));
 
     [Fact]
@@ -104,5 +104,59 @@ public sealed class ControlPlaneSessionTests : IDisposable
         Assert.Equal(81, error.ErrorCode);
         Assert.False(_stream.HasUnread);
         Assert.True(_stream.Disposed);
+    }
+
+    [Fact]
+    public async Task Catching_up_is_reported_after_the_ack_of_a_batch_written_whole_up_to_the_domains_last_seq()
+    {
+        var caughtUp = 0;
+        var session = Run(caughtUp: () => Interlocked.Increment(ref caughtUp));
+        await _stream.NextAsync(); // hello
+        _stream.Send(new ControlMessage { Lease = SessionParts.Grant(5, leaseMillis: 1000, heartbeatMillis: 5000) });
+
+        var behind = SessionParts.Batch(5, 1, 2);
+        behind.LastSeq = 9; // the domain had more when this batch was sent
+        _stream.Send(new ControlMessage { Batch = behind });
+        await _stream.NextAsync(); // its ack
+        Assert.Equal(0, Volatile.Read(ref caughtUp));
+
+        _stream.Send(new ControlMessage { Batch = SessionParts.Batch(5, 3, 4, 5, 6, 7, 8, 9) });
+        await _stream.NextAsync(); // its ack: everything the domain had is written
+        await WaitAsync(() => Volatile.Read(ref caughtUp) == 1);
+
+        _parts.Time.Advance(TimeSpan.FromMilliseconds(800)); // the lease is in doubt: nothing written, nothing caught up
+        _stream.Send(new ControlMessage { Batch = SessionParts.Batch(5, 10) });
+        Assert.Equal(10, (await _stream.NextAsync()).Ack.ResendFrom);
+        Assert.Equal(1, Volatile.Read(ref caughtUp));
+
+        _stream.Close();
+        await Assert.ThrowsAsync<IOException>(() => session);
+        Assert.Equal(1, Volatile.Read(ref caughtUp));
+    }
+
+    [Fact]
+    public void Caught_up_needs_the_whole_batch_written_and_the_domains_last_seq_reached()
+    {
+        var batch = SessionParts.Batch(5, 1, 2, 3);
+        var whole = new Ack { Epoch = 5 };
+        whole.Results.Add(batch.Changes.Select(c => new EntryResult { Seq = c.Seq, Outcome = Outcome.Applied }));
+        Assert.True(JumpCloudAdi.Agent.Session.ControlPlaneSession.CaughtUp(batch, whole));
+
+        var part = new Ack { Epoch = 5, ResendFrom = 3 };
+        part.Results.Add(whole.Results.Take(2));
+        Assert.False(JumpCloudAdi.Agent.Session.ControlPlaneSession.CaughtUp(batch, part));
+
+        batch.LastSeq = 4;
+        Assert.False(JumpCloudAdi.Agent.Session.ControlPlaneSession.CaughtUp(batch, whole));
+    }
+
+    private static async Task WaitAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(condition());
     }
 }

@@ -47,4 +47,27 @@ public class MemoryTrimmerTests
         time.Advance(TimeSpan.FromSeconds(10));
         Assert.Equal(3, reads);
     }
+
+    [Fact]
+    public void CaughtUp_trims_at_once_after_a_burst_and_not_after_a_trickle()
+    {
+        using var trimmer = new MemoryTrimmer(Timeout.InfiniteTimeSpan, TimeProvider.System, () => 0);
+
+        Assert.False(trimmer.CaughtUp(MemoryTrimmer.CaughtUpBytes - 1)); // a trickle: left to the timer
+        Assert.True(trimmer.CaughtUp(MemoryTrimmer.CaughtUpBytes)); // a burst, even while the timer would call it busy
+        Assert.False(trimmer.CaughtUp(MemoryTrimmer.CaughtUpBytes + 1000)); // caught up again with nothing new: not again
+        Assert.False(trimmer.Check(MemoryTrimmer.CaughtUpBytes + 2000)); // nor by the timer's next check
+        Assert.True(trimmer.CaughtUp(2 * MemoryTrimmer.CaughtUpBytes + 1000)); // the next burst
+    }
+
+    [Fact]
+    public void After_a_timer_trim_catching_up_needs_a_new_burst()
+    {
+        using var trimmer = new MemoryTrimmer(Timeout.InfiniteTimeSpan, TimeProvider.System, () => 0);
+
+        Assert.False(trimmer.Check(10 * MiB)); // busy
+        Assert.True(trimmer.Check(10 * MiB + 1000)); // quiet: the timer trimmed
+        Assert.False(trimmer.CaughtUp(10 * MiB + 2000));
+        Assert.True(trimmer.CaughtUp(10 * MiB + 1000 + MemoryTrimmer.CaughtUpBytes));
+    }
 }

@@ -193,7 +193,7 @@ internal sealed class SessionParts : IDisposable
     public StatusReporter Status { get; }
     public BatchApplier Applier { get; }
 
-    public ControlPlaneSession Session() => new(Lease, Resend, Applier, Status, Time, NullLogger.Instance);
+    public ControlPlaneSession Session(Action? caughtUp = null) => new(Lease, Resend, Applier, Status, Time, NullLogger.Instance, caughtUp);
 
     public static Lease Grant(long epoch, int leaseMillis = 1000, int heartbeatMillis = 200) =>
         new() { Granted = true, Epoch = epoch, LeaseMillis = leaseMillis, HeartbeatMillis = heartbeatMillis };
