@@ -323,6 +323,7 @@ internal sealed class AgentSession(
         // After an ack the cursor may have moved past what this session sent (another replica, a restart).
         _sentUpTo = Math.Max(_sentUpTo, Volatile.Read(ref _ackedUpTo));
         var (size, window) = Sizes(Volatile.Read(ref _applyRate));
+        long lastSeq = 0; // the domain's, for the agent's progress (x of N): read once per call, not per batch
         while (_sentUpTo - Volatile.Read(ref _ackedUpTo) < window)
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -337,7 +338,12 @@ internal sealed class AgentSession(
 
             TrimToBytes(entries);
 
-            var batch = new ChangeBatch { Epoch = epoch, LastSeq = await db.Domains.Where(d => d.Id == DomainId).Select(d => d.LastSeq).SingleAsync(ct) };
+            if (lastSeq == 0)
+            {
+                lastSeq = await db.Domains.Where(d => d.Id == DomainId).Select(d => d.LastSeq).SingleAsync(ct);
+            }
+
+            var batch = new ChangeBatch { Epoch = epoch, LastSeq = Math.Max(lastSeq, entries[^1].Seq) };
             batch.Changes.AddRange(entries.Select(e => _parser.Parse<Change>(e.Payload)));
             // What the stored entries are, before the vault's passwords are sealed into the batch.
             var sent = new Sent[entries.Count];
