@@ -18,8 +18,9 @@ namespace JumpCloudAdi.Agent.Import;
 /// and every <see cref="AgentSettings.PollSeconds"/> reads the ADI group's members and reports them with
 /// <c>ReportImport</c>: everything the first time, then only what changed. It never writes to the directory.
 /// </summary>
-public sealed class ImportAgent(string configPath, AgentSettings settings, ILogger logger, IServiceNotifier? notifier = null)
+public sealed class ImportAgent(string configPath, AgentSettings settings, ILogger logger, IServiceNotifier? notifier = null, TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     /// <summary>A full pass every this many polls even when nothing seems to change (about an hour at 90 s).</summary>
     private const int FullPassEvery = 40;
 
@@ -96,11 +97,11 @@ public sealed class ImportAgent(string configPath, AgentSettings settings, ILogg
                             _delta.Accepted(users, groups);
                         }
 
-                        _status.LastPollAt = DateTimeOffset.UtcNow;
+                        _status.LastPollAt = _time.GetUtcNow();
                         Report("connected (import agent)");
 
                         backoff.Reset();
-                        await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(settings.PollSeconds), ct), connection);
+                        await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(settings.PollSeconds), _time, ct), connection);
                     }
 
                     if (connection.IsCompleted)
@@ -136,7 +137,7 @@ public sealed class ImportAgent(string configPath, AgentSettings settings, ILogg
                 var why = ex is RpcException rpc ? $"control plane: {rpc.StatusCode} {rpc.Status.Detail}" : ex.Message;
                 AgentLog.Reconnecting(logger, why, (long)delay.TotalMilliseconds);
                 Report("reconnecting", why);
-                await Task.Delay(delay, ct);
+                await Task.Delay(delay, _time, ct);
             }
         }
     }
@@ -144,7 +145,7 @@ public sealed class ImportAgent(string configPath, AgentSettings settings, ILogg
     private void Imported(string summary)
     {
         _status.LastImport = summary;
-        _status.LastImportAt = DateTimeOffset.UtcNow;
+        _status.LastImportAt = _time.GetUtcNow();
         _status.LastPollAt = _status.LastImportAt;
     }
 
@@ -153,7 +154,7 @@ public sealed class ImportAgent(string configPath, AgentSettings settings, ILogg
     {
         _status.State = state;
         _status.Pid = pid ?? Environment.ProcessId;
-        _status.UpdatedAt = DateTimeOffset.UtcNow;
+        _status.UpdatedAt = _time.GetUtcNow();
         _status.LastError = error ?? _status.LastError;
         try
         {
@@ -168,7 +169,7 @@ public sealed class ImportAgent(string configPath, AgentSettings settings, ILogg
     }
 
     private async Task<ImportSummary> SendAsync(AgentGateway.AgentGatewayClient client, ImportReport report, CancellationToken ct) =>
-        await client.ReportImportAsync(report, Headers(), deadline: DateTime.UtcNow.AddMinutes(10), cancellationToken: ct);
+        await client.ReportImportAsync(report, Headers(), deadline: _time.GetUtcNow().UtcDateTime.AddMinutes(10), cancellationToken: ct);
 
     /// <summary>The session that shows the agent as connected: hello, then a heartbeat every second until cancelled.</summary>
     private async Task SessionAsync(AgentGateway.AgentGatewayClient client, CancellationToken ct)
@@ -187,7 +188,7 @@ public sealed class ImportAgent(string configPath, AgentSettings settings, ILogg
         }, ct);
         while (!ct.IsCancellationRequested && !reading.IsCompleted)
         {
-            await Task.WhenAny(Task.Delay(_heartbeat, ct), reading);
+            await Task.WhenAny(Task.Delay(_heartbeat, _time, ct), reading);
             if (!reading.IsCompleted)
             {
                 await call.RequestStream.WriteAsync(new AgentMessage { Heartbeat = new Heartbeat() }, ct);
@@ -249,7 +250,7 @@ public sealed class ImportAgent(string configPath, AgentSettings settings, ILogg
                 Version = SyncAgent.Version,
                 AgentType = Shared.Vocabulary.AgentType.Import.ToWire(),
                 PublicKey = ByteString.CopyFrom(publicKey),
-            }, deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: ct);
+            }, deadline: _time.GetUtcNow().UtcDateTime.AddSeconds(30), cancellationToken: ct);
         }
         catch (RpcException ex) when (ex.StatusCode is StatusCode.Unauthenticated or StatusCode.FailedPrecondition or StatusCode.DeadlineExceeded or StatusCode.InvalidArgument
                                       && !string.IsNullOrEmpty(ex.Status.Detail) && ex.Status.Detail.Contains("connect key", StringComparison.Ordinal))

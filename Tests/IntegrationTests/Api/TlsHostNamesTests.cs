@@ -43,13 +43,15 @@ public sealed class TlsHostNamesTests
 
             // A name the certificate does not carry fails validation (the check above is not a rubber stamp).
             await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync($"https://console.eu.jumpcloud.com:{port}/api/organizations"));
+            await app.StopAsync(); // stopped before it is disposed, as a host is: its background services end quietly
         }
 
         // Asking for another name later keeps the certificate agents may pin (a warning says what it lacks).
-        await using (await StartAsync(data, "console.eu.jumpcloud.com"))
+        await using (var app = await StartAsync(data, "console.eu.jumpcloud.com"))
         {
             using var cert = X509CertificateLoader.LoadCertificateFromFile(certPath);
             Assert.Equal(fingerprint, TlsBootstrap.Fingerprint(cert));
+            await app.StopAsync();
         }
 
         // Something that is neither a DNS name nor an address is refused at start.
