@@ -40,6 +40,8 @@ public static class ControlPlaneTelemetry
             .ConfigureResource(r => r.AddService("jumpcloud-adi-controlplane"))
             .WithMetrics(m => m
                 .AddMeter(ControlPlaneMetrics.MeterName)
+                // The runtime's own series (GC, JIT, thread pool, CPU): dotnet_gc_*, dotnet_jit_*, ...
+                .AddMeter("System.Runtime")
                 .AddAspNetCoreInstrumentation()
                 .AddPrometheusExporter());
         if (!string.IsNullOrWhiteSpace(otlp))

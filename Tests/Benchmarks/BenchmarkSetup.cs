@@ -2,14 +2,14 @@ using JumpCloudAdi.IntegrationTests.Infrastructure;
 
 namespace JumpCloudAdi.Benchmarks;
 
-/// <summary>slapd + control plane (in-process Kestrel) + agents, as the integration tests set them up.</summary>
+/// <summary>slapd + the published control plane (its own process) + agents, as the integration tests set them up.</summary>
 internal sealed class BenchmarkSetup : IAsyncDisposable
 {
     private readonly TempDirectory _temp = new();
     private readonly List<AgentProcess> _agents = [];
 
     public SlapdServer Slapd { get; } = new();
-    public ControlPlaneHost ControlPlane { get; private set; } = null!;
+    public PublishedControlPlane ControlPlane { get; private set; } = null!;
     public string DomainId { get; private set; } = "";
     public IReadOnlyList<AgentProcess> Agents => _agents;
     public Dictionary<AgentProcess, string> AgentIds { get; } = [];
@@ -18,13 +18,14 @@ internal sealed class BenchmarkSetup : IAsyncDisposable
     {
         var setup = new BenchmarkSetup();
         await setup.Slapd.InitializeAsync();
-        setup.ControlPlane = await ControlPlaneHost.StartAsync(setup._temp.Sub("cp"));
+        var dll = await PublishedControlPlane.PublishAsync(CancellationToken.None);
+        setup.ControlPlane = await PublishedControlPlane.StartAsync(dll, setup._temp.Sub("cp"));
         setup.DomainId = await setup.ControlPlane.CreateDomainAsync();
         for (var i = 0; i < agents; i++)
         {
             var (agentId, key) = await setup.ControlPlane.CreateConnectKeyAsync(setup.DomainId);
             var agent = new AgentProcess(setup._temp.Sub($"agent{i}"));
-            await agent.InstallAsync(setup.ControlPlane, setup.Slapd, key);
+            await agent.InstallAsync(setup.ControlPlane.Url, setup.ControlPlane.Certificates.CaPath, setup.Slapd, key);
             setup._agents.Add(agent);
             setup.AgentIds[agent] = agentId;
             agent.Start();

@@ -13,88 +13,50 @@ namespace JumpCloudAdi.Benchmarks;
 /// </summary>
 internal static class FleetBenchmark
 {
-    private const string ApiKey = "fleet-benchmark-key-0123456789abcdef";
-
     public static async Task RunAsync(int agents, int seconds)
     {
-        Console.WriteLine($"== fleet: {agents} simulated agents over gRPC/TLS, {agents / 2} domains, heartbeats every second, {seconds} s steady state");
+        Console.WriteLine($"== fleet: {agents} simulated agents over gRPC/TLS, {agents / 2} domains, heartbeats every second, {seconds} s steady state; "
+            + PublishedControlPlane.Describe());
         using var temp = new TempDirectory();
-        var certificates = TestCertificates.Create(temp.Sub("tls"), "controlplane");
-        var port = Processes.FreePort();
-        var url = new Uri($"https://127.0.0.1:{port}");
-        using var server = StartControlPlane(temp, certificates, url);
-        try
+        var dll = await PublishedControlPlane.PublishAsync(CancellationToken.None);
+        await using var server = await PublishedControlPlane.StartAsync(dll, temp.Sub("cp"),
+            new Dictionary<string, string> { ["Kestrel:Limits:MaxConcurrentConnections"] = "100000" });
+        var url = server.Url;
+        var certificates = server.Certificates;
+        var api = server.Client.Http;
+        var idle = ProcessStats.Memory(server.Pid);
+        Console.WriteLine($"   control plane idle: RSS {idle.RssKiB / 1024.0:0.0} MiB, private {idle.PrivateKiB / 1024.0:0.0} MiB");
+
+        var setupWatch = Stopwatch.StartNew();
+        var identities = await EnrollAsync(api, url, certificates.CaPath, agents);
+        Console.WriteLine($"   created {agents / 2} domains and enrolled {agents} agents in {setupWatch.Elapsed.TotalSeconds:0.0} s");
+
+        using var stop = new CancellationTokenSource();
+        var connected = 0;
+        var primaries = 0;
+        var sessions = identities.Select(id => Task.Run(() => SimulateAsync(url, certificates.CaPath, id, stop.Token,
+            () => Interlocked.Increment(ref connected), () => Interlocked.Increment(ref primaries)))).ToList();
+        await Processes.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref connected) == agents), TimeSpan.FromSeconds(120), $"{agents} sessions open");
+        Console.WriteLine($"   {agents} sessions open after {setupWatch.Elapsed.TotalSeconds:0.0} s");
+
+        var cpuBefore = ProcessStats.CpuSeconds(server.Pid);
+        var wall = Stopwatch.StartNew();
+        long peakRss = 0, peakPrivate = 0;
+        while (wall.Elapsed < TimeSpan.FromSeconds(seconds))
         {
-            using var client = new ControlPlaneClient(url, certificates.CaPath, ApiKey);
-            var api = client.Http;
-            await Processes.WaitUntilAsync(async () => (await api.GetAsync("/api/v2/activedirectories")).IsSuccessStatusCode,
-                TimeSpan.FromSeconds(60), "control plane answering");
-            var idle = ProcessStats.Memory(server.Id);
-            Console.WriteLine($"   control plane idle: RSS {idle.RssKiB / 1024.0:0.0} MiB, private {idle.PrivateKiB / 1024.0:0.0} MiB");
-
-            var setupWatch = Stopwatch.StartNew();
-            var identities = await EnrollAsync(api, url, certificates.CaPath, agents);
-            Console.WriteLine($"   created {agents / 2} domains and enrolled {agents} agents in {setupWatch.Elapsed.TotalSeconds:0.0} s");
-
-            using var stop = new CancellationTokenSource();
-            var connected = 0;
-            var primaries = 0;
-            var sessions = identities.Select(id => Task.Run(() => SimulateAsync(url, certificates.CaPath, id, stop.Token,
-                () => Interlocked.Increment(ref connected), () => Interlocked.Increment(ref primaries)))).ToList();
-            await Processes.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref connected) == agents), TimeSpan.FromSeconds(120), $"{agents} sessions open");
-            Console.WriteLine($"   {agents} sessions open after {setupWatch.Elapsed.TotalSeconds:0.0} s");
-
-            var cpuBefore = ProcessStats.CpuSeconds(server.Id);
-            var wall = Stopwatch.StartNew();
-            long peakRss = 0, peakPrivate = 0;
-            while (wall.Elapsed < TimeSpan.FromSeconds(seconds))
-            {
-                await Task.Delay(1000);
-                var (rss, priv) = ProcessStats.Memory(server.Id);
-                peakRss = Math.Max(peakRss, rss);
-                peakPrivate = Math.Max(peakPrivate, priv);
-            }
-
-            var cpu = (ProcessStats.CpuSeconds(server.Id) - cpuBefore) / wall.Elapsed.TotalSeconds * 100;
-            var domains = JsonNode.Parse(await api.GetStringAsync("/api/v2/activedirectories?limit=100"))!.AsArray();
-            Console.WriteLine($"   steady state with {agents} agents: peak RSS {peakRss / 1024.0:0.0} MiB, peak private {peakPrivate / 1024.0:0.0} MiB, "
-                + $"CPU {cpu:0.0}% of one core; primaries granted {Volatile.Read(ref primaries)} of {agents / 2} domains; "
-                + $"first page of domains with a primary: {domains.Count(d => d!["primaryAgent"] is not null)}/{domains.Count}   (target < 1024 MiB)");
-            await stop.CancelAsync();
-            await Task.WhenAll(sessions.Select(s => s.ContinueWith(_ => { }, TaskScheduler.Default)));
-        }
-        finally
-        {
-            Processes.Stop(server);
-        }
-    }
-
-    private static Process StartControlPlane(TempDirectory temp, TestCertificates certificates, Uri url)
-    {
-        var info = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[]
-                 {
-                     "serve-controlplane", "--urls", url.ToString().TrimEnd('/'), "--Admin:ApiKey", ApiKey, "--Data:Directory", temp.Sub("cp"),
-                     "--ConnectionStrings:ControlPlane", $"Data Source={temp.Sub("cp")}/controlplane.db",
-                     "--Kestrel:Certificates:Default:Path", certificates.CertPath, "--Kestrel:Certificates:Default:KeyPath", certificates.KeyPath,
-                     "--Logging:LogLevel:Default", "Warning", "--Kestrel:Limits:MaxConcurrentConnections", "100000",
-                 })
-        {
-            info.ArgumentList.Add(a);
+            await Task.Delay(1000);
+            var (rss, priv) = ProcessStats.Memory(server.Pid);
+            peakRss = Math.Max(peakRss, rss);
+            peakPrivate = Math.Max(peakPrivate, priv);
         }
 
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (!string.IsNullOrEmpty(e.Data))
-            {
-                Console.Error.WriteLine($"   [control plane] {e.Data}");
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
+        var cpu = (ProcessStats.CpuSeconds(server.Pid) - cpuBefore) / wall.Elapsed.TotalSeconds * 100;
+        var domains = JsonNode.Parse(await api.GetStringAsync("/api/v2/activedirectories?limit=100"))!.AsArray();
+        Console.WriteLine($"   steady state with {agents} agents: peak RSS {peakRss / 1024.0:0.0} MiB, peak private {peakPrivate / 1024.0:0.0} MiB, "
+            + $"CPU {cpu:0.0}% of one core; primaries granted {Volatile.Read(ref primaries)} of {agents / 2} domains; "
+            + $"first page of domains with a primary: {domains.Count(d => d!["primaryAgent"] is not null)}/{domains.Count}   (target < 1024 MiB)");
+        await stop.CancelAsync();
+        await Task.WhenAll(sessions.Select(s => s.ContinueWith(_ => { }, TaskScheduler.Default)));
     }
 
     private static async Task<List<(string AgentId, string Credential)>> EnrollAsync(HttpClient api, Uri url, string caPath, int agents)

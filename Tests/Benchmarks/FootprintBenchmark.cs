@@ -23,15 +23,16 @@ internal static class FootprintBenchmark
         var runtimeSettings = Environment.GetEnvironmentVariables().Keys.Cast<string>()
             .Where(k => k.StartsWith("DOTNET_", StringComparison.Ordinal) || k.StartsWith("MALLOC_", StringComparison.Ordinal) || k.StartsWith("GLIBC_", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal).Select(k => $"{k}={Environment.GetEnvironmentVariable(k)}");
+        var controlPlaneDll = await PublishedControlPlane.PublishAsync(CancellationToken.None);
         Console.WriteLine($"   binary {binary} ({new FileInfo(binary).Length / 1_000_000.0:0.00} MB); environment: {string.Join(' ', runtimeSettings)}");
 
         var slapd = new SlapdServer();
-        ControlPlaneHost? cp = null;
+        PublishedControlPlane? cp = null;
         NativeAgentProcess? agent = null;
         try
         {
             await slapd.InitializeAsync();
-            cp = await ControlPlaneHost.StartAsync(temp.Sub("cp"));
+            cp = await PublishedControlPlane.StartAsync(controlPlaneDll, temp.Sub("cp"));
             var domainId = await cp.CreateDomainAsync();
             var (_, key) = await cp.CreateConnectKeyAsync(domainId);
             agent = new NativeAgentProcess(binary, temp.Sub("agent"));
@@ -84,9 +85,9 @@ internal static class FootprintBenchmark
             Console.WriteLine($"   steady window: {created} users created and bound, {created} updated in {seconds} s; peak Private_Dirty {MiB(peak)} MiB");
             Print($"after {seconds} s of streaming", agent.Pid);
         }
-        catch (Exception) when (agent is not null && !string.IsNullOrEmpty(agent.LogTail))
+        catch (Exception)
         {
-            Console.Error.WriteLine($"   agent log (last lines):\n{agent.LogTail}");
+            BacklogBenchmark.PrintLogs(agent, cp);
             throw;
         }
         finally

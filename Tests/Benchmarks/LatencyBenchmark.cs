@@ -7,7 +7,7 @@ internal static class LatencyBenchmark
 {
     public static async Task RunAsync(int samples)
     {
-        Console.WriteLine($"== latency: {samples} sequential binds, one agent, private slapd, control plane in-process");
+        Console.WriteLine($"== latency: {samples} sequential binds, one agent, private slapd; {PublishedControlPlane.Describe()}");
         await using var setup = await BenchmarkSetup.StartAsync(agents: 1);
         using var observer = new LdapObserver(setup.Slapd);
         var results = new List<double>();

@@ -5,7 +5,7 @@ namespace JumpCloudAdi.Benchmarks;
 
 /// <summary>
 /// The NativeAOT agent binary as a child process (no <c>dotnet</c> host): installed with the same command-line options
-/// <see cref="AgentProcess.InstallAsync(ControlPlaneHost, IDirectoryServer, string, string[])"/> uses, then
+/// <see cref="AgentProcess.InstallAsync(Uri, string, IDirectoryServer, string, string[])"/> uses, then
 /// <c>run --config</c>. Keeps only the last lines of its log.
 /// </summary>
 internal sealed class NativeAgentProcess(string binary, string directory) : IDisposable
@@ -31,14 +31,17 @@ internal sealed class NativeAgentProcess(string binary, string directory) : IDis
         }
     }
 
-    public async Task InstallAsync(ControlPlaneHost controlPlane, IDirectoryServer server, string connectKey)
+    public Task InstallAsync(PublishedControlPlane controlPlane, IDirectoryServer server, string connectKey) =>
+        InstallAsync(controlPlane.Url, controlPlane.Certificates.CaPath, server, connectKey);
+
+    public async Task InstallAsync(Uri controlPlaneUrl, string controlPlaneCa, IDirectoryServer server, string connectKey)
     {
         Directory.CreateDirectory(directory);
         var passwordFile = Path.Combine(directory, "bind.pw");
         await File.WriteAllTextAsync(passwordFile, server.BindPassword + "\n");
         var result = await Processes.RunAsync(binary, [
             "install", "--config", ConfigPath,
-            "--control-plane", controlPlane.Url.ToString(), "--ca-cert", controlPlane.Certificates.CaPath,
+            "--control-plane", controlPlaneUrl.ToString(), "--ca-cert", controlPlaneCa,
             "--connect-key", connectKey, "--server-type", "member",
             "--ldap-url", server.LdapsUrl, "--ldap-ca-cert", server.CaPath,
             "--root-user-dn", server.RootUserDn, "--bind-user", server.BindUser,

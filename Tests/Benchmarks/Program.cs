@@ -1,15 +1,11 @@
 using JumpCloudAdi.Benchmarks;
-using JumpCloudAdi.ControlPlane.Hosting;
 
 // Benchmarks print figures; they are not pass/fail tests. See README "Benchmarks".
 var command = args.FirstOrDefault() ?? "help";
 var options = Options.Parse(args.Skip(1).ToArray());
+PublishedControlPlane.Configure(options.String("controlplane-env"), options.String("controlplane"));
 switch (command)
 {
-    case "serve-controlplane":
-        // Internal: the control plane as a separate process, so its memory and CPU are measured alone.
-        await ControlPlaneApp.Build(args[1..]).RunAsync();
-        return 0;
     case "latency":
         await LatencyBenchmark.RunAsync(options.Int("samples", 200));
         return 0;
@@ -23,7 +19,7 @@ switch (command)
         await ProvisionBenchmark.RunAsync(options.Int("users", 10_000), options.Int("seconds", 60));
         return 0;
     case "backlog":
-        await BacklogBenchmark.RunAsync(options.Int("users", 2000));
+        await BacklogBenchmark.RunAsync(options.Int("users", 2000), options.String("warm") == "yes");
         return 0;
     case "samba":
         await SambaBenchmark.RunAsync(options.Int("users", 500), options.String("passwords") != "no");
@@ -49,9 +45,10 @@ switch (command)
               provision [--users 10000] [--seconds 60]  N users + one N-member group through the control plane into a private
                                                     slapd by the NativeAOT agent, users/s beside ldapadd -c (ratio) and what limits
                                                     it; the agent's file size, VmRSS and private memory after N s of steady writing
-              backlog [--users 2000]                N users each bound by its own association call before the NativeAOT agent
+              backlog [--users 2000] [--warm yes]   N users each bound by its own association call before the NativeAOT agent
                                                     starts, then the drain into a fresh slapd: users/s beside ldapadd -c (ratio),
-                                                    CPU per user (agent, slapd, control plane), operations per user (cn=Monitor)
+                                                    CPU per user (agent, slapd, control plane), operations per user (cn=Monitor);
+                                                    --warm yes: then a second backlog of N drained by the same control plane process
               samba [--users 500] [--passwords yes|no]  the same drain into a fresh Samba AD DC beside ldapadd -c of the same user
                                                     entries (no passwords), then with passwords beside ldapadd + ldapmodify of
                                                     unicodePwd; run it under flock /tmp/jcadi-samba.lock (one Samba per machine)
@@ -61,6 +58,9 @@ switch (command)
               footprint [--users 2000] [--seconds 60] [--binary PATH]  the NativeAOT agent's VmRSS and Private_Dirty (by mapping kind)
                                                     idle, after N users, after N s of steady writing; no ldapadd baseline
               all                                   latency, failover and fleet with their defaults
+            Every mode but import publishes the control plane (dotnet publish -c Release -r linux-x64, once per run) and runs it as its own
+            process with its own runtimeconfig; --controlplane-env NAME=VALUE[,NAME=VALUE] sets runtime variables of that process only
+            (e.g. DOTNET_TieredPGO=0,DOTNET_gcServer=0); --controlplane PATH/JumpCloudAdi.ControlPlane.dll runs one published before.
             Run: dotnet run --project Tests/Benchmarks -c Release -- <command> [options]
             """);
         return command == "help" ? 0 : 2;

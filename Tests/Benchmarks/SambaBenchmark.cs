@@ -25,7 +25,7 @@ internal static class SambaBenchmark
     {
         Console.WriteLine($"== samba: {users} users, each bound by its own association call before the agent starts, drained by the NativeAOT agent into a "
             + $"fresh Samba AD DC, beside ldapadd -c of the same user entries into a fresh DC (no passwords){(passwords ? ", then the same with passwords against ldapmodify of unicodePwd" : "")}; "
-            + $"{Environment.ProcessorCount} cores (run under flock /tmp/jcadi-samba.lock: one Samba per machine)");
+            + $"{PublishedControlPlane.Describe()}; {Environment.ProcessorCount} cores (run under flock /tmp/jcadi-samba.lock: one Samba per machine)");
         using var stop = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
@@ -33,6 +33,7 @@ internal static class SambaBenchmark
         using var temp = new TempDirectory();
 
         var binary = await PublishAgentAsync(temp.Sub("aot"), ct);
+        var controlPlaneDll = await PublishedControlPlane.PublishAsync(ct);
         var people = Enumerable.Range(0, users).Select(i => new User($"sb{i:D6}", "Samba", $"User{i:D6}")).ToList();
         var dc = new SambaDc();
         try
@@ -44,12 +45,12 @@ internal static class SambaBenchmark
             var password = await ToolAsync(dc, "ldapmodify", PasswordLdif(people), users, WithPasswordFilter, ct);
 
             await dc.RebuildAsync();
-            var drain = await DrainAsync(dc, binary, people, withPasswords: false, temp.Sub("plain"), ct);
+            var drain = await DrainAsync(dc, binary, controlPlaneDll, people, withPasswords: false, temp.Sub("plain"), ct);
             Print("no passwords", drain, add, users);
             if (passwords)
             {
                 await dc.RebuildAsync();
-                var withPasswords = await DrainAsync(dc, binary, people, withPasswords: true, temp.Sub("passwords"), ct);
+                var withPasswords = await DrainAsync(dc, binary, controlPlaneDll, people, withPasswords: true, temp.Sub("passwords"), ct);
                 Print("with passwords", withPasswords, new Tool("ldapadd + ldapmodify unicodePwd", add.Elapsed + password.Elapsed, add.SambaCpu + password.SambaCpu,
                     add.Writes + password.Writes), users);
                 Console.WriteLine($"   (ldapmodify of unicodePwd alone: {password.Elapsed.TotalSeconds:0.00} s = {users / password.Elapsed.TotalSeconds:0} users/s)");
@@ -72,7 +73,7 @@ internal static class SambaBenchmark
         Console.WriteLine($"   {what}: {baseline.What} of the same {users} users into a fresh DC: {baseline.Elapsed.TotalSeconds:0.00} s = {rate:0.0} users/s");
         Console.WriteLine($"   {what}: ratio agent/baseline {fromLease / rate:0.00} (drain)   {fromStart / rate:0.00} (from process start)   (target >= 0.9)");
         Console.WriteLine($"   {what}: CPU per user: agent {PerUser(drain.AgentCpu):0.00} ms, Samba {PerUser(drain.SambaCpu):0.00} ms (baseline's Samba {PerUser(baseline.SambaCpu):0.00} ms), "
-            + $"control plane {PerUser(drain.ControlPlaneCpu):0.00} ms (in this process, with the benchmark's polling); lease epoch {drain.EpochAtPrimary} -> {drain.EpochAtEnd}");
+            + $"control plane {PerUser(drain.ControlPlaneCpu):0.00} ms (its own process); lease epoch {drain.EpochAtPrimary} -> {drain.EpochAtEnd}");
         Console.WriteLine($"   {what}: update sequence numbers per user (Samba's highestCommittedUSN; an add takes one, a modify one or more): agent {(double)drain.Writes / users:0.00}, "
             + $"baseline {(double)baseline.Writes / users:0.00} (searches not counted: Samba has no cn=Monitor)");
     }
@@ -112,10 +113,10 @@ internal static class SambaBenchmark
     private sealed record Drain(TimeSpan Primary, TimeSpan AllDone, double AgentCpu, double SambaCpu, double ControlPlaneCpu, long EpochAtPrimary, long EpochAtEnd,
         long Writes);
 
-    private static async Task<Drain> DrainAsync(SambaDc dc, string binary, IReadOnlyList<User> people, bool withPasswords, string directory, CancellationToken ct)
+    private static async Task<Drain> DrainAsync(SambaDc dc, string binary, string controlPlaneDll, IReadOnlyList<User> people, bool withPasswords, string directory, CancellationToken ct)
     {
         var users = people.Count;
-        await using var cp = await ControlPlaneHost.StartAsync(Path.Combine(directory, "cp"));
+        await using var cp = await PublishedControlPlane.StartAsync(controlPlaneDll, Path.Combine(directory, "cp"));
         var domainId = await cp.CreateDomainAsync();
         var (_, key) = await cp.CreateConnectKeyAsync(domainId);
         using var agent = new NativeAgentProcess(binary, Path.Combine(directory, "agent"));
@@ -130,7 +131,7 @@ internal static class SambaBenchmark
             var pid = SambaPid();
             var usn = await HighestUsnAsync(dc);
             var sambaCpu = ProcessStats.TreeCpuSeconds(pid);
-            var selfCpu = ProcessStats.CpuSeconds(Environment.ProcessId);
+            var controlPlaneCpu = cp.CpuSeconds();
             var deadline = TimeSpan.FromSeconds(Math.Max(600, users));
             var filter = withPasswords ? WithPasswordFilter : UserFilter;
             var start = Stopwatch.GetTimestamp();
@@ -149,7 +150,7 @@ internal static class SambaBenchmark
                 if (primary is null && await cp.Client.PrimaryAgentAsync(domainId) is not null)
                 {
                     primary = Stopwatch.GetElapsedTime(start);
-                    epoch = await LeaseEpochAsync(cp, domainId);
+                    epoch = await cp.LeaseEpochAsync(domainId);
                 }
 
                 if (primary is not null && await CountAsync(dc, filter) >= users)
@@ -162,11 +163,11 @@ internal static class SambaBenchmark
 
             var done = Stopwatch.GetElapsedTime(start);
             return new Drain(primary ?? done, done, ProcessStats.CpuSeconds(agent.Pid), ProcessStats.TreeCpuSeconds(pid) - sambaCpu,
-                ProcessStats.CpuSeconds(Environment.ProcessId) - selfCpu, epoch, await LeaseEpochAsync(cp, domainId), await HighestUsnAsync(dc) - usn);
+                cp.CpuSeconds() - controlPlaneCpu, epoch, await cp.LeaseEpochAsync(domainId), await HighestUsnAsync(dc) - usn);
         }
-        catch (Exception) when (!string.IsNullOrEmpty(agent.LogTail))
+        catch (Exception)
         {
-            Console.Error.WriteLine($"   agent log (last lines):\n{agent.LogTail}");
+            BacklogBenchmark.PrintLogs(agent, cp);
             throw;
         }
     }
