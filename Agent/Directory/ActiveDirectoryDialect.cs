@@ -76,34 +76,67 @@ internal sealed class ActiveDirectoryDialect(DirectorySearch ldap, DirectoryScop
 
     public override ApplyResult CreateUser(UserUpsert user)
     {
-        var displayName = DisplayName(user);
-        var dn = $"CN={LdapEscape.DnValue(displayName)},{Scope.RootDn}";
-        string anchor;
-        try
-        {
-            anchor = AddReadingAnchor(NewUser(dn, user, displayName));
-        }
-        catch (DirectoryOperationException ex) when (ex.Response?.ResultCode == ResultCode.EntryAlreadyExists)
-        {
-            // Another account already has this common name: keep both apart by the unique username.
-            dn = $"CN={LdapEscape.DnValue($"{displayName} ({user.Username})")},{Scope.RootDn}";
-            anchor = AddReadingAnchor(NewUser(dn, user, displayName));
-        }
+        var anchor = AddUser(user, dn => NewUser(dn, user, Uac(UacNormalAccount | UacDisabled)));
 
         // Enabled once its password is set: the control plane sends the user's password right after this entry when
         // it has one; until then the status says what the administrator must do.
         return ApplyResult.Applied(anchor, user.Suspended ? "" : UserWriter.PasswordPendingNote);
     }
 
-    private AddRequest NewUser(string dn, UserUpsert user, string displayName)
+    /// <summary>
+    /// One add with the first password (<c>unicodePwd</c>, over TLS only: the writer checks) and the account enabled
+    /// unless suspended, where a password set after the add takes a modify of both. A refusal other than a name taken
+    /// (the DC's password policy, say) returns null: the caller adds the user disabled, as without a password, and the
+    /// password set that follows writes it alone and reports the DC's code and text.
+    /// </summary>
+    public override ApplyResult? CreateUserWithPassword(UserUpsert user, string password, bool suspended)
     {
-        // Created disabled whatever the JumpCloud state: an account is enabled only once its password has been set.
+        var value = Encoding.Unicode.GetBytes($"\"{password}\"");
+        try
+        {
+            var anchor = AddUser(user, dn =>
+            {
+                var add = NewUser(dn, user, Uac(suspended ? UacNormalAccount | UacDisabled : UacNormalAccount));
+                add.Attributes.Add(new DirectoryAttribute("unicodePwd", value));
+                return add;
+            });
+            return ApplyResult.Applied(anchor);
+        }
+        catch (DirectoryOperationException ex) when (ex.Response?.ResultCode is not (ResultCode.EntryAlreadyExists or ResultCode.Busy or ResultCode.Unavailable))
+        {
+            return null;
+        }
+        finally
+        {
+            Array.Clear(value);
+        }
+    }
+
+    /// <summary>Adds the user named by its display name, or by display name and username when another entry has that name; returns its anchor.</summary>
+    private string AddUser(UserUpsert user, Func<string, AddRequest> build)
+    {
+        var displayName = DisplayName(user);
+        try
+        {
+            return AddReadingAnchor(build($"CN={LdapEscape.DnValue(displayName)},{Scope.RootDn}"));
+        }
+        catch (DirectoryOperationException ex) when (ex.Response?.ResultCode == ResultCode.EntryAlreadyExists)
+        {
+            // Another account already has this common name: keep both apart by the unique username.
+            return AddReadingAnchor(build($"CN={LdapEscape.DnValue($"{displayName} ({user.Username})")},{Scope.RootDn}"));
+        }
+    }
+
+    private AddRequest NewUser(string dn, UserUpsert user, string uac)
+    {
+        // Created disabled whatever the JumpCloud state unless its password is in the same add: an account is
+        // enabled only once its password has been set.
         var add = new AddRequest(dn,
             new DirectoryAttribute("objectClass", "top", "person", "organizationalPerson", "user"),
             new DirectoryAttribute("sAMAccountName", user.Username),
             new DirectoryAttribute("userPrincipalName", Upn(user)),
-            new DirectoryAttribute("displayName", displayName),
-            new DirectoryAttribute("userAccountControl", Uac(UacNormalAccount | UacDisabled)));
+            new DirectoryAttribute("displayName", DisplayName(user)),
+            new DirectoryAttribute("userAccountControl", uac));
         AddOptional(add, "givenName", user.Firstname);
         AddOptional(add, "sn", user.Lastname);
         AddOptional(add, "mail", user.Email);
@@ -197,19 +230,22 @@ internal sealed class ActiveDirectoryDialect(DirectorySearch ldap, DirectoryScop
         {
             var modify = new ModifyRequest(user.DistinguishedName);
             modify.Modifications.Add(new DirectoryAttributeModification { Name = "unicodePwd", Operation = DirectoryAttributeOperation.Replace }.WithBytes(value));
+
+            // A first password completes an account created disabled for the lack of one, unless JumpCloud suspends
+            // it: enabled in the same modify, which the DC applies whole or not at all (a refused password leaves
+            // the account disabled).
+            var uac = (int)user.LongValue("userAccountControl");
+            var firstPassword = user.LongValue("pwdLastSet") == 0;
+            if (firstPassword && !suspended && (uac & UacDisabled) != 0)
+            {
+                modify.Modifications.Add(Replace("userAccountControl", Uac(uac & ~UacDisabled)));
+            }
+
             Ldap.Send(modify);
         }
         finally
         {
             Array.Clear(value);
-        }
-
-        // A first password completes an account created disabled for the lack of one, unless JumpCloud suspends it.
-        var uac = (int)user.LongValue("userAccountControl");
-        var firstPassword = user.LongValue("pwdLastSet") == 0;
-        if (firstPassword && !suspended && (uac & UacDisabled) != 0)
-        {
-            Ldap.Send(new ModifyRequest(user.DistinguishedName, Replace("userAccountControl", Uac(uac & ~UacDisabled))));
         }
     }
 

@@ -79,6 +79,13 @@ internal abstract class DirectoryDialect(DirectorySearch ldap, DirectoryScope sc
 
     public abstract ApplyResult CreateUser(UserUpsert user);
 
+    /// <summary>
+    /// Creates the user with its first password in the add itself (enabled unless <paramref name="suspended"/>) when
+    /// the directory takes one there; null when it does not, or refused that add (the caller then creates the user
+    /// without, and the password set that follows writes the password alone and reports any refusal).
+    /// </summary>
+    public virtual ApplyResult? CreateUserWithPassword(UserUpsert user, string password, bool suspended) => null;
+
     public abstract ApplyResult UpdateUser(UserUpsert user, SearchResultEntry existing);
 
     /// <summary>

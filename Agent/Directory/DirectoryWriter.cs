@@ -25,19 +25,21 @@ public sealed class DirectoryWriter : IChangeWriter
     private readonly GroupGraph _groups;
     private readonly UserWriter _userWriter;
     private readonly GroupWriter _groupWriter;
+    private readonly FirstPasswords _firstPasswords;
 
     private DirectoryWriter(LdapConnection connection, RootDse rootDse, AgentSettings settings, bool encrypted, PasswordOpener? passwords,
         DirectoryWriter? primary = null)
     {
         (_connection, _rootDse, _settings, _encrypted, _passwords) = (connection, rootDse, settings, encrypted, passwords);
         _claims = primary?._claims ?? new AnchorClaims();
+        _firstPasswords = primary?._firstPasswords ?? new FirstPasswords();
         var ldap = new DirectorySearch(connection);
         var scope = DirectoryScope.From(settings);
         _dialect = DirectoryDialect.For(ldap, scope, settings, rootDse);
         var ownership = new Ownership(_dialect, _claims);
         _users = new UserFinder(ldap, _dialect, scope, primary?._users.Known);
         _groups = new GroupGraph(ldap, _dialect, scope);
-        _userWriter = new UserWriter(ldap, _dialect, scope, settings, _users, _groups, ownership, encrypted, passwords);
+        _userWriter = new UserWriter(ldap, _dialect, scope, settings, _users, _groups, ownership, encrypted, passwords, _firstPasswords);
         _groupWriter = new GroupWriter(ldap, _dialect, scope, settings, _users, _groups, ownership);
     }
 
@@ -174,10 +176,19 @@ public sealed class DirectoryWriter : IChangeWriter
         }
 
         _users.LookAhead(names, anchors);
+        if (Flavor == DirectoryFlavor.ActiveDirectory)
+        {
+            // AD takes a new user's first password in its add: a bind's upsert and password set become one add.
+            _firstPasswords.Plan(changes as IReadOnlyList<Change> ?? [.. changes]);
+        }
     }
 
     /// <summary>Drops what <see cref="LookAhead"/> learnt (after a batch: nothing is kept between batches).</summary>
-    public void ForgetLookAhead() => _users.ForgetLookAhead();
+    public void ForgetLookAhead()
+    {
+        _users.ForgetLookAhead();
+        _firstPasswords.Forget();
+    }
 
     /// <summary>
     /// What a reconcile compares before and after applying <paramref name="change"/>: the managed entry's DN and the

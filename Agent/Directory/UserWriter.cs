@@ -10,7 +10,7 @@ namespace JumpCloudAdi.Agent.Directory;
 /// password. Only inside the root user container; accounts with adminCount=1 or owned by another object are refused.
 /// </summary>
 internal sealed class UserWriter(DirectorySearch ldap, DirectoryDialect dialect, DirectoryScope scope, AgentSettings settings,
-    UserFinder users, GroupGraph groups, Ownership ownership, bool encrypted, PasswordOpener? passwords)
+    UserFinder users, GroupGraph groups, Ownership ownership, bool encrypted, PasswordOpener? passwords, FirstPasswords firstPasswords)
 {
     /// <summary>What a user upsert reports for an account that is disabled until a password is set.</summary>
     public const string PasswordPendingNote = "password pending: set a new password in JumpCloud";
@@ -33,7 +33,7 @@ internal sealed class UserWriter(DirectorySearch ldap, DirectoryDialect dialect,
 
         try
         {
-            return dialect.CreateUser(user);
+            return CreateWithPassword(user) ?? dialect.CreateUser(user);
         }
         catch (DirectoryOperationException ex) when (ex.Response?.ResultCode == ResultCode.EntryAlreadyExists)
         {
@@ -47,6 +47,28 @@ internal sealed class UserWriter(DirectorySearch ldap, DirectoryDialect dialect,
 
             return ownership.Refusal(existing, user.UserId) ?? dialect.UpdateUser(user, existing);
         }
+    }
+
+    /// <summary>
+    /// The user created with the password of the set that follows it in the batch, in one add, when the directory
+    /// takes it there and the password can be opened; null otherwise (created without; the set then writes it alone).
+    /// </summary>
+    private ApplyResult? CreateWithPassword(UserUpsert user)
+    {
+        if (!encrypted || passwords is null || firstPasswords.After(user) is not { } set
+            || (set.VaultVersion > 0 && (set.Password is null || set.Password.Ciphertext.IsEmpty))
+            || !passwords.TryOpen(set.Password, out var password, out _))
+        {
+            return null;
+        }
+
+        var created = dialect.CreateUserWithPassword(user, password, set.Suspended);
+        if (created is { Outcome: Outcome.Applied } applied)
+        {
+            firstPasswords.Wrote(set, applied.Anchor);
+        }
+
+        return created;
     }
 
     public ApplyResult Disconnect(UserDisconnect user)
@@ -87,6 +109,12 @@ internal sealed class UserWriter(DirectorySearch ldap, DirectoryDialect dialect,
 
     public ApplyResult SetPassword(PasswordSet change)
     {
+        if (firstPasswords.Written(change, out var written))
+        {
+            // Written by the add that created the user, just before (see CreateWithPassword).
+            return ApplyResult.Applied(written);
+        }
+
         if (!encrypted)
         {
             return ApplyResult.Failed((int)ResultCode.ConfidentialityRequired,

@@ -51,7 +51,8 @@ internal static class SambaBenchmark
             {
                 await dc.RebuildAsync();
                 var withPasswords = await DrainAsync(dc, binary, controlPlaneDll, people, withPasswords: true, temp.Sub("passwords"), ct);
-                Print("with passwords", withPasswords, new Tool("ldapadd + ldapmodify unicodePwd", add.Elapsed + password.Elapsed, add.SambaCpu + password.SambaCpu), users);
+                Print("with passwords", withPasswords, new Tool("ldapadd + ldapmodify unicodePwd", add.Elapsed + password.Elapsed, add.SambaCpu + password.SambaCpu,
+                    add.Writes + password.Writes), users);
                 Console.WriteLine($"   (ldapmodify of unicodePwd alone: {password.Elapsed.TotalSeconds:0.00} s = {users / password.Elapsed.TotalSeconds:0} users/s)");
             }
         }
@@ -72,11 +73,12 @@ internal static class SambaBenchmark
         Console.WriteLine($"   {what}: {baseline.What} of the same {users} users into a fresh DC: {baseline.Elapsed.TotalSeconds:0.00} s = {rate:0.0} users/s");
         Console.WriteLine($"   {what}: ratio agent/baseline {fromLease / rate:0.00} (drain)   {fromStart / rate:0.00} (from process start)   (target >= 0.9)");
         Console.WriteLine($"   {what}: CPU per user: agent {PerUser(drain.AgentCpu):0.00} ms, Samba {PerUser(drain.SambaCpu):0.00} ms (baseline's Samba {PerUser(baseline.SambaCpu):0.00} ms), "
-            + $"control plane {PerUser(drain.ControlPlaneCpu):0.00} ms (its own process); operations per user: not counted "
-            + $"(Samba has no cn=Monitor); lease epoch {drain.EpochAtPrimary} -> {drain.EpochAtEnd}");
+            + $"control plane {PerUser(drain.ControlPlaneCpu):0.00} ms (its own process); lease epoch {drain.EpochAtPrimary} -> {drain.EpochAtEnd}");
+        Console.WriteLine($"   {what}: update sequence numbers per user (Samba's highestCommittedUSN; an add takes one, a modify one or more): agent {(double)drain.Writes / users:0.00}, "
+            + $"baseline {(double)baseline.Writes / users:0.00} (searches not counted: Samba has no cn=Monitor)");
     }
 
-    private sealed record Tool(string What, TimeSpan Elapsed, double SambaCpu);
+    private sealed record Tool(string What, TimeSpan Elapsed, double SambaCpu, long Writes);
 
     /// <summary>Runs an OpenLDAP client tool with <c>-c</c> over LDAPS as the Administrator, then checks the result.</summary>
     private static async Task<Tool> ToolAsync(SambaDc dc, string tool, string ldif, int users, string check, CancellationToken ct)
@@ -86,6 +88,7 @@ internal static class SambaBenchmark
         try
         {
             var pid = SambaPid();
+            var usn = await HighestUsnAsync(dc);
             var cpu = ProcessStats.TreeCpuSeconds(pid);
             var watch = Stopwatch.StartNew();
             var result = await Processes.RunAsync(tool, ["-c", "-x", "-H", dc.LdapsUrl, "-D", SambaDc.AdminDn, "-w", SambaDc.AdminPassword, "-f", path],
@@ -99,7 +102,7 @@ internal static class SambaBenchmark
                 throw new InvalidOperationException($"{tool} left {count} of {users} users matching {check}");
             }
 
-            return new Tool($"{tool} -c", elapsed, cpu);
+            return new Tool($"{tool} -c", elapsed, cpu, await HighestUsnAsync(dc) - usn);
         }
         finally
         {
@@ -107,7 +110,8 @@ internal static class SambaBenchmark
         }
     }
 
-    private sealed record Drain(TimeSpan Primary, TimeSpan AllDone, double AgentCpu, double SambaCpu, double ControlPlaneCpu, long EpochAtPrimary, long EpochAtEnd);
+    private sealed record Drain(TimeSpan Primary, TimeSpan AllDone, double AgentCpu, double SambaCpu, double ControlPlaneCpu, long EpochAtPrimary, long EpochAtEnd,
+        long Writes);
 
     private static async Task<Drain> DrainAsync(SambaDc dc, string binary, string controlPlaneDll, IReadOnlyList<User> people, bool withPasswords, string directory, CancellationToken ct)
     {
@@ -125,6 +129,7 @@ internal static class SambaBenchmark
             await ParallelAsync(users, i => cp.BindUserAsync(domainId, ids[i]), "users bound", ct);
 
             var pid = SambaPid();
+            var usn = await HighestUsnAsync(dc);
             var sambaCpu = ProcessStats.TreeCpuSeconds(pid);
             var controlPlaneCpu = cp.CpuSeconds();
             var deadline = TimeSpan.FromSeconds(Math.Max(600, users));
@@ -158,7 +163,7 @@ internal static class SambaBenchmark
 
             var done = Stopwatch.GetElapsedTime(start);
             return new Drain(primary ?? done, done, ProcessStats.CpuSeconds(agent.Pid), ProcessStats.TreeCpuSeconds(pid) - sambaCpu,
-                cp.CpuSeconds() - controlPlaneCpu, epoch, await cp.LeaseEpochAsync(domainId));
+                cp.CpuSeconds() - controlPlaneCpu, epoch, await cp.LeaseEpochAsync(domainId), await HighestUsnAsync(dc) - usn);
         }
         catch (Exception)
         {
@@ -175,6 +180,17 @@ internal static class SambaBenchmark
             env: LdapTools.TlsEnv(dc.CaPath));
         result.EnsureSuccess($"ldapsearch {filter}");
         return result.Output.Split('\n').Count(l => l.StartsWith("dn: ", StringComparison.Ordinal));
+    }
+
+    /// <summary>The DC's highest committed update sequence number: every add or modify that commits takes the next one.</summary>
+    private static async Task<long> HighestUsnAsync(SambaDc dc)
+    {
+        var result = await Processes.RunAsync("ldapsearch",
+            ["-x", "-LLL", "-H", dc.LdapsUrl, "-D", SambaDc.AdminDn, "-w", SambaDc.AdminPassword, "-s", "base", "-b", "", "highestCommittedUSN"],
+            env: LdapTools.TlsEnv(dc.CaPath));
+        result.EnsureSuccess("ldapsearch highestCommittedUSN");
+        var line = result.Output.Split('\n').First(l => l.StartsWith("highestCommittedUSN: ", StringComparison.Ordinal));
+        return long.Parse(line["highestCommittedUSN: ".Length..].Trim(), CultureInfo.InvariantCulture);
     }
 
     private static int SambaPid() =>

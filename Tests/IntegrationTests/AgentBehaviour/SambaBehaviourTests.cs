@@ -94,7 +94,11 @@ public sealed class SambaBehaviourTests(SambaDc samba)
         await using var h = await AgentHarness.StartAsync(samba);
         var (sam, id) = (Unique("susp"), NewId());
         await h.ApplyAsync(User(id, sam), await h.PasswordAsync(id, sam, "Suspend!Me2024"));
-        Assert.Equal(Enabled, (await UserAsync(sam))!.First("userAccountControl"));
+        var created = (await UserAsync(sam))!;
+        Assert.Equal(Enabled, created.First("userAccountControl"));
+        // The upsert and its password set came in one batch: created with its password and enabled in one add.
+        Assert.NotEqual("0", created.First("pwdLastSet"));
+        Assert.Equal(created.First("uSNCreated"), created.First("uSNChanged"));
         await h.MustApplyAsync(User(id, sam, suspended: true));
         Assert.Equal(Disabled, (await UserAsync(sam))!.First("userAccountControl"));
         await h.MustApplyAsync(User(id, sam, suspended: false));
@@ -106,6 +110,18 @@ public sealed class SambaBehaviourTests(SambaDc samba)
         Assert.Equal(Disabled, (await UserAsync(held))!.First("userAccountControl"));
         await h.MustApplyAsync(User(heldId, held, suspended: false));
         Assert.Equal(Enabled, (await UserAsync(held))!.First("userAccountControl"));
+
+        // Suspended, with its password in the same batch: the one add sets the password and leaves the account disabled.
+        var (both, bothId) = (Unique("heldb"), NewId());
+        var outcomes = await h.ApplyAsync(User(bothId, both, suspended: true), await h.PasswordAsync(bothId, both, "Held!Back2025", suspended: true));
+        Assert.All(outcomes, o => Assert.Equal(SyncOutcomeKind.Applied, o.Outcome));
+        var heldBoth = (await UserAsync(both))!;
+        Assert.Equal(Disabled, heldBoth.First("userAccountControl"));
+        Assert.NotEqual("0", heldBoth.First("pwdLastSet"));
+        Assert.Equal(heldBoth.First("uSNCreated"), heldBoth.First("uSNChanged"));
+        await h.MustApplyAsync(User(bothId, both, suspended: false));
+        Assert.Equal(Enabled, (await UserAsync(both))!.First("userAccountControl"));
+        Assert.True(await samba.CanBindAsync($"{both}@example.com", "Held!Back2025"));
     }
 
     [Theory]
