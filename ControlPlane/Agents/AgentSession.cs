@@ -57,8 +57,8 @@ internal sealed class AgentSession(
     // What acknowledged entries leave to record (sync statuses, history, erasing sealed passwords): written by the
     // reader, recorded by one task of the session, several acks at a time, so an ack moves the cursor (and lets the
     // next batch go out) without waiting for those writes. Bounded: a recorder that falls far behind slows the acks.
-    private readonly Channel<List<(EntryResult Result, string ObjectId)>> _outcomes =
-        Channel.CreateBounded<List<(EntryResult Result, string ObjectId)>>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
+    private readonly Channel<List<(EntryResult Result, Sent Sent)>> _outcomes =
+        Channel.CreateBounded<List<(EntryResult Result, Sent Sent)>>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
 
     // The agent's apply rate, entries per second (smoothed; 0 until measured), from acks that arrived while more was in
     // flight. Written by the reader, read by the pump.
@@ -72,11 +72,15 @@ internal sealed class AgentSession(
     private long _resendFrom; // set by the reader when the agent asks for a resend, consumed by the pump
     private int _renewal; // 0 none pending, 1 renewed, -1 lost: set by the renewer, consumed by the pump
 
-    // The entries this session sent in its current epoch and that are not acknowledged yet, with the object each one
-    // concerns (taken from the stored entry): an ack may only report on these. Written by the pump before each batch
+    // The new primary's reconcile, while it waits for the backlog found at the grant to be sent: the LastSeq then (0:
+    // none waiting). Only the pump touches it.
+    private long _reconcileAfter;
+
+    // The entries this session sent in its current epoch and that are not acknowledged yet, with what recording their
+    // outcome needs (taken from the stored entry): an ack may only report on these. Written by the pump before each batch
     // goes out, read and trimmed by the reader; guarded by the lock. At most MaxInFlight (+ one batch) entries.
     private readonly Lock _sentLock = new();
-    private readonly Dictionary<long, string> _sent = [];
+    private readonly Dictionary<long, Sent> _sent = [];
     private readonly Dictionary<long, string> _sentTraces = []; // the traced ones among them: the send span's context
     private long _sentEpoch;
 
@@ -85,6 +89,12 @@ internal sealed class AgentSession(
     private static readonly TimeSpan _refusalLogInterval = TimeSpan.FromSeconds(10);
     private readonly long[] _refusalLoggedAt = new long[4];
     private readonly int[] _refusalsUnlogged = new int[4];
+
+    /// <summary>
+    /// An entry as it was sent: the object it concerns ("" for none), its change kind, and whether the stored entry holds
+    /// a sealed password (seal-only mode), which its acknowledgement erases.
+    /// </summary>
+    private readonly record struct Sent(string ObjectId, string Kind, bool StoredPassword);
 
     private enum Refusal
     {
@@ -184,7 +194,13 @@ internal sealed class AgentSession(
 
             if (Volatile.Read(ref _epoch) != 0)
             {
-                await SendPendingAsync(ct);
+                var drained = await SendPendingAsync(ct);
+                if (_reconcileAfter > 0 && (drained || _sentUpTo >= _reconcileAfter) && Volatile.Read(ref _epoch) != 0)
+                {
+                    // The whole backlog is in flight: the snapshot goes in behind it (its commit wakes this pump again).
+                    _reconcileAfter = 0;
+                    await ReconcileAsync(ct);
+                }
             }
 
             using var tick = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -219,7 +235,8 @@ internal sealed class AgentSession(
             return;
         }
 
-        var acked = await db.Domains.Where(d => d.Id == DomainId).Select(d => d.AckedSeq).SingleAsync(ct);
+        var cursor = await db.Domains.Where(d => d.Id == DomainId).Select(d => new { d.AckedSeq, d.LastSeq }).SingleAsync(ct);
+        var acked = cursor.AckedSeq;
         Volatile.Write(ref _ackedUpTo, acked);
         _sentUpTo = acked;
         lock (_sentLock)
@@ -232,16 +249,33 @@ internal sealed class AgentSession(
         Volatile.Write(ref _epoch, epoch.Value);
         renewer.Track(agent.Id, DomainId, epoch.Value, OnRenewal);
 
-        // A new primary starts with a reconcile: whatever drifted while nobody (or another agent) wrote is repaired.
-        await using (var scope = scopes.CreateAsyncScope())
+        // A new primary reconciles: whatever drifted while nobody (or another agent) wrote is repaired. The snapshot is
+        // appended once the backlog found now is all sent (at once when there is none), not before the first batch:
+        // - its entries follow that backlog in the log either way (they are numbered after LastSeq), so the agent applies
+        //   the same entries in the same order as if it had been appended now; only the desired state it carries is read
+        //   later, and so is more current (a change committed meanwhile has its own entries, before the snapshot's);
+        // - appending it (a whole domain: ~0.5 s for 10,000 users) would otherwise keep the backlog from the agent that
+        //   long; once the backlog is in flight the agent has up to a window of work while it is written;
+        // - a session that loses the lease (or ends) before that never appends it: the next primary's grant does.
+        // Nothing is lost or doubled: the log and the acknowledged cursor work as for any other entries, and a snapshot
+        // still pending (unacknowledged, e.g. the previous primary's) coalesces this one as before.
+        _reconcileAfter = cursor.LastSeq > acked ? cursor.LastSeq : 0;
+        if (_reconcileAfter == 0)
         {
-            await scope.ServiceProvider.GetRequiredService<Commands.Domains.ReconcileDomainCommand>().ExecuteAsync(DomainId, ct);
+            await ReconcileAsync(ct);
         }
 
         AgentGatewayLog.LeaseGranted(logger, agent.Id, DomainId, epoch.Value);
         metrics.PrimaryChanged(DomainId);
         events.Primary(DomainId);
         await WriteAsync(new ControlMessage { Lease = LeaseMessage(true, epoch.Value) }, ct);
+    }
+
+    /// <summary>Queues the domain's snapshot (<see cref="Reconciler"/>; coalesced with one still pending).</summary>
+    private async Task ReconcileAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<Commands.Domains.ReconcileDomainCommand>().ExecuteAsync(DomainId, ct);
     }
 
     private void OnRenewal(bool renewed)
@@ -263,6 +297,7 @@ internal sealed class AgentSession(
         {
             AgentGatewayLog.LeaseLost(logger, agent.Id, DomainId, epoch);
             Volatile.Write(ref _epoch, 0);
+            _reconcileAfter = 0; // the next primary reconciles
             lock (_sentLock)
             {
                 _sent.Clear();
@@ -275,7 +310,8 @@ internal sealed class AgentSession(
         }
     }
 
-    private async Task SendPendingAsync(CancellationToken ct)
+    /// <summary>Sends batches while the window has room; true when it found nothing more to send.</summary>
+    private async Task<bool> SendPendingAsync(CancellationToken ct)
     {
         var epoch = Volatile.Read(ref _epoch);
         var resendFrom = Interlocked.Exchange(ref _resendFrom, 0);
@@ -296,13 +332,22 @@ internal sealed class AgentSession(
                 .OrderBy(c => c.Seq).Take(size).ToListAsync(ct);
             if (entries.Count == 0)
             {
-                return;
+                return true;
             }
 
             TrimToBytes(entries);
 
             var batch = new ChangeBatch { Epoch = epoch, LastSeq = await db.Domains.Where(d => d.Id == DomainId).Select(d => d.LastSeq).SingleAsync(ct) };
             batch.Changes.AddRange(entries.Select(e => _parser.Parse<Change>(e.Payload)));
+            // What the stored entries are, before the vault's passwords are sealed into the batch.
+            var sent = new Sent[entries.Count];
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var change = batch.Changes[i];
+                sent[i] = new Sent(History.ChangeObjects.IdOf(change) ?? "", entries[i].Kind,
+                    change.KindCase == Change.KindOneofCase.PasswordSet && change.PasswordSet.Password is not null);
+            }
+
             using var spans = ChangeTracing.StartSend(entries, batch, agent.Id);
             await FillAnchorsAsync(db, batch, ct);
             await SendTimeSealing.FillAsync(db, context.GetHttpContext().RequestServices, agent, batch, logger, ct);
@@ -311,12 +356,13 @@ internal sealed class AgentSession(
             {
                 if (_sentEpoch != epoch)
                 {
-                    return; // the lease was lost meanwhile
+                    return false; // the lease was lost meanwhile
                 }
 
-                foreach (var change in batch.Changes)
+                for (var i = 0; i < batch.Changes.Count; i++)
                 {
-                    _sent[change.Seq] = History.ChangeObjects.IdOf(change) ?? "";
+                    var change = batch.Changes[i];
+                    _sent[change.Seq] = sent[i];
                     if (change.Traceparent.Length > 0)
                     {
                         _sentTraces[change.Seq] = change.Traceparent;
@@ -328,6 +374,8 @@ internal sealed class AgentSession(
             _sentUpTo = entries[^1].Seq;
             AgentGatewayLog.BatchSent(logger, entries[0].Seq, _sentUpTo, DomainId, agent.Id);
         }
+
+        return false;
     }
 
     /// <summary>The batch size and the in-flight window for an agent applying <paramref name="rate"/> entries a second (0: not measured yet).</summary>
@@ -468,19 +516,19 @@ internal sealed class AgentSession(
 
         // Every result must be for an entry this session sent in this epoch and that is not acknowledged yet; the object
         // it concerns is the stored entry's, whatever the message claims.
-        var results = new List<(EntryResult Result, string ObjectId)>(ack.Results.Count);
+        var results = new List<(EntryResult Result, Sent Sent)>(ack.Results.Count);
         long? unsent = null;
         lock (_sentLock)
         {
             foreach (var result in ack.Results)
             {
-                if (_sentEpoch != epoch || !_sent.TryGetValue(result.Seq, out var objectId))
+                if (_sentEpoch != epoch || !_sent.TryGetValue(result.Seq, out var sent))
                 {
                     unsent = result.Seq;
                     break;
                 }
 
-                results.Add((result, objectId));
+                results.Add((result, sent));
             }
         }
 
@@ -533,7 +581,7 @@ internal sealed class AgentSession(
         var reader = _outcomes.Reader;
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
-            var results = new List<(EntryResult Result, string ObjectId)>();
+            var results = new List<(EntryResult Result, Sent Sent)>();
             while (results.Count < MaxInFlight && reader.TryRead(out var more))
             {
                 results.AddRange(more);
@@ -551,45 +599,26 @@ internal sealed class AgentSession(
     }
 
     /// <summary>
-    /// Erases the sealed passwords of acknowledged password sets (a statement of its own, first), then records each
-    /// object's latest outcome as its sync status and every outcome in the history, saved together by one save.
+    /// Records what acknowledged entries leave (sealed passwords erased, sync statuses, history) in one transaction,
+    /// set-based (<see cref="History.SyncHistory.RecordAcknowledgedAsync"/>), then tells the live views.
     /// </summary>
-    private async Task RecordAsync(List<(EntryResult Result, string ObjectId)> results, CancellationToken ct)
+    private async Task RecordAsync(List<(EntryResult Result, Sent Sent)> results, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await EraseSealedPasswordsAsync(db, results.Select(r => r.Result.Seq).ToList(), ct);
         var now = time.GetUtcNow();
-        var latest = results.Where(r => r.ObjectId.Length > 0).GroupBy(r => r.ObjectId).Select(g => g.MaxBy(r => r.Result.Seq)).ToList();
-        var ids = latest.Select(r => r.ObjectId).ToList();
-        var existing = await db.SyncStatuses.Where(s => s.DomainId == DomainId && ids.Contains(s.ObjectId)).ToDictionaryAsync(s => s.ObjectId, ct);
-        foreach (var (result, objectId) in latest)
+        var acknowledged = new List<History.Acknowledged>(results.Count);
+        foreach (var (result, sent) in results)
         {
-            if (!existing.TryGetValue(objectId, out var status))
-            {
-                status = new SyncStatusRecord { DomainId = DomainId, ObjectId = objectId, Outcome = SyncOutcomeKind.Unknown };
-                db.SyncStatuses.Add(status);
-            }
-
-            status.SyncedAt = now;
-            status.Code = result.Code;
-            status.Outcome = OutcomeKind(result.Outcome);
-            status.Message = result.Message;
-            if (!string.IsNullOrEmpty(result.Anchor))
-            {
-                status.Anchor = result.Anchor;
-            }
-
+            var outcome = new SyncOutcome(DomainId, agent.Id, result.Seq, sent.ObjectId, OutcomeKind(result.Outcome), result.Code, result.Message, now);
+            acknowledged.Add(new History.Acknowledged(outcome, sent.Kind, result.Anchor, sent.StoredPassword));
             if (result.Outcome == Outcome.Failed)
             {
                 AgentGatewayLog.ChangeFailed(logger, agent.Id, result.Seq, result.Code, result.Message);
             }
         }
 
-        var outcomes = results.Select(r => new SyncOutcome(DomainId, agent.Id, r.Result.Seq, r.ObjectId,
-            OutcomeKind(r.Result.Outcome), r.Result.Code, r.Result.Message, now)).ToList();
-        await History.SyncHistory.RecordAsync(db, outcomes, ct); // saves the statuses with the history entries
-        await db.SaveChangesAsync(ct); // nothing left, unless no outcome named an object
-        events.Outcomes(outcomes);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await History.SyncHistory.RecordAcknowledgedAsync(db, acknowledged, ct);
+        events.Outcomes(acknowledged.ConvertAll(a => a.Outcome));
     }
 
     private void Refuse(Refusal kind, long epoch, string reason)
@@ -612,27 +641,6 @@ internal sealed class AgentSession(
         if (ack.ResendFrom > 0 && ack.Epoch == Volatile.Read(ref _epoch))
         {
             Volatile.Write(ref _resendFrom, ack.ResendFrom);
-        }
-    }
-
-    /// <summary>
-    /// A sealed password (seal-only mode) is kept only until its entry is acknowledged; then only the fact remains.
-    /// The vault's entries store none: they are sealed to the receiving agent as they are sent.
-    /// </summary>
-    private async Task EraseSealedPasswordsAsync(ControlPlaneDb db, List<long> seqs, CancellationToken ct)
-    {
-        var kind = nameof(Change.KindOneofCase.PasswordSet);
-        var entries = await db.Changes.Where(c => c.DomainId == DomainId && c.Kind == kind && seqs.Contains(c.Seq)).ToListAsync(ct);
-        foreach (var entry in entries)
-        {
-            var change = _parser.Parse<Change>(entry.Payload);
-            if (change.PasswordSet.Password is null)
-            {
-                continue; // the vault's: nothing sealed was stored
-            }
-
-            change.PasswordSet.Password = null;
-            entry.Payload = JsonFormatter.Default.Format(change);
         }
     }
 

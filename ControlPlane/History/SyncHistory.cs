@@ -1,15 +1,27 @@
+using Google.Protobuf;
 using JumpCloudAdi.ControlPlane.Agents;
 using JumpCloudAdi.ControlPlane.Data;
+using JumpCloudAdi.ControlPlane.Sync;
+using JumpCloudAdi.Protocol;
 using Microsoft.EntityFrameworkCore;
 
 namespace JumpCloudAdi.ControlPlane.History;
 
 /// <summary>
+/// One acknowledged entry, as its session sent it: the outcome (with the object the stored entry concerns), the change
+/// kind, the anchor the agent reported (null or empty: none), and whether the stored entry holds a sealed password
+/// (seal-only mode) that the acknowledgement erases.
+/// </summary>
+internal readonly record struct Acknowledged(SyncOutcome Outcome, string Kind, string? Anchor, bool StoredPassword);
+
+/// <summary>
 /// Keeps each object's recent sync outcomes per domain (time, seq, change kind, agent, result, code, message) in the
-/// control-plane database. The kind is read from the change log while the entry is still there (it is acknowledged
-/// only now, so it cannot have been pruned yet); nothing later depends on change-log rows staying around. At most
+/// control-plane database, and each object's latest outcome as its sync status. The kind is given by the session that
+/// sent the entry, or read from the change log while the entry is still there (it is acknowledged only now, so it
+/// cannot have been pruned yet); nothing later depends on change-log rows staying around. At most
 /// <see cref="PerObject"/> entries are kept per object and domain: older ones are trimmed once an object has
-/// <see cref="TrimSlack"/> more, so most acknowledgements trim nothing.
+/// <see cref="TrimSlack"/> more, so most acknowledgements trim nothing. Rows are written in bulk (<see cref="BulkRows"/>):
+/// an ack of a thousand entries is a few statements, not a thousand tracked entities.
 /// </summary>
 public static class SyncHistory
 {
@@ -17,39 +29,115 @@ public static class SyncHistory
     public const int TrimSlack = 10;
     public const int MaxMessageLength = 1024;
 
-    /// <summary>Records acknowledged outcomes of one domain (called once per ack, after the cursor moved).</summary>
-    public static async Task RecordAsync(ControlPlaneDb db, IReadOnlyList<SyncOutcome> outcomes, CancellationToken ct)
+    private static readonly JsonParser _parser = new(JsonParser.Settings.Default);
+
+    /// <summary>
+    /// Records what acknowledged entries of one domain leave, in one transaction: the sealed passwords they carried are
+    /// erased from the change log, each object's latest outcome becomes its sync status (an outcome without an anchor
+    /// keeps the stored one), and every outcome goes into the history. A few statements for a thousand entries, so the
+    /// writer lock SQLite holds for it stays short; if any part fails, nothing of it is kept.
+    /// </summary>
+    internal static async Task RecordAcknowledgedAsync(ControlPlaneDb db, IReadOnlyList<Acknowledged> acknowledged, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(acknowledged);
+        if (acknowledged.Count == 0)
+        {
+            return;
+        }
+
+        var kinds = new Dictionary<long, string>(acknowledged.Count);
+        foreach (var a in acknowledged)
+        {
+            kinds[a.Outcome.Seq] = a.Kind;
+        }
+
+        var storedPasswords = acknowledged.Where(a => a.StoredPassword).Select(a => a.Outcome.Seq).ToList();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (storedPasswords.Count > 0)
+        {
+            await EraseSealedPasswordsAsync(db, acknowledged[0].Outcome.DomainId, storedPasswords, ct);
+        }
+
+        await RecordStatusesAsync(db, acknowledged.Select(a => (a.Outcome, a.Anchor)).ToList(), ct);
+        await RecordAsync(db, acknowledged.Select(a => a.Outcome).ToList(), seq => kinds.GetValueOrDefault(seq, ""), ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>Records acknowledged outcomes of one domain in the history (kinds read from the change log).</summary>
+    public static Task RecordAsync(ControlPlaneDb db, IReadOnlyList<SyncOutcome> outcomes, CancellationToken ct) =>
+        RecordAsync(db, outcomes, kindOf: null, ct);
+
+    /// <summary>
+    /// Records acknowledged outcomes of one domain in the history, in the open transaction if there is one (else in one
+    /// of its own); <paramref name="kindOf"/> names each entry's change kind (null: read from the change log).
+    /// </summary>
+    public static async Task RecordAsync(ControlPlaneDb db, IReadOnlyList<SyncOutcome> outcomes, Func<long, string>? kindOf, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(outcomes);
-        var recorded = outcomes.Where(o => !string.IsNullOrEmpty(o.ObjectId)).ToList();
+        var recorded = outcomes.Where(o => !string.IsNullOrEmpty(o.ObjectId)).OrderBy(o => o.Seq).ToList();
         if (recorded.Count == 0)
         {
             return;
         }
 
         var domainId = recorded[0].DomainId;
-        var seqs = recorded.Select(o => o.Seq).ToList();
-        var kinds = await db.Changes.AsNoTracking().Where(c => c.DomainId == domainId && seqs.Contains(c.Seq))
-            .Select(c => new { c.Seq, c.Kind }).ToDictionaryAsync(c => c.Seq, c => c.Kind, ct);
-        foreach (var o in recorded.OrderBy(o => o.Seq))
+        if (kindOf is null)
         {
-            db.SyncHistory.Add(new SyncHistoryEntry
-            {
-                DomainId = o.DomainId,
-                ObjectId = o.ObjectId,
-                Seq = o.Seq,
-                Kind = kinds.GetValueOrDefault(o.Seq, ""),
-                AgentId = o.AgentId,
-                At = o.At,
-                Outcome = o.Outcome,
-                Code = o.Code,
-                Message = o.Message.Length > MaxMessageLength ? o.Message[..MaxMessageLength] : o.Message,
-            });
+            var seqs = recorded.Select(o => o.Seq).ToList();
+            var kinds = await db.Changes.AsNoTracking().Where(c => c.DomainId == domainId && seqs.Contains(c.Seq))
+                .Select(c => new { c.Seq, c.Kind }).ToDictionaryAsync(c => c.Seq, c => c.Kind, ct);
+            kindOf = seq => kinds.GetValueOrDefault(seq, "");
         }
 
-        await db.SaveChangesAsync(ct);
-        await TrimAsync(db, domainId, recorded.Select(o => o.ObjectId).Distinct().ToList(), ct);
+        var rows = recorded.Select(o => new SyncHistoryEntry
+        {
+            DomainId = o.DomainId,
+            ObjectId = o.ObjectId,
+            Seq = o.Seq,
+            Kind = kindOf(o.Seq),
+            AgentId = o.AgentId,
+            At = o.At,
+            Outcome = o.Outcome,
+            Code = o.Code,
+            Message = o.Message.Length > MaxMessageLength ? o.Message[..MaxMessageLength] : o.Message,
+        }).ToList();
+        await InTransactionAsync(db, async () =>
+        {
+            await BulkRows.InsertAsync(db, rows, ct);
+            await TrimAsync(db, domainId, recorded.Select(o => o.ObjectId).Distinct().ToList(), ct);
+        }, ct);
+    }
+
+    /// <summary>
+    /// Records each object's latest outcome among <paramref name="outcomes"/> as its sync status (inserted or updated in
+    /// bulk); outcomes without an anchor keep the anchor the status has, so the object's directory entry stays known.
+    /// In the open transaction if there is one.
+    /// </summary>
+    public static async Task RecordStatusesAsync(ControlPlaneDb db, IReadOnlyList<(SyncOutcome Outcome, string? Anchor)> outcomes, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(outcomes);
+        // One row per object (a statement may not update a row twice): its latest outcome, with the latest anchor reported
+        // (null keeps the stored one), as recording the outcomes one by one in order would leave it.
+        var rows = outcomes.Where(o => !string.IsNullOrEmpty(o.Outcome.ObjectId))
+            .GroupBy(o => (o.Outcome.DomainId, o.Outcome.ObjectId))
+            .Select(g =>
+            {
+                var latest = g.MaxBy(o => o.Outcome.Seq).Outcome;
+                return new SyncStatusRecord
+                {
+                    DomainId = latest.DomainId,
+                    ObjectId = latest.ObjectId,
+                    SyncedAt = latest.At,
+                    Code = latest.Code,
+                    Outcome = latest.Outcome,
+                    Message = latest.Message,
+                    Anchor = g.Where(o => !string.IsNullOrEmpty(o.Anchor)).OrderBy(o => o.Outcome.Seq).Select(o => o.Anchor).LastOrDefault(),
+                };
+            }).ToList();
+        await InTransactionAsync(db, () => BulkRows.UpsertAsync(db, rows, ct), ct);
     }
 
     /// <summary>Drops all but the newest <see cref="PerObject"/> entries of the objects that have grown past the slack.</summary>
@@ -67,5 +155,43 @@ public static class SyncHistory
             .Where(h => h.DomainId == domainId && crowded.Contains(h.ObjectId)
                         && db.SyncHistory.Count(n => n.DomainId == h.DomainId && n.ObjectId == h.ObjectId && n.Id > h.Id) >= PerObject)
             .ExecuteDeleteAsync(ct);
+    }
+
+    /// <summary>
+    /// A sealed password (seal-only mode) is kept only until its entry is acknowledged; then only the fact remains.
+    /// The vault's entries store none (they are sealed to the receiving agent as they are sent), so only the entries
+    /// sent with a stored one are asked for (<paramref name="seqs"/>).
+    /// </summary>
+    private static async Task EraseSealedPasswordsAsync(ControlPlaneDb db, string domainId, List<long> seqs, CancellationToken ct)
+    {
+        var kind = nameof(Change.KindOneofCase.PasswordSet);
+        var entries = await db.Changes.Where(c => c.DomainId == domainId && c.Kind == kind && seqs.Contains(c.Seq)).ToListAsync(ct);
+        foreach (var entry in entries)
+        {
+            var change = _parser.Parse<Change>(entry.Payload);
+            if (change.PasswordSet.Password is null)
+            {
+                continue; // nothing sealed was stored
+            }
+
+            change.PasswordSet.Password = null;
+            entry.Payload = JsonFormatter.Default.Format(change);
+        }
+
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Runs <paramref name="write"/> in the open transaction, or in one of its own (many rows, one commit).</summary>
+    private static async Task InTransactionAsync(ControlPlaneDb db, Func<Task> write, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            await write();
+            return;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await write();
+        await transaction.CommitAsync(ct);
     }
 }

@@ -343,14 +343,17 @@ public sealed class ImportProcessor(ControlPlaneDb db, ChangeLog log, TimeProvid
             var current = await db.GroupMembers.Where(m => m.GroupId == gid).Select(m => m.UserId).ToListAsync(ct);
             var wanted = Members(mapping).Select(a => users.GetValueOrDefault(a)?.ObjectId).OfType<string>()
                 .Concat(current.Where(id => !importedIds.Contains(id))).ToHashSet(StringComparer.Ordinal);
-            foreach (var userId in current.Where(id => !wanted.Contains(id)).Order(StringComparer.Ordinal).ToList())
+            // One command each way: every bound domain gets the group's member list once, not once per member.
+            var leaving = current.Where(id => !wanted.Contains(id)).Order(StringComparer.Ordinal).ToList();
+            if (leaving.Count > 0)
             {
-                await commands.RemoveMember.ExecuteAsync(gid, userId, ct);
+                await commands.RemoveMember.ExecuteAsync(gid, leaving, ct);
             }
 
-            foreach (var userId in wanted.Except(current).Order(StringComparer.Ordinal).ToList())
+            var joining = wanted.Except(current).Order(StringComparer.Ordinal).ToList();
+            if (joining.Count > 0 && (await commands.AddMember.ExecuteAsync(gid, joining, ct)).Value is { } added)
             {
-                if ((await commands.AddMember.ExecuteAsync(gid, userId, ct)).Error is { } refused)
+                foreach (var (userId, refused) in added.Refused)
                 {
                     var username = (await db.Users.FindAsync([userId], ct))?.Username ?? userId;
                     run.Skip(dnOf.GetValueOrDefault(userId, ""), username, $"not added to the user group '{group.Name}': {refused.Message}");

@@ -58,7 +58,7 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
 
     /// <summary>
     /// Appends <paramref name="change"/> to the log of one domain: numbered now, written with the next save or commit
-    /// (all appended entries together, see <see cref="ChangeRows"/>).
+    /// (all appended entries together, see <see cref="BulkRows"/>).
     /// </summary>
     public async Task AppendAsync(string domainId, Change change, CancellationToken ct)
     {
@@ -121,7 +121,7 @@ public sealed class ChangeLog(ControlPlaneDb db, ChangeNotifier notifier, TimePr
             return;
         }
 
-        await ChangeRows.InsertAsync(db, _rows, ct);
+        await BulkRows.InsertAsync(db, _rows, ct);
         _rows.Clear();
     }
 

@@ -1,14 +1,16 @@
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Sync;
+using Microsoft.EntityFrameworkCore;
 
 namespace JumpCloudAdi.ControlPlane.Commands.Groups;
 
 /// <summary>
-/// Removes a user from a group: each domain the group is bound to gets the new member list first, then, where the
-/// user no longer reaches the domain, the user's disconnection.
+/// Removes users from a group: each domain the group is bound to gets the new member list first (once), then, where
+/// a user no longer reaches the domain, that user's disconnection.
 /// </summary>
 public sealed class RemoveGroupMemberCommand(ControlPlaneDb db, ChangeLog log, DomainSync sync)
 {
+    /// <summary>Removes one user (the API's and the portal's single member operation).</summary>
     public Task<CommandResult<MembershipChange>> ExecuteAsync(string groupId, string? userId, CancellationToken ct) =>
         log.RunAsync<CommandResult<MembershipChange>>(async () =>
         {
@@ -19,17 +21,49 @@ public sealed class RemoveGroupMemberCommand(ControlPlaneDb db, ChangeLog log, D
             }
 
             var (group, user) = found.Value;
-            var before = await sync.DomainsOfUserAsync(user.Id, ct);
-            if (await db.GroupMembers.FindAsync([groupId, user.Id], ct) is not { } existing)
+            return new MembershipChange(group, user, Changed: await RemoveAsync(group, [user], ct) > 0);
+        }, ct);
+
+    /// <summary>
+    /// Removes several users in one operation (an import's member list): each bound domain gets the member list once
+    /// rather than once per user. Ids of users that do not exist are refused; users that are not members are left as
+    /// they are.
+    /// </summary>
+    public Task<CommandResult<MembersChange>> ExecuteAsync(string groupId, IReadOnlyCollection<string> userIds, CancellationToken ct) =>
+        log.RunAsync<CommandResult<MembersChange>>(async () =>
+        {
+            if (await db.Groups.FindAsync([groupId], ct) is not { } group)
             {
-                return new MembershipChange(group, user, Changed: false);
+                return CommandError.NotFound("user group");
             }
 
-            db.GroupMembers.Remove(existing);
-            await log.SaveAsync(ct);
-            await sync.MembershipChangedAsync(group, ct);
-            await sync.UserChangedAsync(user, before, ct);
-            await log.CommitAsync(ct);
-            return new MembershipChange(group, user, Changed: true);
+            var ids = userIds.Distinct(StringComparer.Ordinal).ToList();
+            var users = await db.Users.Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, StringComparer.Ordinal, ct);
+            var removed = await RemoveAsync(group, [.. ids.Where(users.ContainsKey).Select(id => users[id])], ct);
+            return new MembersChange(group, removed, [.. ids.Where(id => !users.ContainsKey(id)).Select(id => new MemberRefusal(id, CommandError.NotFound("user")))]);
         }, ct);
+
+    private async Task<int> RemoveAsync(UserGroup group, IReadOnlyList<SystemUser> users, CancellationToken ct)
+    {
+        var ids = users.Select(u => u.Id).ToList();
+        var existing = await db.GroupMembers.Where(m => m.GroupId == group.Id && ids.Contains(m.UserId)).ToListAsync(ct);
+        if (existing.Count == 0)
+        {
+            return 0;
+        }
+
+        var removedIds = existing.Select(m => m.UserId).ToHashSet(StringComparer.Ordinal);
+        var removed = users.Where(u => removedIds.Contains(u.Id)).ToList();
+        var before = await sync.DomainsOfUsersAsync(removedIds, ct);
+        db.GroupMembers.RemoveRange(existing);
+        await log.SaveAsync(ct);
+        await sync.MembershipChangedAsync(group, ct);
+        foreach (var user in removed)
+        {
+            await sync.UserChangedAsync(user, before.GetValueOrDefault(user.Id) ?? [], ct);
+        }
+
+        await log.CommitAsync(ct);
+        return removed.Count;
+    }
 }

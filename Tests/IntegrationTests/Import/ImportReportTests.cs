@@ -98,6 +98,45 @@ public sealed class ImportReportTests(ApiHost host) : IClassFixture<ApiHost>
         Assert.Equal([.. otherBefore, "UserUpsert", "UserDisconnect"], await KindsAsync(otherDomain));
     }
 
+    [Fact]
+    public async Task An_imported_group_bound_elsewhere_gets_its_member_list_once_per_report_however_many_members_join_or_leave()
+    {
+        var (_, import, gateway) = await ImportDomainAsync("members");
+        using var _ = gateway;
+        var otherDomain = await Cp.CreateDomainAsync($"DC={ApiAssert.Unique("bound")};DC=example;DC=com");
+        var users = Enumerable.Range(0, 10).Select(i => ApiAssert.Unique($"m{i}")).Select(name => User(name, $"{name}@example.com")).ToList();
+        var group = new ImportedGroup { Anchor = Guid.NewGuid().ToString(), Dn = $"cn={ApiAssert.Unique("Ops")},ou=Groups,dc=example,dc=com", Name = ApiAssert.Unique("Ops") };
+        ImportReport Report(IEnumerable<int> members)
+        {
+            var report = new ImportReport { Full = true };
+            report.Users.AddRange(users);
+            var g = group.Clone();
+            g.MemberAnchors.AddRange(members.Select(i => users[i].Anchor));
+            report.Groups.Add(g);
+            return report;
+        }
+
+        Assert.Equal(10, (await gateway.ReportImportAsync(import.Id, import.Credential, Report(Enumerable.Range(0, 5)))).Created);
+        var groupId = Assert.Single((await Cp.MustAsync(HttpMethod.Get, $"/api/v2/usergroups?filter=name:eq:{group.Name}", null, 200)).AsArray())!["id"]!.GetValue<string>();
+        await Cp.BindGroupAsync(otherDomain, groupId);
+        var before = await KindsAsync(otherDomain);
+
+        // Three members leave and five join in one report: the bound domain gets one member list for each direction.
+        await gateway.ReportImportAsync(import.Id, import.Credential, Report(Enumerable.Range(3, 7)));
+
+        var added = (await KindsAsync(otherDomain)).Skip(before.Count).ToList();
+        Assert.Equal(2, added.Count(k => k == nameof(Change.KindOneofCase.MembershipSet)));
+        Assert.Equal(5, added.Count(k => k == nameof(Change.KindOneofCase.UserUpsert)));
+        Assert.Equal(3, added.Count(k => k == nameof(Change.KindOneofCase.UserDisconnect)));
+        var members = (await Cp.MustAsync(HttpMethod.Get, $"/api/v2/usergroups/{groupId}/members", null, 200)).AsArray()
+            .Select(m => m!["to"]!["id"]!.GetValue<string>()).ToHashSet();
+        await using var db = await NewDbAsync();
+        var expected = await db.Users.Where(u => users.Skip(3).Select(x => x.Username).Contains(u.Username)).Select(u => u.Id).ToListAsync();
+        Assert.Equal(expected.ToHashSet(), members);
+        var last = await db.Changes.Where(c => c.DomainId == otherDomain && c.Kind == nameof(Change.KindOneofCase.MembershipSet)).OrderBy(c => c.Seq).Select(c => c.Payload).LastAsync();
+        Assert.Equal(7, Google.Protobuf.JsonParser.Default.Parse<Change>(last).MembershipSet.MemberUsernames.Count);
+    }
+
     private async Task<(string DomainId, RawAgent Import, GatewayClient Gateway)> ImportDomainAsync(string prefix)
     {
         var domainId = await Cp.CreateDomainAsync($"DC={ApiAssert.Unique(prefix)};DC=example;DC=com");

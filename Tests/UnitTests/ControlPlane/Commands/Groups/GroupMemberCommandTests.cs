@@ -39,6 +39,32 @@ public sealed class GroupMemberCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Several_users_join_and_leave_in_one_command_each_with_one_member_list_and_a_refused_user_named()
+    {
+        var ada = _host.AddUser("ada");
+        var bob = _host.AddUser("bob", "Bob", "Builder");
+        var nameless = _host.AddUser("nameless", firstname: "", lastname: "");
+        var group = _host.AddGroup("Engineers");
+        _host.Bind(CommandHost.DomainA, group);
+
+        var joined = Succeeded(await _host.RunAsync<AddGroupMemberCommand, CommandResult<MembersChange>>(c =>
+            c.ExecuteAsync(group.Id, [ada.Id, nameless.Id, bob.Id, Unknown], default)));
+
+        Assert.Equal(2, joined.Changed);
+        Assert.Equal([(nameless.Id, "missingName"), (Unknown, null)], joined.Refused.Select(r => (r.UserId, r.Error.Status)));
+        Assert.Equal([$"UserUpsert {ada.Id}", $"UserUpsert {bob.Id}", $"MembershipSet {group.Id}"], _host.Entries(CommandHost.DomainA));
+        Assert.Equal(["ada", "bob"], Members(_host.LastPayload(CommandHost.DomainA)).Order());
+
+        var left = Succeeded(await _host.RunAsync<RemoveGroupMemberCommand, CommandResult<MembersChange>>(c =>
+            c.ExecuteAsync(group.Id, [ada.Id, bob.Id, nameless.Id], default)));
+
+        Assert.Equal(2, left.Changed);
+        Assert.Empty(left.Refused);
+        Assert.Equal([$"MembershipSet {group.Id}", $"UserDisconnect {ada.Id}", $"UserDisconnect {bob.Id}"], _host.Entries(CommandHost.DomainA).Skip(3));
+        Assert.False(_host.LastPayloadOf(CommandHost.DomainA, "MembershipSet").GetProperty("membershipSet").TryGetProperty("memberUsernames", out _)); // empty: no members left
+    }
+
+    [Fact]
     public async Task Adding_a_member_twice_or_removing_a_non_member_changes_nothing()
     {
         var ada = _host.AddUser("ada");
