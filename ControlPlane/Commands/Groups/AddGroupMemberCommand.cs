@@ -34,16 +34,16 @@ public sealed class AddGroupMemberCommand(ControlPlaneDb db, ChangeLog log, Doma
     public Task<CommandResult<MembersChange>> ExecuteAsync(string groupId, IReadOnlyCollection<string> userIds, CancellationToken ct) =>
         log.RunAsync<CommandResult<MembersChange>>(async () =>
         {
-            if (await db.Groups.FindAsync([groupId], ct) is not { } group)
+            var found = await Membership.FindManyAsync(db, groupId, userIds, ct);
+            if (found.Error is { } missingGroup)
             {
-                return CommandError.NotFound("user group");
+                return missingGroup;
             }
 
-            var ids = userIds.Distinct(StringComparer.Ordinal).ToList();
-            var users = await db.Users.Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, StringComparer.Ordinal, ct);
-            var missing = ids.Where(id => !users.ContainsKey(id)).Select(id => new MemberRefusal(id, CommandError.NotFound("user")));
-            var outcome = await AddAsync(group, [.. ids.Where(users.ContainsKey).Select(id => users[id])], ct);
-            return new MembersChange(group, outcome.Added, [.. missing.Concat(outcome.Refused).OrderBy(r => ids.IndexOf(r.UserId))]); // in the order asked
+            var (group, users, missing) = found.Value;
+            var outcome = await AddAsync(group, users, ct);
+            var order = userIds.Distinct(StringComparer.Ordinal).ToList();
+            return new MembersChange(group, outcome.Added, [.. missing.Concat(outcome.Refused).OrderBy(r => order.IndexOf(r.UserId))]); // in the order asked
         }, ct);
 
     private async Task<(int Added, List<MemberRefusal> Refused)> AddAsync(UserGroup group, IReadOnlyList<SystemUser> users, CancellationToken ct)

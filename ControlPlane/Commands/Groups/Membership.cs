@@ -1,4 +1,5 @@
 using JumpCloudAdi.ControlPlane.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace JumpCloudAdi.ControlPlane.Commands.Groups;
 
@@ -20,5 +21,23 @@ internal static class Membership
         }
 
         return (group, user);
+    }
+
+    /// <summary>
+    /// For a many-member operation: the group (looked up first: 404 when missing), the distinct ids asked for in their
+    /// order, and those of them that are users; the others are refused as a single operation would refuse them.
+    /// </summary>
+    public static async Task<CommandResult<(UserGroup Group, List<SystemUser> Users, List<MemberRefusal> Missing)>> FindManyAsync(ControlPlaneDb db,
+        string groupId, IReadOnlyCollection<string> userIds, CancellationToken ct)
+    {
+        if (await db.Groups.FindAsync([groupId], ct) is not { } group)
+        {
+            return CommandError.NotFound("user group");
+        }
+
+        var ids = userIds.Distinct(StringComparer.Ordinal).ToList();
+        var users = await db.Users.Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, StringComparer.Ordinal, ct);
+        return (group, [.. ids.Where(users.ContainsKey).Select(id => users[id])],
+            [.. ids.Where(id => !users.ContainsKey(id)).Select(id => new MemberRefusal(id, CommandError.NotFound("user")))]);
     }
 }

@@ -32,15 +32,14 @@ public sealed class RemoveGroupMemberCommand(ControlPlaneDb db, ChangeLog log, D
     public Task<CommandResult<MembersChange>> ExecuteAsync(string groupId, IReadOnlyCollection<string> userIds, CancellationToken ct) =>
         log.RunAsync<CommandResult<MembersChange>>(async () =>
         {
-            if (await db.Groups.FindAsync([groupId], ct) is not { } group)
+            var found = await Membership.FindManyAsync(db, groupId, userIds, ct);
+            if (found.Error is { } missingGroup)
             {
-                return CommandError.NotFound("user group");
+                return missingGroup;
             }
 
-            var ids = userIds.Distinct(StringComparer.Ordinal).ToList();
-            var users = await db.Users.Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, StringComparer.Ordinal, ct);
-            var removed = await RemoveAsync(group, [.. ids.Where(users.ContainsKey).Select(id => users[id])], ct);
-            return new MembersChange(group, removed, [.. ids.Where(id => !users.ContainsKey(id)).Select(id => new MemberRefusal(id, CommandError.NotFound("user")))]);
+            var (group, users, missing) = found.Value;
+            return new MembersChange(group, await RemoveAsync(group, users, ct), missing);
         }, ct);
 
     private async Task<int> RemoveAsync(UserGroup group, IReadOnlyList<SystemUser> users, CancellationToken ct)
