@@ -39,6 +39,9 @@ internal static partial class AgentGatewayLog
     [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "Recording the outcomes agent {AgentId} acknowledged failed; its cursor has moved, the statuses of those objects are not updated")]
     public static partial void OutcomesNotRecorded(ILogger logger, Exception exception, string agentId);
 
+    [LoggerMessage(EventId = 113, Level = LogLevel.Warning, Message = "The reconcile of domain {DomainId} for its new primary {AgentId} failed; the session goes on streaming")]
+    public static partial void ReconcileFailed(ILogger logger, Exception exception, string domainId, string agentId);
+
     [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "Session of agent {AgentId} ended with an error")]
     public static partial void SessionError(ILogger logger, Exception exception, string agentId);
 }

@@ -271,11 +271,21 @@ internal sealed class AgentSession(
         await WriteAsync(new ControlMessage { Lease = LeaseMessage(true, epoch.Value) }, ct);
     }
 
-    /// <summary>Queues the domain's snapshot (<see cref="Reconciler"/>; coalesced with one still pending).</summary>
+    /// <summary>
+    /// Queues the domain's snapshot (<see cref="Reconciler"/>; coalesced with one still pending). A database failure is
+    /// logged and the session goes on streaming the log: a reconcile repairs drift, nothing waits on it.
+    /// </summary>
     private async Task ReconcileAsync(CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<Commands.Domains.ReconcileDomainCommand>().ExecuteAsync(DomainId, ct);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<Commands.Domains.ReconcileDomainCommand>().ExecuteAsync(DomainId, ct);
+        }
+        catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException)
+        {
+            AgentGatewayLog.ReconcileFailed(logger, ex, DomainId, agent.Id);
+        }
     }
 
     private void OnRenewal(bool renewed)
