@@ -209,15 +209,19 @@ public sealed class BatchApplierTests : IDisposable
     {
         _parts.Lease.Apply(SessionParts.Grant(5, leaseMillis: 60_000));
         var applier = WithLane();
+        using var adaWriting = new ManualResetEventSlim();
         using var failed = new ManualResetEventSlim();
         _parts.Writer.OnApply = change =>
         {
             switch (change.Seq)
             {
                 case 1:
+                    adaWriting.Set();
                     Assert.True(failed.Wait(TimeSpan.FromSeconds(30)), "bob's lane did not fail");
                     break;
                 case 2:
+                    // Fails while ada's lane is inside a write (else that lane could see the failure before it starts one).
+                    Assert.True(adaWriting.Wait(TimeSpan.FromSeconds(30)), "ada's lane did not start writing");
                     failed.Set();
                     throw new System.DirectoryServices.Protocols.LdapException(81, "the server is unavailable");
             }
