@@ -42,6 +42,10 @@ internal static partial class AgentGatewayLog
     [LoggerMessage(EventId = 113, Level = LogLevel.Warning, Message = "The reconcile of domain {DomainId} for its new primary {AgentId} failed; the session goes on streaming")]
     public static partial void ReconcileFailed(ILogger logger, Exception exception, string domainId, string agentId);
 
+    [LoggerMessage(EventId = 114, Level = LogLevel.Information,
+        Message = "Domain {DomainId} was never synced: its new primary {AgentId} is sent its change log from the first entry ({Entries} entries), which holds every bound object as it is now; no reconcile snapshot on top")]
+    public static partial void FirstSyncWithoutReconcile(ILogger logger, string domainId, string agentId, long entries);
+
     [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "Session of agent {AgentId} ended with an error")]
     public static partial void SessionError(ILogger logger, Exception exception, string agentId);
 }

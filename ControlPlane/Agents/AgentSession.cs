@@ -259,10 +259,23 @@ internal sealed class AgentSession(
         // - a session that loses the lease (or ends) before that never appends it: the next primary's grant does.
         // Nothing is lost or doubled: the log and the acknowledged cursor work as for any other entries, and a snapshot
         // still pending (unacknowledged, e.g. the previous primary's) coalesces this one as before.
-        _reconcileAfter = cursor.LastSeq > acked ? cursor.LastSeq : 0;
-        if (_reconcileAfter == 0)
+        // A domain nothing was ever acknowledged in (cursor 0) gets no snapshot: its log is whole from the first entry (the
+        // pruner deletes only acknowledged entries) and every bound object got its upsert, password and member list there
+        // when it came to reach the domain, and an entry for every change since; sent from the start, the log already
+        // writes each object as it is now, so a snapshot would only repeat a first sync (doubling its work). Whatever an
+        // earlier primary wrote without acknowledging is written again by the same entries.
+        if (acked == 0)
         {
-            await ReconcileAsync(ct);
+            _reconcileAfter = 0;
+            AgentGatewayLog.FirstSyncWithoutReconcile(logger, DomainId, agent.Id, cursor.LastSeq);
+        }
+        else
+        {
+            _reconcileAfter = cursor.LastSeq > acked ? cursor.LastSeq : 0;
+            if (_reconcileAfter == 0)
+            {
+                await ReconcileAsync(ct);
+            }
         }
 
         AgentGatewayLog.LeaseGranted(logger, agent.Id, DomainId, epoch.Value);

@@ -281,9 +281,12 @@ public sealed class OpenLdapImportTests(SlapdServer slapd) : IClassFixture<Slapd
         await sync.InstallAsync(h.ControlPlane, slapd, key["connectKey"]!.GetValue<string>());
         sync.Start();
         await WaitAppliedAsync(h, adaId, sync);
-        // The new primary's reconcile (queued beside the stream) has reached the user too: nothing older is in flight.
-        await Processes.WaitUntilAsync(async () => (await StatusAsync(h, adaId, s => s.Message))?.StartsWith("reconcile:", StringComparison.Ordinal) == true,
-            TimeSpan.FromSeconds(60), () => $"the primary's reconcile applied to the user (agent log: {sync.Log})");
+        // The whole log acknowledged (a domain never synced gets no reconcile on top): nothing older is in flight.
+        await Processes.WaitUntilAsync(async () =>
+        {
+            await using var db = await h.ControlPlane.Services.GetRequiredService<IDbContextFactory<ControlPlane.Data.ControlPlaneDb>>().CreateDbContextAsync();
+            return await db.Domains.AsNoTracking().AnyAsync(d => d.Id == h.DomainId && d.AckedSeq == d.LastSeq);
+        }, TimeSpan.FromSeconds(60), () => $"the domain's whole log acknowledged (agent log: {sync.Log})");
 
         // One entry, the same DN, adopted by its anchor (recorded by the sync agent's own outcome).
         var adopted = Assert.Single(await slapd.SearchAsync(SlapdServer.Suffix, $"(uid={s.Ada})", "entryUUID", "cn", "entryCSN"));
