@@ -48,7 +48,8 @@ switch (command)
               backlog [--users 2000] [--warm yes]   N users each bound by its own association call before the NativeAOT agent
                                                     starts, then the drain into a fresh slapd: users/s beside ldapadd -c (ratio),
                                                     CPU per user (agent, slapd, control plane), operations per user (cn=Monitor);
-                                                    --warm yes: then a second backlog of N drained by the same control plane process
+                                                    --warm yes: then a second never-synced domain of N (its own agent and slapd)
+                                                    drained by the same control plane process, its code warm
               samba [--users 500] [--passwords yes|no]  the same drain into a fresh Samba AD DC beside ldapadd -c of the same user
                                                     entries (no passwords), then with passwords beside ldapadd + ldapmodify of
                                                     unicodePwd; run it under flock /tmp/jcadi-samba.lock (one Samba per machine)
