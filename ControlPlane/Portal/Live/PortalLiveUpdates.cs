@@ -10,8 +10,8 @@ using Microsoft.Extensions.Options;
 namespace JumpCloudAdi.ControlPlane.Portal.Live;
 
 /// <summary>
-/// Pushes agent status, primary changes and sync outcomes to open portal pages. <see cref="AgentEvents"/> wake it at
-/// once; a tick of one heartbeat also re-evaluates, because an agent can turn red without any event (it stops
+/// Pushes agent status, primary changes and sync outcomes to open portal pages. <see cref="AgentEvents"/> wake it (a
+/// round at most every <see cref="MinInterval"/>); a tick of one heartbeat also re-evaluates, because an agent can turn red without any event (it stops
 /// sending heartbeats, a lease lapses). Only what changed since the last push is sent.
 /// </summary>
 public sealed class PortalLiveUpdates(
@@ -24,6 +24,9 @@ public sealed class PortalLiveUpdates(
     IOptions<AgentsOptions> options,
     ILogger<PortalLiveUpdates> logger) : BackgroundService
 {
+    /// <summary>The shortest time between two rounds: pages get changes within about this, however often events come.</summary>
+    internal static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(250);
+
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Channel<IReadOnlyList<SyncOutcome>> _outcomes = Channel.CreateUnbounded<IReadOnlyList<SyncOutcome>>();
     private readonly Dictionary<string, (string Fingerprint, string DomainId)> _agents = [];
@@ -40,6 +43,7 @@ public sealed class PortalLiveUpdates(
             var tick = TimeSpan.FromSeconds(options.Value.HeartbeatSeconds);
             while (!stoppingToken.IsCancellationRequested)
             {
+                var roundStarted = time.GetTimestamp();
                 try
                 {
                     await PushOutcomesAsync(stoppingToken);
@@ -55,6 +59,13 @@ public sealed class PortalLiveUpdates(
                 try
                 {
                     await _wake.Reader.ReadAsync(wait.Token);
+                    // Coalesced: what happens within MinInterval of the last round goes out in the next one, so a drain
+                    // acknowledged in many small acks costs a few rounds a second rather than one per ack.
+                    var since = time.GetElapsedTime(roundStarted);
+                    if (since < MinInterval)
+                    {
+                        await Task.Delay(MinInterval - since, time, stoppingToken);
+                    }
                 }
                 catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
                 {
