@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using JumpCloudAdi.IntegrationTests.Infrastructure;
 
 namespace JumpCloudAdi.Benchmarks;
 

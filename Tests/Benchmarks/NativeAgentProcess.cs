@@ -10,8 +10,7 @@ namespace JumpCloudAdi.Benchmarks;
 /// </summary>
 internal sealed class NativeAgentProcess(string binary, string directory) : IDisposable
 {
-    private const int LogLines = 200;
-    private readonly Queue<string> _log = new();
+    private readonly LogTail _log = new();
     private Process? _process;
 
     public string ConfigPath { get; } = Path.Combine(directory, "agent.json");
@@ -20,16 +19,7 @@ internal sealed class NativeAgentProcess(string binary, string directory) : IDis
 
     public bool HasExited => _process?.HasExited ?? true;
 
-    public string LogTail
-    {
-        get
-        {
-            lock (_log)
-            {
-                return string.Join('\n', _log);
-            }
-        }
-    }
+    public string LogTail => _log.ToString();
 
     public Task InstallAsync(PublishedControlPlane controlPlane, IDirectoryServer server, string connectKey) =>
         InstallAsync(controlPlane.Url, controlPlane.Certificates.CaPath, server, connectKey);
@@ -62,10 +52,7 @@ internal sealed class NativeAgentProcess(string binary, string directory) : IDis
         info.Environment.Remove("LDAPTLS_CACERT");
         info.Environment.Remove("LDAPTLS_REQCERT");
         _process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {binary}");
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _log.Follow(_process);
     }
 
     public void Dispose()
@@ -75,20 +62,4 @@ internal sealed class NativeAgentProcess(string binary, string directory) : IDis
         _process = null;
     }
 
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_log)
-        {
-            _log.Enqueue(line);
-            while (_log.Count > LogLines)
-            {
-                _log.Dequeue();
-            }
-        }
-    }
 }

@@ -15,12 +15,11 @@ namespace JumpCloudAdi.Benchmarks;
 /// configuration. The benchmark reads it only through its API and, for what the API does not show (the lease epoch), a
 /// read-only look at its SQLite file; its CPU is read from its own pid.
 /// </summary>
-internal sealed class PublishedControlPlane : IAsyncDisposable
+internal sealed class PublishedControlPlane : IAsyncDisposable, IControlPlaneApi
 {
     public const string ApiKey = "benchmark-admin-key-0123456789abcdef";
-    private const int LogLines = 200;
 
-    private readonly Queue<string> _log = new();
+    private readonly LogTail _log = new();
     private readonly Process _process;
 
     private PublishedControlPlane(Process process, string directory, TestCertificates certificates, Uri url)
@@ -173,10 +172,7 @@ internal sealed class PublishedControlPlane : IAsyncDisposable
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the control plane");
         var cp = new PublishedControlPlane(process, directory, certificates, url);
-        process.OutputDataReceived += (_, e) => cp.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => cp.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        cp._log.Follow(process);
         try
         {
             await Processes.WaitUntilAsync(async () =>
@@ -205,16 +201,7 @@ internal sealed class PublishedControlPlane : IAsyncDisposable
         return cp;
     }
 
-    public string LogTail
-    {
-        get
-        {
-            lock (_log)
-            {
-                return string.Join('\n', _log);
-            }
-        }
-    }
+    public string LogTail => _log.ToString();
 
     public bool HasExited => _process.HasExited;
 
@@ -248,43 +235,9 @@ internal sealed class PublishedControlPlane : IAsyncDisposable
             Sum("dotnet_gc_pause_time_seconds_total"), Sum("dotnet_gc_collections_total"));
     }
 
-    public Task<JsonNode> MustAsync(HttpMethod method, string path, object? body, int expectedStatus) => Client.MustAsync(method, path, body, expectedStatus);
-
-    public Task<string> CreateDomainAsync(string domain = "DC=example;DC=com") => Client.CreateDomainAsync(domain);
-
-    public Task<(string AgentId, string ConnectKey)> CreateConnectKeyAsync(string domainId) => Client.CreateConnectKeyAsync(domainId);
-
-    public Task<string> CreateUserAsync(string username, string first, string last) => Client.CreateUserAsync(username, first, last);
-
-    public Task BindUserAsync(string domainId, string userId, string op = "add") => Client.BindUserAsync(domainId, userId, op);
-
-    public Task<string> CreateGroupAsync(string name) => Client.CreateGroupAsync(name);
-
-    public Task AddMemberAsync(string groupId, string userId, string op = "add") => Client.AddMemberAsync(groupId, userId, op);
-
-    public Task BindGroupAsync(string domainId, string groupId, string op = "add") => Client.BindGroupAsync(domainId, groupId, op);
-
-    public Task<JsonArray> AgentsAsync(string domainId) => Client.AgentsAsync(domainId);
-
     /// <summary>A client with another key (or none), trusting the control plane through its CA.</summary>
     public HttpClient CreateClient(string? apiKey) => new ControlPlaneClient(Url, Certificates.CaPath, apiKey).Http;
 
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_log)
-        {
-            _log.Enqueue(line);
-            while (_log.Count > LogLines)
-            {
-                _log.Dequeue();
-            }
-        }
-    }
 
     public ValueTask DisposeAsync()
     {

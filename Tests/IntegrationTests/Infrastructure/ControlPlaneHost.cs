@@ -17,7 +17,7 @@ namespace JumpCloudAdi.IntegrationTests.Infrastructure;
 /// folder reuses the same database, as a restarted control plane would. Clients trust it through the CA, never by
 /// switching validation off.
 /// </summary>
-public sealed class ControlPlaneHost : IAsyncDisposable
+public sealed class ControlPlaneHost : IAsyncDisposable, IControlPlaneApi
 {
     public const string ApiKey = "integration-admin-key-0123456789abcdef";
 
@@ -110,26 +110,6 @@ public sealed class ControlPlaneHost : IAsyncDisposable
 
     /// <summary>A client with another key (or none), trusting the control plane through its CA.</summary>
     public HttpClient CreateClient(string? apiKey) => new ControlPlaneClient(Url, Certificates.CaPath, apiKey).Http;
-
-    public Task<(int Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, object? body = null) => Client.SendAsync(method, path, body);
-
-    public Task<JsonNode> MustAsync(HttpMethod method, string path, object? body, int expectedStatus) => Client.MustAsync(method, path, body, expectedStatus);
-
-    public Task<string> CreateDomainAsync(string domain = "DC=example;DC=com") => Client.CreateDomainAsync(domain);
-
-    public Task<(string AgentId, string ConnectKey)> CreateConnectKeyAsync(string domainId) => Client.CreateConnectKeyAsync(domainId);
-
-    public Task<string> CreateUserAsync(string username, string first, string last) => Client.CreateUserAsync(username, first, last);
-
-    public Task BindUserAsync(string domainId, string userId, string op = "add") => Client.BindUserAsync(domainId, userId, op);
-
-    public Task<string> CreateGroupAsync(string name) => Client.CreateGroupAsync(name);
-
-    public Task AddMemberAsync(string groupId, string userId, string op = "add") => Client.AddMemberAsync(groupId, userId, op);
-
-    public Task BindGroupAsync(string domainId, string groupId, string op = "add") => Client.BindGroupAsync(domainId, groupId, op);
-
-    public Task<JsonArray> AgentsAsync(string domainId) => Client.AgentsAsync(domainId);
 
     public async ValueTask DisposeAsync()
     {
