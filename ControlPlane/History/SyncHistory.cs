@@ -17,8 +17,7 @@ internal readonly record struct Acknowledged(SyncOutcome Outcome, string Kind, s
 /// <summary>
 /// Keeps each object's recent sync outcomes per domain (time, seq, change kind, agent, result, code, message) in the
 /// control-plane database, and each object's latest outcome as its sync status. The kind is given by the session that
-/// sent the entry, or read from the change log while the entry is still there (it is acknowledged only now, so it
-/// cannot have been pruned yet); nothing later depends on change-log rows staying around. At most
+/// sent the entry (it read it from the stored entry), so nothing here depends on change-log rows staying around. At most
 /// <see cref="PerObject"/> entries are kept per object and domain: older ones are trimmed once an object has
 /// <see cref="TrimSlack"/> more, so most acknowledgements trim nothing. Rows are written in bulk (<see cref="BulkRows"/>):
 /// an ack of a thousand entries is a few statements, not a thousand tracked entities.
@@ -59,36 +58,18 @@ public static class SyncHistory
             await EraseSealedPasswordsAsync(db, acknowledged[0].Outcome.DomainId, storedPasswords, ct);
         }
 
-        await RecordStatusesAsync(db, acknowledged.Select(a => (a.Outcome, a.Anchor)).ToList(), ct);
-        await RecordAsync(db, acknowledged.Select(a => a.Outcome).ToList(), seq => kinds.GetValueOrDefault(seq, ""), ct);
+        await RecordStatusesAsync(db, acknowledged, ct);
+        await RecordHistoryAsync(db, [.. acknowledged.Select(a => a.Outcome)], kinds, ct);
         await transaction.CommitAsync(ct);
     }
 
-    /// <summary>Records acknowledged outcomes of one domain in the history (kinds read from the change log).</summary>
-    public static Task RecordAsync(ControlPlaneDb db, IReadOnlyList<SyncOutcome> outcomes, CancellationToken ct) =>
-        RecordAsync(db, outcomes, kindOf: null, ct);
-
-    /// <summary>
-    /// Records acknowledged outcomes of one domain in the history, in the open transaction if there is one (else in one
-    /// of its own); <paramref name="kindOf"/> names each entry's change kind (null: read from the change log).
-    /// </summary>
-    public static async Task RecordAsync(ControlPlaneDb db, IReadOnlyList<SyncOutcome> outcomes, Func<long, string>? kindOf, CancellationToken ct)
+    /// <summary>Records outcomes of one domain in the history, each with its change kind; in the caller's transaction.</summary>
+    private static async Task RecordHistoryAsync(ControlPlaneDb db, IReadOnlyList<SyncOutcome> outcomes, Dictionary<long, string> kinds, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(outcomes);
         var recorded = outcomes.Where(o => !string.IsNullOrEmpty(o.ObjectId)).OrderBy(o => o.Seq).ToList();
         if (recorded.Count == 0)
         {
             return;
-        }
-
-        var domainId = recorded[0].DomainId;
-        if (kindOf is null)
-        {
-            var seqs = recorded.Select(o => o.Seq).ToList();
-            var kinds = await db.Changes.AsNoTracking().Where(c => c.DomainId == domainId && seqs.Contains(c.Seq))
-                .Select(c => new { c.Seq, c.Kind }).ToDictionaryAsync(c => c.Seq, c => c.Kind, ct);
-            kindOf = seq => kinds.GetValueOrDefault(seq, "");
         }
 
         var rows = recorded.Select(o => new SyncHistoryEntry
@@ -96,36 +77,31 @@ public static class SyncHistory
             DomainId = o.DomainId,
             ObjectId = o.ObjectId,
             Seq = o.Seq,
-            Kind = kindOf(o.Seq),
+            Kind = kinds.GetValueOrDefault(o.Seq, ""),
             AgentId = o.AgentId,
             At = o.At,
             Outcome = o.Outcome,
             Code = o.Code,
             Message = o.Message.Length > MaxMessageLength ? o.Message[..MaxMessageLength] : o.Message,
         }).ToList();
-        await InTransactionAsync(db, async () =>
-        {
-            await BulkRows.InsertAsync(db, rows, ct);
-            await TrimAsync(db, domainId, recorded.Select(o => o.ObjectId).Distinct().ToList(), ct);
-        }, ct);
+        await BulkRows.InsertAsync(db, rows, ct);
+        await TrimAsync(db, recorded[0].DomainId, recorded.Select(o => o.ObjectId).Distinct().ToList(), ct);
     }
 
     /// <summary>
-    /// Records each object's latest outcome among <paramref name="outcomes"/> as its sync status (inserted or updated in
-    /// bulk); outcomes without an anchor keep the anchor the status has, so the object's directory entry stays known.
-    /// In the open transaction if there is one.
+    /// Records each object's latest outcome among <paramref name="acknowledged"/> as its sync status (inserted or updated
+    /// in bulk); outcomes without an anchor keep the anchor the status has, so the object's directory entry stays known.
+    /// In the caller's transaction.
     /// </summary>
-    public static async Task RecordStatusesAsync(ControlPlaneDb db, IReadOnlyList<(SyncOutcome Outcome, string? Anchor)> outcomes, CancellationToken ct)
+    private static async Task RecordStatusesAsync(ControlPlaneDb db, IReadOnlyList<Acknowledged> acknowledged, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(outcomes);
         // One row per object (a statement may not update a row twice): its latest outcome, with the latest anchor reported
         // (null keeps the stored one), as recording the outcomes one by one in order would leave it.
-        var rows = outcomes.Where(o => !string.IsNullOrEmpty(o.Outcome.ObjectId))
-            .GroupBy(o => (o.Outcome.DomainId, o.Outcome.ObjectId))
+        var rows = acknowledged.Where(a => !string.IsNullOrEmpty(a.Outcome.ObjectId))
+            .GroupBy(a => (a.Outcome.DomainId, a.Outcome.ObjectId))
             .Select(g =>
             {
-                var latest = g.MaxBy(o => o.Outcome.Seq).Outcome;
+                var latest = g.MaxBy(a => a.Outcome.Seq).Outcome;
                 return new SyncStatusRecord
                 {
                     DomainId = latest.DomainId,
@@ -134,10 +110,10 @@ public static class SyncHistory
                     Code = latest.Code,
                     Outcome = latest.Outcome,
                     Message = latest.Message,
-                    Anchor = g.Where(o => !string.IsNullOrEmpty(o.Anchor)).OrderBy(o => o.Outcome.Seq).Select(o => o.Anchor).LastOrDefault(),
+                    Anchor = g.Where(a => !string.IsNullOrEmpty(a.Anchor)).OrderBy(a => a.Outcome.Seq).Select(a => a.Anchor).LastOrDefault(),
                 };
             }).ToList();
-        await InTransactionAsync(db, () => BulkRows.UpsertAsync(db, rows, ct), ct);
+        await BulkRows.UpsertAsync(db, rows, ct);
     }
 
     /// <summary>Drops all but the newest <see cref="PerObject"/> entries of the objects that have grown past the slack.</summary>
@@ -181,17 +157,4 @@ public static class SyncHistory
         await db.SaveChangesAsync(ct);
     }
 
-    /// <summary>Runs <paramref name="write"/> in the open transaction, or in one of its own (many rows, one commit).</summary>
-    private static async Task InTransactionAsync(ControlPlaneDb db, Func<Task> write, CancellationToken ct)
-    {
-        if (db.Database.CurrentTransaction is not null)
-        {
-            await write();
-            return;
-        }
-
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await write();
-        await transaction.CommitAsync(ct);
-    }
 }

@@ -11,8 +11,8 @@ namespace JumpCloudAdi.ControlPlane.Portal.Live;
 
 /// <summary>
 /// Pushes agent status, primary changes and sync outcomes to open portal pages. <see cref="AgentEvents"/> wake it (a
-/// round at most every <see cref="MinInterval"/>); a tick of one heartbeat also re-evaluates, because an agent can turn red without any event (it stops
-/// sending heartbeats, a lease lapses). Only what changed since the last push is sent.
+/// round at most every <see cref="MinInterval"/>); a tick of one heartbeat also re-evaluates, because an agent can turn
+/// red without any event (it stops sending heartbeats, a lease lapses). Only what changed since the last push is sent.
 /// </summary>
 public sealed class PortalLiveUpdates(
     AgentEvents events,

@@ -144,21 +144,20 @@ public sealed class SyncHistoryStoreTests
         await using var host = await ControlPlaneHost.StartAsync(temp.Sub("cp"));
         var domainId = await host.CreateDomainAsync();
         var otherDomain = await host.CreateDomainAsync("DC=other;DC=example;DC=com");
-        const string busy = "6b08197522a08808fa70aa01", quiet = "6b08197522a08808fa70aa02", agent = Agent;
-        var at = DateTimeOffset.UtcNow;
+        const string busy = "6b08197522a08808fa70aa01", quiet = "6b08197522a08808fa70aa02";
         using var scope = host.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDb>();
-        await SyncHistory.RecordAsync(db, [new SyncOutcome(otherDomain, agent, 1, busy, SyncOutcomeKind.Applied, 0, "", at)], default);
-        await SyncHistory.RecordAsync(db, [new SyncOutcome(domainId, agent, 1, quiet, SyncOutcomeKind.Applied, 0, "", at)], default);
+        await SyncHistory.RecordAcknowledgedAsync(db, [Ack(otherDomain, 1, busy, "UserUpsert", SyncOutcomeKind.Applied)], default);
+        await SyncHistory.RecordAcknowledgedAsync(db, [Ack(domainId, 1, quiet, "UserUpsert", SyncOutcomeKind.Applied)], default);
         long seq = 1;
         for (var ack = 0; ack < SyncHistory.PerObject + SyncHistory.TrimSlack; ack++)
         {
-            await SyncHistory.RecordAsync(db, [new SyncOutcome(domainId, agent, ++seq, busy, SyncOutcomeKind.Failed, 19, $"refusal {seq}", at)], default);
+            await SyncHistory.RecordAcknowledgedAsync(db, [Ack(domainId, ++seq, busy, "UserUpsert", SyncOutcomeKind.Failed, 19, $"refusal {seq}")], default);
         }
 
         // Exactly at the slack: nothing trimmed yet.
         Assert.Equal(SyncHistory.PerObject + SyncHistory.TrimSlack, await db.SyncHistory.CountAsync(h => h.DomainId == domainId && h.ObjectId == busy));
-        await SyncHistory.RecordAsync(db, [new SyncOutcome(domainId, agent, ++seq, busy, SyncOutcomeKind.Failed, 19, new string('x', 5000), at)], default);
+        await SyncHistory.RecordAcknowledgedAsync(db, [Ack(domainId, ++seq, busy, "UserUpsert", SyncOutcomeKind.Failed, 19, new string('x', 5000))], default);
 
         var kept = await db.SyncHistory.AsNoTracking().Where(h => h.DomainId == domainId && h.ObjectId == busy).OrderBy(h => h.Seq).ToListAsync();
         Assert.Equal(SyncHistory.PerObject, kept.Count);
