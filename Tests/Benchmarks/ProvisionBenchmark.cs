@@ -433,14 +433,22 @@ internal static class ProvisionBenchmark
         return text.ToString();
     }
 
+    /// <summary>
+    /// A project of this checkout (<paramref name="relativePath"/> from the repository root) and the build cache to publish
+    /// it with: one per checkout and <paramref name="cache"/>, so two checkouts never share (and corrupt) each other's
+    /// intermediate files.
+    /// </summary>
+    internal static (string Project, string Artifacts) PublishPaths(string relativePath, string cache)
+    {
+        var root = typeof(ProvisionBenchmark).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+        var checkout = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(root)))[..12];
+        return (Path.Combine(root, relativePath), Path.Combine(Path.GetTempPath(), $"art-bench-{cache}-{checkout}"));
+    }
+
     /// <summary>Publishes the agent NativeAOT once per run (into <paramref name="output"/>) and returns the binary.</summary>
     internal static async Task<string> PublishAgentAsync(string output, CancellationToken ct)
     {
-        var root = typeof(ProvisionBenchmark).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
-        var project = Path.Combine(root, "Agent", "Agent.csproj");
-        // One build cache per checkout, so that two checkouts never share (and corrupt) each other's intermediate files.
-        var checkout = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(root)))[..12];
-        var artifacts = Path.Combine(Path.GetTempPath(), $"art-bench-aot-{checkout}");
+        var (project, artifacts) = PublishPaths(Path.Combine("Agent", "Agent.csproj"), "aot");
         Console.WriteLine($"   publishing the agent NativeAOT: dotnet publish {project} -c Release -r linux-x64 -p:PublishAot=true -o {output} --artifacts-path {artifacts}");
         ct.ThrowIfCancellationRequested();
         var watch = Stopwatch.StartNew();

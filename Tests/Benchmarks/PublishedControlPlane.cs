@@ -91,10 +91,7 @@ internal sealed class PublishedControlPlane : IAsyncDisposable, IControlPlaneApi
         AppDomain.CurrentDomain.ProcessExit += (_, _) => PublishFolder.Dispose();
         var output = PublishFolder.Sub("controlplane");
 
-        var root = typeof(PublishedControlPlane).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
-        var project = Path.Combine(root, "ControlPlane", "ControlPlane.csproj");
-        var checkout = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(root)))[..12];
-        var artifacts = Path.Combine(Path.GetTempPath(), $"art-bench-cp-{checkout}");
+        var (project, artifacts) = ProvisionBenchmark.PublishPaths(Path.Combine("ControlPlane", "ControlPlane.csproj"), "cp");
         Console.WriteLine($"   publishing the control plane: dotnet publish {project} -c Release -r linux-x64 -o {output} --artifacts-path {artifacts}");
         ct.ThrowIfCancellationRequested();
         var watch = Stopwatch.StartNew();
