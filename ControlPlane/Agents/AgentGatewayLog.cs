@@ -46,6 +46,12 @@ internal static partial class AgentGatewayLog
         Message = "Domain {DomainId} was never synced: its new primary {AgentId} is sent its change log from the first entry ({Entries} entries), which holds every bound object as it is now; no reconcile snapshot on top")]
     public static partial void FirstSyncWithoutReconcile(ILogger logger, string domainId, string agentId, long entries);
 
+    [LoggerMessage(EventId = 115, Level = LogLevel.Information, Message = "Compiled the agent sessions' database statements ahead of the first agent in {Milliseconds} ms")]
+    public static partial void WarmedUp(ILogger logger, long milliseconds);
+
+    [LoggerMessage(EventId = 116, Level = LogLevel.Warning, Message = "Compiling the agent sessions' database statements ahead failed; each is compiled when first needed")]
+    public static partial void WarmUpFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "Session of agent {AgentId} ended with an error")]
     public static partial void SessionError(ILogger logger, Exception exception, string agentId);
 }

@@ -109,7 +109,7 @@ public sealed class AgentGatewayService(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(context.CancellationToken);
-        var agent = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == agentId, context.CancellationToken);
+        var agent = await SessionQueries.AgentAsync(db, agentId, context.CancellationToken);
         if (agent?.CredentialHash is null || !SecretHash.Matches(credential, agent.CredentialHash))
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied,

@@ -235,7 +235,8 @@ internal sealed class AgentSession(
             return;
         }
 
-        var cursor = await db.Domains.Where(d => d.Id == DomainId).Select(d => new { d.AckedSeq, d.LastSeq }).SingleAsync(ct);
+        var cursor = await SessionQueries.CursorAsync(db, DomainId, ct)
+            ?? throw new InvalidOperationException($"Domain {DomainId} was deleted while its agent {agent.Id} was granted its lease.");
         var acked = cursor.AckedSeq;
         Volatile.Write(ref _ackedUpTo, acked);
         _sentUpTo = acked;
@@ -351,9 +352,7 @@ internal sealed class AgentSession(
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var from = _sentUpTo;
-            var entries = await db.Changes.AsNoTracking()
-                .Where(c => c.DomainId == DomainId && c.Seq > from)
-                .OrderBy(c => c.Seq).Take(size).ToListAsync(ct);
+            var entries = await SessionQueries.ChangePageAsync(db, DomainId, from, size, ct);
             if (entries.Count == 0)
             {
                 return true;
@@ -363,7 +362,7 @@ internal sealed class AgentSession(
 
             if (lastSeq == 0)
             {
-                lastSeq = await db.Domains.Where(d => d.Id == DomainId).Select(d => d.LastSeq).SingleAsync(ct);
+                lastSeq = (await SessionQueries.CursorAsync(db, DomainId, ct))?.LastSeq ?? 0;
             }
 
             var batch = new ChangeBatch { Epoch = epoch, LastSeq = Math.Max(lastSeq, entries[^1].Seq) };
@@ -465,15 +464,11 @@ internal sealed class AgentSession(
             return;
         }
 
-        var anchors = await db.SyncStatuses.AsNoTracking()
-            .Where(s => s.DomainId == DomainId && ids.Contains(s.ObjectId) && s.Anchor != null)
-            .ToDictionaryAsync(s => s.ObjectId, s => s.Anchor!, ct);
+        var anchors = await SessionQueries.AnchorsAsync(db, DomainId, ids, ct);
         // A user imported from this domain's directory: not written here yet, the entry it was imported from; its entry
         // keeps the name it has there (no rename, no new UPN: the directory, not JumpCloud, names it).
         var userIds = batch.Changes.Where(c => c.KindCase == Change.KindOneofCase.UserUpsert).Select(c => c.ObjectId).Distinct().ToList();
-        var imported = userIds.Count == 0 ? [] : await db.ImportedObjects.AsNoTracking()
-            .Where(o => o.DomainId == DomainId && o.Kind == ImportedObjectKinds.User && userIds.Contains(o.ObjectId))
-            .Select(o => new { o.ObjectId, o.Anchor }).ToListAsync(ct);
+        var imported = userIds.Count == 0 ? [] : await SessionQueries.ImportedUsersAsync(db, DomainId, userIds, ct);
         foreach (var o in imported)
         {
             anchors.TryAdd(o.ObjectId, o.Anchor);
@@ -500,15 +495,7 @@ internal sealed class AgentSession(
         agent.Version = hello.Version;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var settings = hello.Settings.Count == 0 ? null : JsonSerializer.Serialize(hello.Settings.ToDictionary(kv => kv.Key, kv => kv.Value));
-        var now = time.GetUtcNow();
-        await db.Agents.Where(a => a.Id == agent.Id).ExecuteUpdateAsync(s => s
-            .SetProperty(a => a.Hostname, hello.Hostname)
-            .SetProperty(a => a.HostType, hello.HostType)
-            .SetProperty(a => a.Version, hello.Version)
-            .SetProperty(a => a.SettingsJson, settings)
-            .SetProperty(a => a.SourceIp, SourceIp())
-            .SetProperty(a => a.State, AgentStates.Active)
-            .SetProperty(a => a.ContactAt, now), ct);
+        await SessionQueries.RecordHelloAsync(db, agent.Id, hello, settings, SourceIp(), time.GetUtcNow(), ct);
         AgentGatewayLog.Connected(logger, agent.Id, hello.Hostname, hello.Version);
         events.AgentChanged(DomainId, agent.Id);
     }

@@ -44,7 +44,7 @@ public sealed partial class ContactRecorder(IDbContextFactory<ControlPlaneDb> db
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         foreach (var chunk in heard.Chunk(ChunkSize))
         {
-            await db.Agents.Where(a => chunk.Contains(a.Id)).ExecuteUpdateAsync(s => s.SetProperty(a => a.ContactAt, now), ct);
+            await SessionQueries.RecordContactAsync(db, chunk, now, ct);
         }
     }
 

@@ -25,6 +25,12 @@ public sealed class LeaseStore(ControlPlaneDb db, TimeProvider time, IOptions<Ag
             return null;
         }
 
+        return await GrantAsync(domainId, agentId, now, ct);
+    }
+
+    /// <summary>The grant itself: takes the lease if it is free or lapsed at <paramref name="now"/>; the new epoch, or null.</summary>
+    private async Task<long?> GrantAsync(string domainId, string agentId, DateTimeOffset now, CancellationToken ct)
+    {
         var expires = now + LeaseLength;
         // Only an enrolled SYNC agent of this domain that still exists may hold its lease (checked in the same statement,
         // so an agent deleted through another replica a moment ago is never granted one).
@@ -40,9 +46,12 @@ public sealed class LeaseStore(ControlPlaneDb db, TimeProvider time, IOptions<Ag
             return null;
         }
 
-        return await db.Domains.Where(d => d.Id == domainId && d.LeaseAgentId == agentId)
-            .Select(d => (long?)d.LeaseEpoch).SingleOrDefaultAsync(ct);
+        return await EpochAsync(domainId, agentId, ct);
     }
+
+    /// <summary>The epoch of the lease <paramref name="agentId"/> holds on the domain; null when it holds none.</summary>
+    private Task<long?> EpochAsync(string domainId, string agentId, CancellationToken ct) =>
+        db.Domains.Where(d => d.Id == domainId && d.LeaseAgentId == agentId).Select(d => (long?)d.LeaseEpoch).SingleOrDefaultAsync(ct);
 
     /// <summary>Extends the holder's lease; false when it was lost (expired and granted to another epoch).</summary>
     public async Task<bool> RenewAsync(string domainId, string agentId, long epoch, CancellationToken ct) =>
@@ -91,5 +100,19 @@ public sealed class LeaseStore(ControlPlaneDb db, TimeProvider time, IOptions<Ag
             .Where(d => db.Agents.Any(a => a.Id == agentId && a.DomainId == d.Id && a.AgentType == AgentType.Sync));
         var moved = await holder.Where(d => d.AckedSeq < seq).ExecuteUpdateAsync(s => s.SetProperty(d => d.AckedSeq, seq), ct);
         return moved == 1 || await holder.AnyAsync(ct);
+    }
+
+    /// <summary>
+    /// Runs each statement of the store once for ids no row has (ids are never empty), so EF Core has compiled them
+    /// before the first agent asks (see <see cref="SessionWarmup"/>); nothing is read or changed.
+    /// </summary>
+    internal async Task WarmUpAsync(CancellationToken ct)
+    {
+        const string none = "";
+        _ = await TryAcquireAsync(none, none, ct);
+        _ = await GrantAsync(none, none, time.GetUtcNow(), ct);
+        _ = await EpochAsync(none, none, ct);
+        _ = await RenewAsync([(none, 0)], ct);
+        _ = await AdvanceCursorAsync(none, none, 1, 1, ct);
     }
 }

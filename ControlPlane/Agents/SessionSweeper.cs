@@ -49,9 +49,7 @@ public sealed partial class SessionSweeper(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         foreach (var chunk in connected.Chunk(ChunkSize))
         {
-            var existing = await db.Agents.AsNoTracking()
-                .Where(a => chunk.Contains(a.Id) && a.CredentialHash != null)
-                .Select(a => a.Id).ToListAsync(ct);
+            var existing = await SessionQueries.EnrolledAsync(db, chunk, ct);
             gone.AddRange(chunk.Except(existing, StringComparer.Ordinal));
         }
 

@@ -63,6 +63,18 @@ public static class SyncHistory
         await transaction.CommitAsync(ct);
     }
 
+    /// <summary>
+    /// Prepares what <see cref="RecordAcknowledgedAsync"/> runs (its bulk statements' parts, the history trim's query for
+    /// an object id no row has) so that the first acknowledgements do not wait for it (see
+    /// <see cref="SessionWarmup"/>); nothing is read or changed.
+    /// </summary>
+    internal static async Task WarmUpAsync(ControlPlaneDb db, CancellationToken ct)
+    {
+        BulkRows.PrepareUpsert<SyncStatusRecord>(db);
+        BulkRows.PrepareInsert<SyncHistoryEntry>(db);
+        await TrimAsync(db, "", [""], ct);
+    }
+
     /// <summary>Records outcomes of one domain in the history, each with its change kind; in the caller's transaction.</summary>
     private static async Task RecordHistoryAsync(ControlPlaneDb db, IReadOnlyList<SyncOutcome> outcomes, Dictionary<long, string> kinds, CancellationToken ct)
     {

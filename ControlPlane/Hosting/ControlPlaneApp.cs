@@ -109,6 +109,7 @@ public static class ControlPlaneApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LeaseRenewer>());
         builder.Services.TryAddSingleton<ContactRecorder>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ContactRecorder>());
+        builder.Services.AddHostedService<SessionWarmup>();
         builder.Services.TryAddSingleton<ReconcileThrottle>();
         builder.Services.TryAddSingleton<ChangeLogPruner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ChangeLogPruner>());

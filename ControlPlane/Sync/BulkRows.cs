@@ -43,6 +43,17 @@ internal static class BulkRows
     public static Task UpsertAsync<T>(ControlPlaneDb db, IReadOnlyList<T> rows, CancellationToken ct)
         where T : class => WriteAsync(db, rows, Mode.Upsert, ct);
 
+    /// <summary>Builds the statement parts of <see cref="InsertAsync"/> for <typeparamref name="T"/> ahead of its first rows.</summary>
+    public static void PrepareInsert<T>(ControlPlaneDb db)
+        where T : class => ShapeOf<T>(db, Mode.Insert);
+
+    /// <summary>Builds the statement parts of <see cref="UpsertAsync"/> for <typeparamref name="T"/> ahead of its first rows.</summary>
+    public static void PrepareUpsert<T>(ControlPlaneDb db)
+        where T : class => ShapeOf<T>(db, Mode.Upsert);
+
+    private static Shape ShapeOf<T>(ControlPlaneDb db, Mode mode) =>
+        _shapes.GetOrAdd((db.Model, typeof(T), mode), static (key, db) => Shape.Of(db, key.Type, key.Mode), db);
+
     private static async Task WriteAsync<T>(ControlPlaneDb db, IReadOnlyList<T> rows, Mode mode, CancellationToken ct)
         where T : class
     {
@@ -51,7 +62,7 @@ internal static class BulkRows
             return;
         }
 
-        var shape = _shapes.GetOrAdd((db.Model, typeof(T), mode), static (key, db) => Shape.Of(db, key.Type, key.Mode), db);
+        var shape = ShapeOf<T>(db, mode);
 
         // SQLite binds parameters by name with a linear search, so a statement of many rows costs quadratic time there: it
         // gets one prepared single-row statement executed for each row (no parse, a few microseconds a row inside the

@@ -118,11 +118,9 @@ public sealed class PortalLiveUpdates(
     private async Task PushChangesAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDb>();
         var reader = scope.ServiceProvider.GetRequiredService<PortalReader>();
         var now = time.GetUtcNow();
-        var domains = await db.Domains.AsNoTracking().ToDictionaryAsync(d => d.Id, ct);
-        var agents = await db.Agents.AsNoTracking().ToListAsync(ct);
+        var (domains, agents) = await reader.DomainsAndAgentsAsync(ct);
 
         foreach (var domain in domains.Values)
         {

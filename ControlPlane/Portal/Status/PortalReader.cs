@@ -165,6 +165,20 @@ public sealed class PortalReader(ControlPlaneDb db, DirectoryReach reach, TimePr
     public async Task<Dictionary<string, SyncStatusRecord>> StatusesAsync(string domainId, IReadOnlyCollection<string> objectIds, CancellationToken ct) =>
         await db.SyncStatuses.AsNoTracking().Where(s => s.DomainId == domainId && objectIds.Contains(s.ObjectId)).ToDictionaryAsync(s => s.ObjectId, ct);
 
+    /// <summary>Every domain (by id) and every agent, as stored: what a round of live updates compares with what it last showed.</summary>
+    internal async Task<(Dictionary<string, AdDomain> Domains, List<AgentRecord> Agents)> DomainsAndAgentsAsync(CancellationToken ct) =>
+        (await db.Domains.AsNoTracking().ToDictionaryAsync(d => d.Id, ct), await db.Agents.AsNoTracking().ToListAsync(ct));
+
+    /// <summary>
+    /// Runs the reads a drain's live updates make (<see cref="DescribeAsync"/>, <see cref="DomainsAndAgentsAsync"/>) once,
+    /// for an object id no row has, so EF Core has compiled them before the first drain (see <see cref="SessionWarmup"/>).
+    /// </summary>
+    internal async Task WarmUpAsync(CancellationToken ct)
+    {
+        _ = await NamesAsync([""], ct);
+        _ = await DomainsAndAgentsAsync(ct);
+    }
+
     private async Task<Dictionary<string, (string Type, string Name)>> NamesAsync(IEnumerable<string> objectIds, CancellationToken ct)
     {
         var ids = objectIds.Distinct().ToList();
