@@ -48,6 +48,7 @@ public sealed class SyncAgent
 
     public async Task RunAsync(CancellationToken ct)
     {
+        ReserveBlockingThreads(SideBySide);
         if (AgentTracing.Listen(Environment.GetEnvironmentVariable(AgentTracing.OtlpEndpointVariable)) is { } tracingProblem)
         {
             AgentLog.Warning(_logger, tracingProblem);
@@ -132,6 +133,22 @@ public sealed class SyncAgent
         {
             lanes.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A batch is written with blocking LDAP calls on thread-pool threads: the apply loop's and one per lane beside it.
+    /// The pool starts with one thread per core and, once all are blocked, adds about one every half second; on a
+    /// two-core host the two writers would leave the gRPC stream's reads and the acks waiting that long. The pool keeps
+    /// <paramref name="blocking"/> more threads ready (created only when needed).
+    /// </summary>
+    internal static void ReserveBlockingThreads(int blocking)
+    {
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        var wanted = Environment.ProcessorCount + blocking;
+        if (workers < wanted)
+        {
+            ThreadPool.SetMinThreads(wanted, completionPorts);
         }
     }
 
