@@ -26,6 +26,9 @@ internal static partial class AgentGatewayLog
     [LoggerMessage(EventId = 107, Level = LogLevel.Warning, Message = "Agent {AgentId} reported failure for change {Seq}: {Code} {Message}")]
     public static partial void ChangeFailed(ILogger logger, string agentId, long seq, int code, string message);
 
+    [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "Session of agent {AgentId} ended with an error")]
+    public static partial void SessionError(ILogger logger, Exception exception, string agentId);
+
     [LoggerMessage(EventId = 109, Level = LogLevel.Warning,
         Message = "Refused an ack from agent {AgentId} for epoch {Epoch}: {Reason}; nothing was recorded ({Unlogged} more refused for this reason since the last such message)")]
     public static partial void RefusedAck(ILogger logger, string agentId, long epoch, string reason, int unlogged);
@@ -51,7 +54,4 @@ internal static partial class AgentGatewayLog
 
     [LoggerMessage(EventId = 116, Level = LogLevel.Warning, Message = "Compiling the agent sessions' database statements ahead failed; each is compiled when first needed")]
     public static partial void WarmUpFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "Session of agent {AgentId} ended with an error")]
-    public static partial void SessionError(ILogger logger, Exception exception, string agentId);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using JumpCloudAdi.ControlPlane.Data;
 using JumpCloudAdi.ControlPlane.Hosting;
 using JumpCloudAdi.ControlPlane.Portal.Status;
@@ -20,7 +19,7 @@ internal sealed class SessionWarmup(IServiceScopeFactory scopes, TimeProvider ti
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield(); // off the host's start path
-        var started = Stopwatch.GetTimestamp();
+        var started = time.GetTimestamp();
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -29,7 +28,7 @@ internal sealed class SessionWarmup(IServiceScopeFactory scopes, TimeProvider ti
             await new LeaseStore(db, time, options).WarmUpAsync(stoppingToken);
             await History.SyncHistory.WarmUpAsync(db, stoppingToken);
             await scope.ServiceProvider.GetRequiredService<PortalReader>().WarmUpAsync(stoppingToken);
-            AgentGatewayLog.WarmedUp(logger, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            AgentGatewayLog.WarmedUp(logger, (long)time.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

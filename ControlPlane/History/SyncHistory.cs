@@ -45,12 +45,6 @@ public static class SyncHistory
             return;
         }
 
-        var kinds = new Dictionary<long, string>(acknowledged.Count);
-        foreach (var a in acknowledged)
-        {
-            kinds[a.Outcome.Seq] = a.Kind;
-        }
-
         var storedPasswords = acknowledged.Where(a => a.StoredPassword).Select(a => a.Outcome.Seq).ToList();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (storedPasswords.Count > 0)
@@ -59,7 +53,7 @@ public static class SyncHistory
         }
 
         await RecordStatusesAsync(db, acknowledged, ct);
-        await RecordHistoryAsync(db, [.. acknowledged.Select(a => a.Outcome)], kinds, ct);
+        await RecordHistoryAsync(db, acknowledged, ct);
         await transaction.CommitAsync(ct);
     }
 
@@ -76,28 +70,28 @@ public static class SyncHistory
     }
 
     /// <summary>Records outcomes of one domain in the history, each with its change kind; in the caller's transaction.</summary>
-    private static async Task RecordHistoryAsync(ControlPlaneDb db, IReadOnlyList<SyncOutcome> outcomes, Dictionary<long, string> kinds, CancellationToken ct)
+    private static async Task RecordHistoryAsync(ControlPlaneDb db, IReadOnlyList<Acknowledged> acknowledged, CancellationToken ct)
     {
-        var recorded = outcomes.Where(o => !string.IsNullOrEmpty(o.ObjectId)).OrderBy(o => o.Seq).ToList();
+        var recorded = acknowledged.Where(a => !string.IsNullOrEmpty(a.Outcome.ObjectId)).OrderBy(a => a.Outcome.Seq).ToList();
         if (recorded.Count == 0)
         {
             return;
         }
 
-        var rows = recorded.Select(o => new SyncHistoryEntry
+        var rows = recorded.Select(a => new SyncHistoryEntry
         {
-            DomainId = o.DomainId,
-            ObjectId = o.ObjectId,
-            Seq = o.Seq,
-            Kind = kinds.GetValueOrDefault(o.Seq, ""),
-            AgentId = o.AgentId,
-            At = o.At,
-            Outcome = o.Outcome,
-            Code = o.Code,
-            Message = o.Message.Length > MaxMessageLength ? o.Message[..MaxMessageLength] : o.Message,
+            DomainId = a.Outcome.DomainId,
+            ObjectId = a.Outcome.ObjectId,
+            Seq = a.Outcome.Seq,
+            Kind = a.Kind,
+            AgentId = a.Outcome.AgentId,
+            At = a.Outcome.At,
+            Outcome = a.Outcome.Outcome,
+            Code = a.Outcome.Code,
+            Message = a.Outcome.Message.Length > MaxMessageLength ? a.Outcome.Message[..MaxMessageLength] : a.Outcome.Message,
         }).ToList();
         await BulkRows.InsertAsync(db, rows, ct);
-        await TrimAsync(db, recorded[0].DomainId, recorded.Select(o => o.ObjectId).Distinct().ToList(), ct);
+        await TrimAsync(db, recorded[0].Outcome.DomainId, recorded.Select(a => a.Outcome.ObjectId).Distinct().ToList(), ct);
     }
 
     /// <summary>
@@ -168,5 +162,4 @@ public static class SyncHistory
 
         await db.SaveChangesAsync(ct);
     }
-
 }

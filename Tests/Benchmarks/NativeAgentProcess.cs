@@ -61,5 +61,4 @@ internal sealed class NativeAgentProcess(string binary, string directory) : IDis
         _process?.Dispose();
         _process = null;
     }
-
 }

@@ -235,7 +235,6 @@ internal sealed class PublishedControlPlane : IAsyncDisposable, IControlPlaneApi
     /// <summary>A client with another key (or none), trusting the control plane through its CA.</summary>
     public HttpClient CreateClient(string? apiKey) => new ControlPlaneClient(Url, Certificates.CaPath, apiKey).Http;
 
-
     public ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -47,7 +47,7 @@ public sealed class SambaPkcs11VaultTests(SambaDc samba)
             () => $"{sam} binds with its password (agent log: {agent.Log}; control plane log: {controlPlane.Log})");
         Assert.Equal("512", (await samba.SearchAsync(People, $"(sAMAccountName={sam})", "userAccountControl")).Single().First("userAccountControl"));
 
-        var database = Path.Combine(controlPlane.Directory, "controlplane.db");
+        var database = controlPlane.DatabasePath;
         Assert.Equal(["pkcs11:jcadi-password-kek-1"], (await KeyIdsAsync(database)).Distinct());
         Assert.False(File.Exists(Path.Combine(controlPlane.Directory, "password-vault.key")), "the PKCS#11 provider keeps no key file");
 

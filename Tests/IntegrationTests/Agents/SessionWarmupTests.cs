@@ -40,7 +40,7 @@ public sealed class SessionWarmupTests : IDisposable
         using var gateway = new GatewayClient(cp.Url, cp.Certificates.CaPath);
         await using var agent = await RawAgent.EnrollAsync(gateway, connectKey, "warm-host");
         await using var db = new ControlPlaneDb(new DbContextOptionsBuilder<ControlPlaneDb>()
-            .UseSqlite($"Data Source={Path.Combine(cp.Directory, "controlplane.db")}").Options);
+            .UseSqlite($"Data Source={cp.DatabasePath}").Options);
         var lastSeq = await db.Domains.Where(d => d.Id == domainId).Select(d => d.LastSeq).SingleAsync();
         _ = await ContactAtAsync(db, agent.Id);
         var mark = cp.Log.Length;

@@ -69,7 +69,7 @@ public sealed class SealedPasswordTests(SlapdServer slapd) : IClassFixture<Slapd
 
             // The change log refers to the vault: no sealed copy is stored, before or after acknowledgement (one entry
             // per bind, two per user for the passwords set while bound).
-            var database = Path.Combine(controlPlane.Directory, "controlplane.db");
+            var database = controlPlane.DatabasePath;
             var passwordSets = await PasswordSetPayloadsAsync(database);
             Assert.Equal(9, passwordSets.Count);
             Assert.All(passwordSets, p => Assert.DoesNotContain("\"password\":", p, StringComparison.Ordinal));

@@ -31,6 +31,9 @@ public sealed class ControlPlaneProcess : IDisposable
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ControlPlaneDll").Value!;
 
     public string Directory { get; }
+
+    /// <summary>Its SQLite database, in <see cref="Directory"/>.</summary>
+    public string DatabasePath => Path.Combine(Directory, "controlplane.db");
     public Uri Url { get; }
     public TestCertificates Certificates { get; }
     public ControlPlaneClient Client { get; }
@@ -58,7 +61,7 @@ public sealed class ControlPlaneProcess : IDisposable
         }
 
         info.Environment["Admin__ApiKey"] = ControlPlaneHost.ApiKey;
-        info.Environment["ConnectionStrings__ControlPlane"] = $"Data Source={Path.Combine(Directory, "controlplane.db")}";
+        info.Environment["ConnectionStrings__ControlPlane"] = $"Data Source={DatabasePath}";
         info.Environment["Data__Directory"] = Directory;
         info.Environment["Kestrel__Certificates__Default__Path"] = Certificates.CertPath;
         info.Environment["Kestrel__Certificates__Default__KeyPath"] = Certificates.KeyPath;
